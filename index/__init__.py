@@ -1,0 +1,1 @@
+"""The offline path: article files -> cleaned, split, de-duplicated articles -> chunks -> Chroma + BM25."""

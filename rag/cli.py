@@ -1,0 +1,94 @@
+"""`newsrag` command line: index, ask (and later chat, eval). The entry point resolves Settings once."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rag.config import Settings
+
+BUNDLED_ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsrag", description=__doc__)
+    parser.add_argument("--home", type=Path, help="where the index lives (env NEWSRAG_HOME)")
+    parser.add_argument("--chroma-url", help="use a Chroma server instead of the embedded store")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    idx = sub.add_parser("index", help="index article files and folders (incremental)")
+    idx.add_argument("paths", nargs="*", type=Path, help="files or folders (default: bundled samples)")
+    idx.add_argument("--rebuild", action="store_true", help="start the index over")
+    idx.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+    ask = sub.add_parser("ask", help="answer a question from the indexed articles")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, help="number of passages")
+    ask.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings.load({"home": args.home, "chroma_url": args.chroma_url, "k": getattr(args, "k", None)})
+    if args.command == "index":
+        return _index(args, settings)
+    return _ask(args, settings)
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from index.pipeline import index_paths
+    from rag.pipeline import build_parts
+
+    paths = args.paths or [BUNDLED_ARTICLES]
+    report = index_paths(paths, build_parts(settings), rebuild=args.rebuild, progress=sys.stderr.isatty())
+    for error in report.errors:
+        print(f"skipped {error.path}: {error.error}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print(
+            f"{report.articles} articles from {report.files} files ({report.duplicates} duplicates skipped, "
+            f"{report.boilerplate_lines} boilerplate lines removed); {report.chunks_added} chunks added, "
+            f"{report.chunks_removed} removed; {len(report.errors)} errors; {report.seconds:.1f} s"
+        )
+        for dup in report.duplicate_articles:
+            kind = "copy" if dup["exact"] else "near-copy"
+            print(f"  {kind} skipped: {dup['title']!r} in {dup['source']}")
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    import rag
+
+    rag.configure(settings)
+    passages = rag.retrieve(args.question, k=settings.k)
+    if args.json:
+        print(json.dumps([_jsonable(p) for p in passages], ensure_ascii=False))
+        return 0
+    for n, p in enumerate(passages, 1):
+        print(f"[{n}] {p.title} ({p.published or 'undated'}; {Path(p.source).name}) score {p.score:.2f}")
+        print(f"    {p.text}\n")
+    return 0
+
+
+def _jsonable(obj: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {k: _jsonable(v) for k, v in asdict(obj).items()}
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

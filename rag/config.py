@@ -1,0 +1,72 @@
+"""One frozen `Settings`, resolved once at the entry point: CLI flag > NEWSRAG_* env > newsrag.toml > default."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+def _default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "newsrag"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home: Path = dataclasses.field(default_factory=_default_home)
+    chroma_url: str | None = None
+    collection: str = "newsrag"
+    embed_model: str = "all-MiniLM-L6-v2"
+    embed_batch: int = 32
+    # Chunk size in characters (~4 chars/token). Chosen for prompt length: see README "Chunking".
+    chunk_chars: int = 600
+    chunk_overlap_sentences: int = 1
+    max_file_bytes: int = 20_000_000
+    near_dup_threshold: float = 0.8
+    k: int = 4
+
+    @classmethod
+    def load(
+        cls,
+        overrides: Mapping[str, Any] | None = None,
+        env: Mapping[str, str] | None = None,
+        config_file: Path | None = None,
+    ) -> Settings:
+        """Merge the sources in priority order; unknown keys are an error, not silently ignored."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        path = config_file or Path(env.get("NEWSRAG_CONFIG", "newsrag.toml"))
+        if path.is_file():
+            values.update(tomllib.loads(path.read_text("utf-8")))
+        for name in _field_names():
+            raw = env.get(f"NEWSRAG_{name.upper()}")
+            if raw is not None and raw != "":
+                values[name] = raw
+        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        unknown = set(values) - set(_field_names())
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return cls(**{k: _coerce(k, v) for k, v in values.items()})
+
+
+def _field_names() -> list[str]:
+    return [f.name for f in dataclasses.fields(Settings)]
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Convert strings from env/toml to the field's type."""
+    default = getattr(Settings(), name)
+    if name == "home":
+        return Path(value).expanduser()
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return None if value in (None, "") else str(value)

@@ -1,0 +1,68 @@
+"""The committed index as the online path sees it: manifest, vector store and keyword index together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag import manifest as mf
+from rag.keyword import KeywordIndex
+from rag.pipeline import Parts
+from rag.ports import Store
+from rag.types import Filters, Passage
+
+
+class EmptyIndexError(RuntimeError):
+    """Raised when nothing has been indexed yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkInfo:
+    chunk_id: str
+    article_id: str
+    title: str
+    source: str
+    published: dt.date | None
+    text: str
+    start: int
+    end: int
+
+    def passage(self, score: float) -> Passage:
+        return Passage(self.chunk_id, self.article_id, self.title, self.source, self.published,
+                       self.text, score, self.start, self.end)
+
+
+class Corpus:
+    """Loaded once and reloaded when the manifest changes, so a long-running chat sees new articles."""
+
+    def __init__(self, manifest: mf.Manifest, store: Store, keyword: KeywordIndex, stamp: float) -> None:
+        self.manifest = manifest
+        self.store = store
+        self.keyword = keyword
+        self.stamp = stamp
+        self.chunks: dict[str, ChunkInfo] = {}
+        for aid, rec in manifest.articles.items():
+            published = dt.date.fromisoformat(rec.published) if rec.published else None
+            for cid, start, end in rec.chunks:
+                self.chunks[cid] = ChunkInfo(cid, aid, rec.title, rec.source, published,
+                                             rec.text[start:end], start, end)
+
+    @classmethod
+    def open(cls, parts: Parts) -> Corpus:
+        home = parts.settings.home
+        path = mf.path_for(home)
+        manifest = mf.load(home)
+        if manifest is None or not manifest.articles:
+            raise EmptyIndexError(f"the index at {home} is empty: run `newsrag index PATH` first")
+        keyword = KeywordIndex.load(Path(home) / manifest.keyword_dir)
+        return cls(manifest, parts.open_store(manifest.collection), keyword, path.stat().st_mtime)
+
+    def is_stale(self, parts: Parts) -> bool:
+        path = mf.path_for(parts.settings.home)
+        return not path.exists() or path.stat().st_mtime != self.stamp
+
+    def admits(self, chunk_id: str, filters: Filters | None) -> bool:
+        """Only committed chunks (the manifest lists them) that pass the filters."""
+        info = self.chunks.get(chunk_id)
+        return info is not None and (filters is None or filters.admits(info.published, info.source))

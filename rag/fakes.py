@@ -1,0 +1,69 @@
+"""Fakes beside the ports, for fast tests of our own logic (never a stand-in for a finished feature)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag.ports import Kind, StoredChunk, Vectors
+from rag.text import content_words
+from rag.types import Filters
+
+
+class HashEmbedder:
+    """Bag of hashed content words: texts sharing words have cosine > 0, so tests can reason by hand."""
+
+    name = "hash"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.calls: list[int] = []  # batch sizes, so tests can see what was (re-)embedded
+
+    def embed(self, texts: Sequence[str], kind: Kind) -> Vectors:
+        self.calls.append(len(texts))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in content_words(text):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return (out / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+class MemoryStore:
+    """An in-memory Store with exact cosine search."""
+
+    def __init__(self) -> None:
+        self.chunks: dict[str, StoredChunk] = {}
+        self.vectors: dict[str, Vectors] = {}
+
+    def upsert(self, chunks: Sequence[StoredChunk], vectors: Vectors) -> None:
+        for chunk, vector in zip(chunks, vectors, strict=True):
+            self.chunks[chunk.chunk_id] = chunk
+            self.vectors[chunk.chunk_id] = vector
+
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        for cid in chunk_ids:
+            self.chunks.pop(cid, None)
+            self.vectors.pop(cid, None)
+
+    def search(self, vector: Vectors, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        scored = [
+            (cid, float(np.dot(self.vectors[cid], vector)))
+            for cid, c in self.chunks.items()
+            if filters is None or filters.admits(_date(c.published), c.source)
+        ]
+        return sorted(scored, key=lambda s: -s[1])[:k]
+
+    def count(self) -> int:
+        return len(self.chunks)
+
+    def drop(self) -> None:
+        self.chunks.clear()
+        self.vectors.clear()
+
+
+def _date(iso: str) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None

@@ -1,0 +1,76 @@
+"""Sentence spans and word tokens, shared by chunking (index/) and rescoring/verification (rag/)."""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "lt", "col", "capt",
+    "co", "corp", "inc", "ltd", "plc", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m",
+}
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_NEXT_STARTS_SENTENCE = re.compile(r"\s*[\"“‘'(\[]?[A-Z0-9]")
+_WORD = re.compile(r"\d[\d,.]*\d|\w[\w'’.-]*\w|\w")
+
+STOPWORDS = frozenset(
+    (
+        "a an and are as at be been but by did do does for from had has have he her his how i if in into is "
+        "it its me my of on or our she so than that the their them then there these they this to was we were "
+        "what when where which who whom why will with would you your about after also can could over said "
+        "says than up out "
+    ).split()
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in `text`, covering every non-space character.
+
+    >>> t = "Mr. Raab spoke. He left."
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['Mr. Raab spoke.', 'He left.']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if match.group() != "\n" and not _is_boundary(text, match.start(), end):
+            continue
+        _add_span(text, start, end, spans)
+        start = end
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _is_boundary(text: str, punct_start: int, end: int) -> bool:
+    if not _NEXT_STARTS_SENTENCE.match(text, end):
+        return False
+    if text[punct_start] != ".":
+        return True
+    word = re.search(r"([\w.]+)$", text[max(0, punct_start - 12):punct_start])
+    token = word.group(1).lower() if word else ""
+    # "U.S. officials", "Mr. Raab", "J. Smith": an abbreviation or an initial, not a sentence end.
+    return token not in _ABBREVIATIONS and not (len(token) == 1 and token.isalpha())
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, punctuation stripped (keeps "4,300" as "4,300"-free "4300")."""
+    return [w.replace(",", "") for w in _WORD.findall(text.lower().replace("’", "'"))]
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS]

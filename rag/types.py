@@ -1,0 +1,82 @@
+"""Frozen records that flow between the stages (see DESIGN.md, "Public contract")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One cleaned news article, ready to be chunked."""
+
+    article_id: str
+    title: str
+    text: str
+    source: str
+    published: dt.date | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A span of an article's cleaned text; `start`/`end` are offsets into `Article.text`."""
+
+    chunk_id: str
+    article_id: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved chunk with its article's metadata and a relevance score (higher is better)."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    source: str
+    published: dt.date | None
+    text: str
+    score: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    marker: int
+    passage: Passage
+    supported: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    text: str
+    citations: list[Citation]
+    passages: list[Passage]
+    refused: bool
+    confidence: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restricts retrieval to a publication date range and/or a set of sources."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    sources: tuple[str, ...] = ()
+
+    def admits(self, published: dt.date | None, source: str) -> bool:
+        if self.sources and source not in self.sources:
+            return False
+        if self.since is None and self.until is None:
+            return True
+        if published is None:
+            return False
+        return (self.since is None or published >= self.since) and (
+            self.until is None or published <= self.until
+        )

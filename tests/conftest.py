@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.config import Settings
+from rag.fakes import HashEmbedder, MemoryStore
+from rag.pipeline import Parts
+from rag.ports import Store
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "articles"
+
+
+@pytest.fixture
+def seed_dir(tmp_path: Path) -> Path:
+    """A private copy of the bundled sample articles, so tests may edit and delete files."""
+    target = tmp_path / "articles"
+    shutil.copytree(SEED, target)
+    return target
+
+
+class FakeParts:
+    """Fast parts for our own logic: hashing embedder and in-memory stores keyed by collection."""
+
+    def __init__(self, home: Path) -> None:
+        self.embedder = HashEmbedder()
+        self.stores: dict[str, MemoryStore] = {}
+        self.settings = Settings(home=home)
+
+    def parts(self, **overrides: object) -> Parts:
+        settings = Settings(**{"home": self.settings.home, **overrides})  # type: ignore[arg-type]
+        return Parts(settings, self.embedder, self.open_store)
+
+    def open_store(self, collection: str) -> Store:
+        return self.stores.setdefault(collection, MemoryStore())
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> FakeParts:
+    return FakeParts(tmp_path / "home")

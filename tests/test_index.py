@@ -1,0 +1,159 @@
+"""The indexing pipeline with fast fakes: counts, incremental runs, deletions, bad input, interruption."""
+
+from pathlib import Path
+
+import pytest
+
+from index.pipeline import index_paths
+from rag import manifest as mf
+from rag.corpus import Corpus
+from rag.retrieve import dense_search
+from rag.text import sentences
+from tests.conftest import FakeParts
+from tests.test_clean_split import BOILERPLATE
+
+
+def _chunks(fake: FakeParts) -> dict[str, str]:
+    manifest = mf.load(fake.settings.home)
+    assert manifest is not None
+    return {c.chunk_id: c.text for c in fake.stores[manifest.collection].chunks.values()}
+
+
+def test_seed_corpus_report(fake: FakeParts, seed_dir: Path):
+    report = index_paths([seed_dir], fake.parts())
+    assert (report.files, report.articles, report.duplicates) == (5, 12, 2)
+    assert report.chunks_added == len(_chunks(fake)) > 12 and report.errors == []
+    assert report.boilerplate_lines > 50
+    assert {d["title"][:14] for d in report.duplicate_articles} == {"China launches", "US retaliation"}
+    for text in _chunks(fake).values():
+        assert not BOILERPLATE.search(text)
+
+
+def test_second_run_adds_nothing_and_embeds_nothing(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+    calls = len(fake.embedder.calls)
+    report = index_paths([seed_dir], fake.parts())
+    assert (report.chunks_added, report.chunks_removed, report.articles, report.duplicates) == (0, 0, 12, 2)
+    assert len(fake.embedder.calls) == calls
+
+
+def test_editing_one_article_reembeds_only_that_article(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+    before = _chunks(fake)
+    path = seed_dir / "003_ceb1761aac35b2bc.txt"
+    path.write_text(path.read_text().replace("3 Min Read", "3 Min Read\n\nThe ministry declined to comment."))
+    report = index_paths([seed_dir], fake.parts())
+    after = _chunks(fake)
+    new_ids = set(after) - set(before)
+    assert report.chunks_added == len(new_ids) == sum(fake.embedder.calls[-1:])
+    gone = set(before) - set(after)
+    assert len({cid.split(":")[0] for cid in new_ids}) == len({cid.split(":")[0] for cid in gone}) == 1
+    assert any("declined to comment" in after[c] for c in new_ids)
+    assert report.chunks_removed == len(gone)
+
+
+def test_a_file_holding_many_articles_changes_only_the_edited_one(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+    path = seed_dir / "001_6e42feeb05231df3.txt"
+    path.write_text(path.read_text().replace("Building more plants", "Building many more plants"))
+    report = index_paths([seed_dir], fake.parts())
+    manifest = mf.load(fake.settings.home)
+    assert manifest is not None
+    assert report.articles == 12 == len(manifest.articles)
+    helium = [a for a in manifest.articles.values() if a.title.startswith("China retaliation")]
+    assert report.chunks_added == len(helium[0].chunks)
+
+
+def test_deleting_a_file_removes_its_chunks(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+    (seed_dir / "004_be98c239c1c32342.txt").unlink()
+    report = index_paths([seed_dir], fake.parts())
+    assert report.articles == 11 and report.chunks_removed > 0
+    assert not any("Kudlow" in t for t in _chunks(fake).values())
+
+
+def test_other_paths_are_left_alone(fake: FakeParts, seed_dir: Path, tmp_path: Path):
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "a.txt").write_text("Harbour council votes today\n\n" + "The council voted to close the pier. " * 5)
+    index_paths([seed_dir], fake.parts())
+    report = index_paths([extra], fake.parts())
+    assert report.articles == 1
+    manifest = mf.load(fake.settings.home)
+    assert manifest is not None and len(manifest.articles) == 13
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(fake: FakeParts, seed_dir: Path):
+    (seed_dir / "empty.txt").write_text("")
+    (seed_dir / "image.txt").write_bytes(b"\x89PNG\x00\x00\x01")
+    (seed_dir / "latin.txt").write_bytes("Le café était fermé à Paris.".encode("latin-1"))
+    (seed_dir / "broken.json").write_text("[{")
+    (seed_dir / "huge.txt").write_text("Big news. " * 300_000)
+    report = index_paths([seed_dir, seed_dir / "nope.md"], fake.parts(max_file_bytes=1_000_000))
+    reasons = {Path(e.path).name: e.error for e in report.errors}
+    assert set(reasons) == {"empty.txt", "image.txt", "latin.txt", "broken.json", "huge.txt", "nope.md"}
+    assert "limit" in reasons["huge.txt"] and "UTF-8" in reasons["latin.txt"]
+    assert report.articles == 12
+
+
+def test_near_copy_in_another_file_is_skipped(fake: FakeParts, seed_dir: Path):
+    text = (seed_dir / "003_ceb1761aac35b2bc.txt").read_text()
+    (seed_dir / "syndicated.txt").write_text(text.replace("3 Min Read", "Via Example Wire"))
+    report = index_paths([seed_dir], fake.parts())
+    assert report.articles == 12 and report.duplicates == 3
+    assert any(not d["exact"] for d in report.duplicate_articles)
+
+
+def test_interrupted_run_keeps_previous_index_and_next_run_finishes(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+    old = mf.load(fake.settings.home)
+    extra = seed_dir / "zz_new.txt"
+    extra.write_text("Harbour council votes today\n\n" + "The harbour council voted to close the pier. " * 40)
+    embed = fake.embedder.embed
+
+    def crash(texts, kind):
+        fake.embedder.embed = embed  # type: ignore[method-assign]
+        raise KeyboardInterrupt
+
+    fake.embedder.embed = crash  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        index_paths([seed_dir], fake.parts())
+    assert mf.load(fake.settings.home) == old
+    corpus = Corpus.open(fake.parts())
+    hits = dense_search("harbour council pier", corpus, fake.parts(), 3)
+    assert hits and all("harbour" not in p.text for p in hits)
+    report = index_paths([seed_dir], fake.parts())
+    assert report.articles == 13 and report.chunks_added > 0
+    assert "harbour" in dense_search("harbour council pier", Corpus.open(fake.parts()), fake.parts(), 1)[0].text
+
+
+def test_rebuild_starts_a_new_collection_and_drops_the_old(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+    first = mf.load(fake.settings.home)
+    report = index_paths([seed_dir], fake.parts(), rebuild=True)
+    second = mf.load(fake.settings.home)
+    assert first and second and first.collection != second.collection
+    assert report.chunks_added == len(second.chunk_ids())
+    assert fake.stores[first.collection].count() == 0
+
+
+def test_changing_chunk_size_reindexes(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+    report = index_paths([seed_dir], fake.parts(chunk_chars=300))
+    manifest = mf.load(fake.settings.home)
+    assert manifest is not None and report.chunks_added == len(manifest.chunk_ids())
+    assert all(len(t) <= 300 or len(sentences(t)) == 1 for t in _chunks(fake).values())
+
+
+def test_retrieval_filters_by_date_and_source(fake: FakeParts, seed_dir: Path):
+    import datetime as dt
+
+    from rag.types import Filters
+
+    index_paths([seed_dir], fake.parts())
+    corpus = Corpus.open(fake.parts())
+    dated = dense_search("TikTok sanctions", corpus, fake.parts(), 5, Filters(since=dt.date(2020, 1, 1)))
+    assert dated and {p.published for p in dated} == {dt.date(2020, 9, 12)}
+    source = str(seed_dir.resolve() / "003_ceb1761aac35b2bc.txt")
+    only = dense_search("TikTok", corpus, fake.parts(), 5, Filters(sources=(source,)))
+    assert only and {p.source for p in only} == {source}

@@ -1,0 +1,25 @@
+from rag.text import content_words, sentence_spans, sentences
+
+
+def test_sentences_keep_abbreviations_and_quotes_together():
+    text = (
+        "The U.S. Commerce Department on March 2 announced restrictions. Mr. Raab said: “We want a "
+        "positive relationship.” Inspur Group Co. AI tech firm 4Paradigm was listed! Was it fair?"
+    )
+    assert sentences(text) == [
+        "The U.S. Commerce Department on March 2 announced restrictions.",
+        "Mr. Raab said: “We want a positive relationship.”",
+        "Inspur Group Co. AI tech firm 4Paradigm was listed!",
+        "Was it fair?",
+    ]
+
+
+def test_sentence_spans_cover_every_word():
+    text = "First line without a stop\nSecond sentence here. Third one…  And “a quote.”"
+    assert " ".join(text[a:b] for a, b in sentence_spans(text)).split() == text.split()
+
+
+def test_content_words_drop_stopwords_and_commas_in_numbers():
+    assert content_words("China uses more than 4,300 tonnes of helium") == [
+        "china", "uses", "more", "4300", "tonnes", "helium",
+    ]

@@ -1,0 +1,1 @@
+"""The Gradio chat window (see issue: the chat window)."""
