@@ -1,7 +1,10 @@
 """newsrag's online path: `retrieve`, `answer` and `stream` over the index built by `index/`."""
 
-from rag.api import configure, retrieve
+from rag.api import answer, configure, retrieve, stream
 from rag.config import Settings
-from rag.types import Answer, Citation, Filters, Passage
+from rag.types import Answer, Citation, Filters, Passage, Sources, Token
 
-__all__ = ["Answer", "Citation", "Filters", "Passage", "Settings", "configure", "retrieve"]
+__all__ = [
+    "Answer", "Citation", "Filters", "Passage", "Settings", "Sources", "Token",
+    "answer", "configure", "retrieve", "stream",
+]

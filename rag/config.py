@@ -16,6 +16,10 @@ def _default_home() -> Path:
     return Path(base) / "newsrag"
 
 
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "newsrag"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     home: Path = dataclasses.field(default_factory=_default_home)
@@ -29,6 +33,19 @@ class Settings:
     max_file_bytes: int = 20_000_000
     near_dup_threshold: float = 0.8
     k: int = 4
+    # Answering. `local_model` is a bundled model name or a .gguf path; `llm_url` switches to an
+    # OpenAI-compatible server (vLLM, Ollama, LM Studio, OpenAI) serving `llm_model`.
+    local_model: str = "qwen2.5-coder-1.5b"
+    model_cache: Path = dataclasses.field(default_factory=lambda: _cache_dir() / "models")
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 300.0
+    n_ctx: int = 2048
+    max_answer_tokens: int = 160
+    passage_chars: int = 300  # the tight window of each passage that the LLM reads
+    min_score: float = 0.45  # below this best-passage score the articles are taken not to hold the answer
+    condense: str = "cheap"  # "cheap" (no LLM call) or "llm" for follow-up questions
 
     @classmethod
     def load(
@@ -61,7 +78,7 @@ def _field_names() -> list[str]:
 def _coerce(name: str, value: Any) -> Any:
     """Convert strings from env/toml to the field's type."""
     default = getattr(Settings(), name)
-    if name == "home":
+    if name in {"home", "model_cache"}:
         return Path(value).expanduser()
     if isinstance(default, bool):
         return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from rag import manifest as mf
 from rag.keyword import KeywordIndex
 from rag.pipeline import Parts
 from rag.ports import Store
+from rag.text import content_words
 from rag.types import Filters, Passage
 
 
@@ -42,6 +44,7 @@ class Corpus:
         self.keyword = keyword
         self.stamp = stamp
         self.chunks: dict[str, ChunkInfo] = {}
+        self._df: dict[str, int] | None = None
         for aid, rec in manifest.articles.items():
             published = dt.date.fromisoformat(rec.published) if rec.published else None
             for cid, start, end in rec.chunks:
@@ -61,6 +64,18 @@ class Corpus:
     def is_stale(self, parts: Parts) -> bool:
         path = mf.path_for(parts.settings.home)
         return not path.exists() or path.stat().st_mtime != self.stamp
+
+    def idf(self, word: str) -> float:
+        """Inverse document frequency over chunks, computed on first use."""
+        if self._df is None:
+            df: dict[str, int] = {}
+            for info in self.chunks.values():
+                for w in set(content_words(info.title + " " + info.text)):
+                    df[w] = df.get(w, 0) + 1
+            self._df = df
+        n = len(self.chunks)
+        count = self._df.get(word, 0)
+        return math.log(1 + (n - count + 0.5) / (count + 0.5))
 
     def admits(self, chunk_id: str, filters: Filters | None) -> bool:
         """Only committed chunks (the manifest lists them) that pass the filters."""

@@ -1,17 +1,222 @@
-"""Retrieval over the committed index: dense search (hybrid fusion and rescoring come with answering)."""
+"""Hybrid retrieval: dense (vector store) + keyword (BM25), fused by reciprocal rank, rescored at sentence
+level with the embedder and lexical evidence, near-identical passages dropped, then cut to a tight window.
+
+No cross-encoder ships offline, so the rescoring is built from what is here: the question's similarity to
+each sentence of a candidate chunk, and how much of the question's rare words, names and numbers it holds.
+"""
 
 from __future__ import annotations
 
-from rag.corpus import Corpus
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.corpus import ChunkInfo, Corpus
 from rag.pipeline import Parts
+from rag.ports import Vectors
+from rag.text import content_words, sentence_spans
 from rag.types import Filters, Passage
+
+RRF_K = 60
+POOL = 20  # candidates from each retriever
+RESCORE = 12  # fused candidates that get sentence-level rescoring
+DUPLICATE_JACCARD = 0.6
+WEIGHTS = {"sentence": 0.55, "lexical": 0.25, "fused": 0.20}
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate chunk with its scores and its sentences' similarity to the question."""
+
+    info: ChunkInfo
+    score: float
+    sentence: float
+    lexical: float
+    fused: float
+    spans: list[tuple[int, int]]  # sentence spans within info.text
+    sims: list[float]  # similarity of each sentence to the question
+
+    def passage(self) -> Passage:
+        return self.info.passage(self.score)
+
+    def best_sentence(self) -> str:
+        start, end = self.spans[int(np.argmax(self.sims))]
+        return self.info.text[start:end]
+
+    def window(self, max_chars: int) -> Passage:
+        """The best sentence, grown with its better neighbour while it fits: the tight passage for the prompt."""
+        best = int(np.argmax(self.sims))
+        lo = hi = best
+        while True:
+            options = [i for i in (lo - 1, hi + 1) if 0 <= i < len(self.spans)]
+            options = [i for i in options if _span_len(self.spans, min(lo, i), max(hi, i)) <= max_chars]
+            if not options:
+                break
+            pick = max(options, key=lambda i: self.sims[i])
+            lo, hi = min(lo, pick), max(hi, pick)
+        start, end = self.spans[lo][0], self.spans[hi][1]
+        info = self.info
+        return Passage(info.chunk_id, info.article_id, info.title, info.source, info.published,
+                       info.text[start:end], self.score, info.start + start, info.start + end)
+
+
+def _span_len(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
+    return spans[hi][1] - spans[lo][0]
+
+
+class SentenceCache:
+    """Sentence vectors, kept across questions: the same candidate chunks come back often in a chat."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._items: OrderedDict[str, Vectors] = OrderedDict()
+        self._size = size
+
+    def embed(self, parts: Parts, texts: list[str]) -> Vectors:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._items))
+        if missing:
+            for text, vector in zip(missing, parts.embedder.embed(missing, "document"), strict=True):
+                self._items[text] = vector
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return np.stack([self._items[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
 
 
 def dense_search(
     question: str, corpus: Corpus, parts: Parts, k: int, filters: Filters | None = None
 ) -> list[Passage]:
+    """Plain dense retrieval (a baseline and an eval config)."""
     vector = parts.embedder.embed([question], "query")[0]
+    return [corpus.chunks[cid].passage(score) for cid, score in _dense(corpus, vector, k, filters)]
+
+
+def _dense(corpus: Corpus, vector: Vectors, k: int, filters: Filters | None) -> list[tuple[str, float]]:
     # Over-fetch: chunks of a run that crashed before its commit may sit in the store; they are skipped.
     hits = corpus.store.search(vector, k * 2 + 8, filters)
-    passages = [corpus.chunks[cid].passage(score) for cid, score in hits if corpus.admits(cid, filters)]
-    return passages[:k]
+    return [(cid, s) for cid, s in hits if corpus.admits(cid, filters)][:k]
+
+
+def keyword_search(
+    question: str, corpus: Corpus, k: int, filters: Filters | None = None
+) -> list[Passage]:
+    return [corpus.chunks[cid].passage(score) for cid, score in _keyword(corpus, question, k, filters)]
+
+
+def _keyword(corpus: Corpus, question: str, k: int, filters: Filters | None) -> list[tuple[str, float]]:
+    hits = corpus.keyword.search(question, k * 3 + 10)
+    return [(cid, s) for cid, s in hits if corpus.admits(cid, filters)][:k]
+
+
+def fuse(*rankings: list[str]) -> dict[str, float]:
+    """Reciprocal rank fusion, normalised so a chunk ranked first by every retriever scores 1."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    top = len(rankings) / (RRF_K + 1)
+    return {cid: s / top for cid, s in sorted(scores.items(), key=lambda item: -item[1])}
+
+
+def _fused(
+    question: str, corpus: Corpus, parts: Parts, filters: Filters | None
+) -> tuple[Vectors, list[tuple[str, float]]]:
+    vector = parts.embedder.embed([question], "query")[0]
+    dense = [cid for cid, _ in _dense(corpus, vector, POOL, filters)]
+    keyword = [cid for cid, _ in _keyword(corpus, question, POOL, filters)]
+    return vector, list(fuse(dense, keyword).items())
+
+
+def fused_search(
+    question: str, corpus: Corpus, parts: Parts, k: int, filters: Filters | None = None
+) -> list[Passage]:
+    """Dense and keyword results fused by reciprocal rank, no rescoring (an eval config)."""
+    _, fused = _fused(question, corpus, parts, filters)
+    return [corpus.chunks[cid].passage(s) for cid, s in fused[:k]]
+
+
+def hybrid_search(
+    question: str,
+    corpus: Corpus,
+    parts: Parts,
+    k: int,
+    filters: Filters | None = None,
+    cache: SentenceCache | None = None,
+) -> list[Scored]:
+    """The full pipeline: fuse, rescore at sentence level, drop near-duplicates, best `k`."""
+    vector, fused = _fused(question, corpus, parts, filters)
+    scored = _rescore(question, vector, fused[:RESCORE], corpus, parts, cache or SentenceCache())
+    return diversify(drop_near_duplicates(scored), k)
+
+
+def _rescore(
+    question: str,
+    vector: Vectors,
+    candidates: list[tuple[str, float]],
+    corpus: Corpus,
+    parts: Parts,
+    cache: SentenceCache,
+) -> list[Scored]:
+    infos = [corpus.chunks[cid] for cid, _ in candidates]
+    spans = [sentence_spans(info.text) or [(0, len(info.text))] for info in infos]
+    texts = [info.text[a:b] for info, sp in zip(infos, spans, strict=True) for a, b in sp]
+    sims_all = cache.embed(parts, texts) @ vector if texts else np.zeros(0)
+    weights = question_weights(question, corpus)
+    out, offset = [], 0
+    for (_, fused), info, sp in zip(candidates, infos, spans, strict=True):
+        sims = [float(s) for s in sims_all[offset:offset + len(sp)]]
+        offset += len(sp)
+        top2 = sorted(sims, reverse=True)[:2]
+        sentence = 0.7 * top2[0] + 0.3 * (top2[-1])
+        lexical = lexical_overlap(weights, info.title + " " + info.text)
+        score = WEIGHTS["sentence"] * sentence + WEIGHTS["lexical"] * lexical + WEIGHTS["fused"] * fused
+        out.append(Scored(info, score, sentence, lexical, fused, sp, sims))
+    return sorted(out, key=lambda s: -s.score)
+
+
+def question_weights(question: str, corpus: Corpus) -> dict[str, float]:
+    """IDF weight of each question word; names and numbers count double (they are what dense vectors miss)."""
+    raw = question.replace("’", "'")
+    names = {w.lower() for w in raw.split()[1:] if w[:1].isupper()}
+    weights: dict[str, float] = {}
+    for word in dict.fromkeys(content_words(question)):
+        weight = corpus.idf(word)
+        if word.isdigit() or any(word in n for n in names):
+            weight *= 2
+        weights[word] = weight
+    return weights
+
+
+def lexical_overlap(weights: dict[str, float], text: str) -> float:
+    """Share of the question's IDF weight whose words appear in `text`."""
+    total = sum(weights.values())
+    if total == 0:
+        return 0.0
+    present = set(content_words(text))
+    return sum(w for word, w in weights.items() if word in present) / total
+
+
+def drop_near_duplicates(scored: list[Scored]) -> list[Scored]:
+    """Keep the best of passages whose word sets overlap heavily (syndicated copies, repeated stories)."""
+    kept: list[tuple[Scored, set[str]]] = []
+    for candidate in scored:
+        words = set(content_words(candidate.info.text))
+        if all(_jaccard(words, other) < DUPLICATE_JACCARD for _, other in kept):
+            kept.append((candidate, words))
+    return [c for c, _ in kept]
+
+
+def diversify(scored: list[Scored], k: int, per_article: int = 2) -> list[Scored]:
+    """Best `k`, at most `per_article` from one article while others remain, so a question that spans two
+    stories sees both."""
+    first = [s for i, s in enumerate(scored) if _rank_in_article(scored, i) < per_article]
+    rest = [s for s in scored if s not in first]
+    return sorted((first + rest)[:k], key=lambda s: -s.score)
+
+
+def _rank_in_article(scored: list[Scored], index: int) -> int:
+    article = scored[index].info.article_id
+    return sum(1 for s in scored[:index] if s.info.article_id == article)
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

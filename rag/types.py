@@ -80,3 +80,20 @@ class Filters:
         return (self.since is None or published >= self.since) and (
             self.until is None or published <= self.until
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """First event of `stream()`: the numbered passages the LLM will read, before it starts reading them."""
+
+    question: str  # the standalone question used for retrieval
+    passages: list[Passage]
+    evidence: list[str]  # the best evidence sentence of each passage
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+
+
+Event = Sources | Token | Answer

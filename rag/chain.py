@@ -1,0 +1,137 @@
+"""The answering chain, built from LangChain runnables: condense -> retrieve -> prompt | LLM -> verify."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from rag.citations import is_refusal, normalise_markers, resolve
+from rag.config import Settings
+from rag.corpus import Corpus
+from rag.pipeline import Parts
+from rag.prompt import PROMPT, REFUSAL, human_message
+from rag.retrieve import Scored, SentenceCache, hybrid_search
+from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
+
+History = Sequence[tuple[str, str]]
+
+CONDENSE = ChatPromptTemplate.from_messages([
+    ("system", "Rewrite the follow-up as one standalone question. Reply with the question only."),
+    ("human", "Previous question: {previous}\nPrevious answer: {answer}\nFollow-up: {question}"),
+])
+
+
+@dataclass(slots=True)
+class Turn:
+    """State carried through the chain for one question."""
+
+    question: str
+    history: History
+    filters: Filters | None
+    k: int
+    standalone: str = ""
+    previous: str | None = None
+    scored: list[Scored] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class AnswerChain:
+    def __init__(self, parts: Parts, llm: Callable[[], BaseChatModel], corpus: Callable[[], Corpus]) -> None:
+        self.parts = parts
+        self.settings: Settings = parts.settings
+        self._llm = llm
+        self._corpus = corpus
+        self._cache = SentenceCache()
+        self.condense: Runnable[Turn, Turn] = RunnableLambda(self._condense)
+        self.retrieve: Runnable[Turn, Turn] = RunnableLambda(self._retrieve)
+
+    def generator(self) -> Runnable[dict[str, str], str]:
+        return PROMPT | self._llm() | StrOutputParser()
+
+    def as_runnable(self) -> Runnable[dict[str, object], Answer]:
+        """The whole chain as one Runnable: {"question", "history"?, "filters"?} -> Answer."""
+
+        def run(inputs: dict[str, object]) -> Answer:
+            events = self.stream(str(inputs["question"]), inputs.get("history") or (),  # type: ignore[arg-type]
+                                 inputs.get("filters"))  # type: ignore[arg-type]
+            return next(e for e in events if isinstance(e, Answer))
+
+        return RunnableLambda(run)
+
+    def stream(
+        self, question: str, history: History = (), filters: Filters | None = None, k: int | None = None
+    ) -> Iterator[Event]:
+        started = time.perf_counter()
+        turn = Turn(question.strip(), history, filters, k or self.settings.k)
+        turn = self.retrieve.invoke(self.condense.invoke(turn))
+        passages = [s.window(self.settings.passage_chars) for s in turn.scored]
+        yield Sources(turn.standalone, passages, [s.best_sentence() for s in turn.scored])
+        turn.timings["sources"] = time.perf_counter() - started
+
+        top = turn.scored[0].score if turn.scored else 0.0
+        if top < self.settings.min_score:
+            yield Token(REFUSAL)
+            raw = REFUSAL
+        else:
+            pieces = []
+            for piece in self.generator().stream(human_message(turn.question, passages, turn.previous)):
+                turn.timings.setdefault("first_token", time.perf_counter() - started)
+                pieces.append(piece)
+                yield Token(piece)
+            raw = "".join(pieces)
+        turn.timings["generate"] = time.perf_counter() - started - turn.timings["sources"]
+        yield self._finish(turn, passages, raw, top, started)
+
+    def _condense(self, turn: Turn) -> Turn:
+        """A follow-up becomes a standalone question. "cheap" adds the previous question to the retrieval
+        query (no LLM call: a rewrite costs a second prefill); "llm" asks the model to rewrite it."""
+        started = time.perf_counter()
+        turn.standalone = turn.question
+        if turn.history:
+            previous, answer = turn.history[-1]
+            turn.previous = previous
+            if self.settings.condense == "llm":
+                rewrite = CONDENSE | self._llm() | StrOutputParser()
+                turn.standalone = rewrite.invoke({"previous": previous, "answer": answer[:300],
+                                                  "question": turn.question}).strip() or turn.question
+                turn.previous = None
+            else:
+                turn.standalone = f"{previous} {turn.question}"
+        turn.timings["condense"] = time.perf_counter() - started
+        return turn
+
+    def _retrieve(self, turn: Turn) -> Turn:
+        started = time.perf_counter()
+        turn.scored = hybrid_search(turn.standalone, self._corpus(), self.parts, turn.k, turn.filters, self._cache)
+        turn.timings["retrieve"] = time.perf_counter() - started
+        return turn
+
+    def _finish(self, turn: Turn, passages: list[Passage], raw: str, top: float, started: float) -> Answer:
+        began = time.perf_counter()
+        text = normalise_markers(raw, len(passages))
+        refused = text == REFUSAL or (is_refusal(text) and "[" not in text) or not text
+        citations: list[Citation] = []
+        if refused:
+            text = REFUSAL
+        else:
+            text, citations = resolve(text, passages, self.parts.embedder)
+        turn.timings["verify"] = time.perf_counter() - began
+        turn.timings["total"] = time.perf_counter() - started
+        return Answer(turn.question, text, citations, passages, refused,
+                      _confidence(refused, top, citations, self.settings.min_score), dict(turn.timings))
+
+
+def _confidence(refused: bool, top: float, citations: list[Citation], floor: float) -> float:
+    """From retrieval, not from the prompt: how far the best passage clears the refusal floor, and how many
+    citations were verified. A refusal is as confident as the best passage is weak."""
+    strength = min(1.0, max(0.0, (top - floor) / (0.8 - floor)))
+    if refused:
+        return round(1.0 - strength, 3)
+    verified = sum(1 for c in citations if c.supported) / len(citations) if citations else 0.0
+    return round(0.5 * strength + 0.5 * verified, 3)
