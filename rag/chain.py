@@ -128,10 +128,11 @@ class AnswerChain:
 
 
 def _confidence(refused: bool, top: float, citations: list[Citation], floor: float) -> float:
-    """From retrieval, not from the prompt: how far the best passage clears the refusal floor, and how many
-    citations were verified. A refusal is as confident as the best passage is weak."""
-    strength = min(1.0, max(0.0, (top - floor) / (0.8 - floor)))
+    """From retrieval, not from the prompt. `margin` is how far the best passage clears the refusal floor
+    (0.5 at the floor); a refusal is as confident as that passage is weak, an answer as its margin and the
+    share of its citations that were verified."""
+    margin = min(1.0, max(0.0, 0.5 + 2 * (top - floor)))
     if refused:
-        return round(1.0 - strength, 3)
+        return round(1.0 - margin, 3)
     verified = sum(1 for c in citations if c.supported) / len(citations) if citations else 0.0
-    return round(0.5 * strength + 0.5 * verified, 3)
+    return round(0.5 * margin + 0.5 * verified, 3)

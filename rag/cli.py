@@ -64,15 +64,34 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import rag
+    from rag.corpus import EmptyIndexError
+    from rag.prompt import format_date
 
     rag.configure(settings)
-    passages = rag.retrieve(args.question, k=settings.k)
+    live = sys.stdout.isatty() and not args.json  # stream tokens to a terminal; print the final text otherwise
+    streamed = ""
+    try:
+        for event in rag.stream(args.question, k=settings.k):
+            if isinstance(event, rag.Token) and live:
+                streamed += event.text
+                print(event.text, end="", flush=True)
+            elif isinstance(event, rag.Answer):
+                answer = event
+    except EmptyIndexError as exc:
+        print(f"newsrag: {exc}", file=sys.stderr)
+        return 2
     if args.json:
-        print(json.dumps([_jsonable(p) for p in passages], ensure_ascii=False))
+        print(json.dumps(_jsonable(answer), ensure_ascii=False))
         return 0
-    for n, p in enumerate(passages, 1):
-        print(f"[{n}] {p.title} ({p.published or 'undated'}; {Path(p.source).name}) score {p.score:.2f}")
-        print(f"    {p.text}\n")
+    if live:
+        # The final text has its markers checked and repaired; show it if it differs from the stream.
+        print("" if answer.text == streamed.strip() else f"\n\n{answer.text}")
+    else:
+        print(answer.text)
+    for c in answer.citations:
+        p = c.passage
+        mark = "" if c.supported else "  (not supported by this passage)"
+        print(f"[{c.marker}] {p.title} ({format_date(p)}; {Path(p.source).name}){mark}\n    {p.text}")
     return 0
 
 

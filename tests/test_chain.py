@@ -1,0 +1,121 @@
+"""The answering chain with fast fakes: event order, prompt shape, markers, refusal, follow-ups."""
+
+from pathlib import Path
+
+import pytest
+
+import rag
+from index.pipeline import index_paths
+from rag.fakes import ScriptedChat
+from rag.prompt import REFUSAL
+from rag.retriever import NewsRetriever
+from tests.conftest import FakeParts
+
+
+@pytest.fixture
+def scripted(fake: FakeParts, seed_dir: Path):
+    """Index the samples with fakes and configure `rag` with a scripted LLM; returns a script setter."""
+    index_paths([seed_dir], fake.parts())
+
+    def script(*replies: str, **settings: object) -> ScriptedChat:
+        llm = ScriptedChat(replies=list(replies))
+        rag.configure(parts=fake.parts(**settings), llm=llm)
+        return llm
+
+    return script
+
+
+def test_sources_come_first_then_tokens_then_the_answer(scripted):
+    scripted("China uses more than 4,300 tonnes of helium every year [1].")
+    events = list(rag.stream("How much helium does China use every year?"))
+    assert isinstance(events[0], rag.Sources)
+    assert all(isinstance(e, rag.Token) for e in events[1:-1]) and len(events) > 3
+    answer = events[-1]
+    assert isinstance(answer, rag.Answer) and not answer.refused
+    assert "helium" in events[0].passages[0].text.lower()
+    assert answer.citations[0].passage == answer.passages[0] and answer.citations[0].supported
+
+
+def test_prompt_numbers_passages_with_title_and_date(scripted):
+    llm = scripted("Beijing sent a note [1].")
+    answer = rag.answer("What did Zhao Lijian announce about reciprocal restrictions on the US embassy?")
+    human = str(llm.prompts[0][-1].content)
+    assert human.startswith("[1] ") and "Question: What did Zhao Lijian" in human
+    dated = [p for p in answer.passages if p.published]
+    assert dated and "(12 Sep 2020)" in human
+    assert all(f"[{n}] {p.title}" in human for n, p in enumerate(answer.passages, 1))
+
+
+def test_passages_in_the_prompt_are_tight_and_point_into_the_article(scripted):
+    scripted("x [1].")
+    answer = rag.answer("How much helium does China use every year?")
+    corpus = rag.api.current_corpus()
+    for passage in answer.passages:
+        assert len(passage.text) <= 300 or "." not in passage.text[:-1]
+        article = corpus.manifest.articles[passage.article_id]
+        assert article.text[passage.start:passage.end] == passage.text
+
+
+def test_a_dangling_marker_is_dropped(scripted):
+    scripted("China uses more than 4,300 tonnes of helium every year [1][9].")
+    answer = rag.answer("How much helium does China use every year?")
+    assert "[9]" not in answer.text and [c.marker for c in answer.citations] == [1]
+
+
+def test_model_refusal_becomes_a_plain_refusal(scripted):
+    scripted("I'm sorry, but the passages do not mention the price of the deal.")
+    answer = rag.answer("What price did Microsoft agree to pay for TikTok?")
+    assert answer.refused and answer.text == REFUSAL and answer.citations == []
+
+
+def test_weak_retrieval_refuses_without_calling_the_model(scripted):
+    llm = scripted("Argentina won [1].", min_score=0.99)
+    answer = rag.answer("Who won the 2022 World Cup?")
+    assert answer.refused and answer.text == REFUSAL and llm.prompts == []
+    assert answer.confidence > 0.5
+
+
+def test_follow_up_uses_the_previous_question(scripted):
+    llm = scripted("Sophy Ridge interviewed him [1].")
+    history = [("What did Dominic Raab say about China on Sky News?", "Not business as usual [1].")]
+    answer = rag.answer("Who interviewed him?", history=history)
+    assert "Follow-up to: What did Dominic Raab say" in str(llm.prompts[0][-1].content)
+    assert any("Raab" in p.text or "Raab" in p.title for p in answer.passages)
+    assert len(llm.prompts) == 1  # the cheap rewrite costs no LLM call
+
+
+def test_llm_condense_rewrites_the_follow_up(scripted):
+    llm = scripted("Who interviewed Dominic Raab on Sky News?", "Sophy Ridge [1].", condense="llm")
+    history = [("What did Dominic Raab say about China on Sky News?", "Not business as usual [1].")]
+    events = list(rag.stream("Who interviewed him?", history=history))
+    assert isinstance(events[0], rag.Sources) and events[0].question == "Who interviewed Dominic Raab on Sky News?"
+    assert len(llm.prompts) == 2
+
+
+def test_filters_restrict_the_passages(scripted):
+    import datetime as dt
+
+    scripted("x [1].")
+    answer = rag.answer("TikTok", filters=rag.Filters(since=dt.date(2020, 1, 1)))
+    assert answer.passages and {p.published for p in answer.passages} == {dt.date(2020, 9, 12)}
+
+
+def test_retriever_is_a_langchain_retriever(scripted):
+    scripted()
+    docs = NewsRetriever(k=3).invoke("How much helium does China use every year?")
+    assert len(docs) == 3 and "helium" in docs[0].page_content.lower()
+    assert docs[0].metadata["title"].startswith("China retaliation") and docs[0].metadata["score"] > 0
+
+
+def test_retrieve_drops_near_identical_passages(scripted, seed_dir: Path):
+    scripted()
+    passages = rag.retrieve("Liu Xiaoming warned the UK it would pay the price", k=8)
+    texts = [p.text for p in passages]
+    assert len(texts) == len(set(texts))
+
+
+def test_chain_is_a_runnable(scripted):
+    scripted("China uses more than 4,300 tonnes of helium every year [1].")
+    chain = rag.api._chain().as_runnable()
+    answer = chain.invoke({"question": "How much helium does China use every year?"})
+    assert isinstance(answer, rag.Answer) and answer.citations

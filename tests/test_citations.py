@@ -1,0 +1,76 @@
+import datetime as dt
+
+import pytest
+
+from rag.citations import is_refusal, normalise_markers, resolve, support
+from rag.fakes import HashEmbedder
+from rag.types import Passage
+
+
+def _passage(text: str, title: str = "Helium plant opens", published: dt.date | None = None) -> Passage:
+    return Passage("a:0", "a", title, "a.txt", published, text, 0.9, 0, len(text))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Microsoft bid [1, 2].", "Microsoft bid [1][2]."),
+        ("Microsoft bid [Passage 2].", "Microsoft bid [2]."),
+        ("Microsoft bid 【1】 and more [1-3].", "Microsoft bid [1] and more [1][2][3]."),
+        ("Microsoft bid [7]. Facebook too [2].", "Microsoft bid. Facebook too [2]."),
+        ("Microsoft bid [^1].", "Microsoft bid [1]."),
+    ],
+)
+def test_markers_are_normalised_and_dangling_ones_dropped(raw: str, expected: str):
+    assert normalise_markers(raw, 3) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The articles do not say.", "I cannot answer that from the passages.", "There is no information about it.",
+     "This is not mentioned in the passages."],
+)
+def test_refusals_are_recognised(text: str):
+    assert is_refusal(text)
+
+
+def test_plain_answers_are_not_refusals():
+    assert not is_refusal("China uses more than 4,300 tonnes of helium every year [1].")
+
+
+def test_support_needs_meaning_and_matching_numbers():
+    embedder = HashEmbedder()
+    passage = _passage("But China uses more than 4,300 tonnes of helium every year.")
+    assert support("China uses over 4,300 tonnes of helium a year [1].", passage, embedder).supported
+    assert not support("China uses 9,000 tonnes of helium every year [1].", passage, embedder).supported
+    assert not support("Raab spoke to Sky News about Hong Kong [1].", passage, embedder).supported
+
+
+def test_dates_in_the_passage_header_support_a_dated_claim():
+    passage = _passage("Beijing sent a note on Friday, September 11.", "China restricts US diplomats",
+                       dt.date(2020, 9, 12))
+    assert support("Beijing sent a note on 12 September 2020 [1].", passage, HashEmbedder()).numbers_ok
+
+
+def test_resolve_orders_citations_and_marks_unsupported_ones():
+    passages = [
+        _passage("But China uses more than 4,300 tonnes of helium every year."),
+        _passage("Sophy Ridge on Sky News asked Mr Raab about the extradition treaty.", "Raab on China"),
+    ]
+    text, citations = resolve("Sophy Ridge asked Raab [2]. China uses 4,300 tonnes of helium [2].",
+                              passages, HashEmbedder())
+    assert [c.marker for c in citations] == [2]
+    assert citations[0].supported is False  # the second sentence is not in passage 2
+    _text, citations = resolve("Sophy Ridge asked Mr Raab [2]. China uses 4,300 tonnes of helium [1].",
+                              passages, HashEmbedder())
+    assert [(c.marker, c.supported) for c in citations] == [(2, True), (1, True)]
+
+
+def test_missing_markers_are_repaired_from_the_best_supporting_passage():
+    passages = [
+        _passage("Sophy Ridge on Sky News asked Mr Raab about the extradition treaty.", "Raab on China"),
+        _passage("But China uses more than 4,300 tonnes of helium every year."),
+    ]
+    text, citations = resolve("China uses more than 4,300 tonnes of helium every year.", passages, HashEmbedder())
+    assert text == "China uses more than 4,300 tonnes of helium every year [2]."
+    assert [(c.marker, c.supported) for c in citations] == [(2, True)]
