@@ -57,11 +57,11 @@ def test_resolve_orders_citations_and_marks_unsupported_ones():
         _passage("But China uses more than 4,300 tonnes of helium every year."),
         _passage("Sophy Ridge on Sky News asked Mr Raab about the extradition treaty.", "Raab on China"),
     ]
-    text, citations = resolve("Sophy Ridge asked Raab [2]. China uses 4,300 tonnes of helium [2].",
+    _, citations = resolve("Sophy Ridge asked Raab [2]. China uses 4,300 tonnes of helium [2].",
                               passages, HashEmbedder())
     assert [c.marker for c in citations] == [2]
     assert citations[0].supported is False  # the second sentence is not in passage 2
-    _text, citations = resolve("Sophy Ridge asked Mr Raab [2]. China uses 4,300 tonnes of helium [1].",
+    _, citations = resolve("Sophy Ridge asked Mr Raab [2]. China uses 4,300 tonnes of helium [1].",
                               passages, HashEmbedder())
     assert [(c.marker, c.supported) for c in citations] == [(2, True), (1, True)]
 
