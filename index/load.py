@@ -19,6 +19,7 @@ _TITLE_KEYS = ("title", "headline", "name")
 _BODY_KEYS = ("body", "text", "content", "article", "maintext", "story", "description")
 _DATE_KEYS = ("published", "published_at", "date", "publish_date", "date_publish", "pubDate", "datetime")
 _URL_KEYS = ("url", "link", "href", "source_url")
+_PUBLISHER_KEYS = ("outlet", "publisher", "site_name", "source_name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,12 +195,16 @@ def _record_to_doc(path: Path, record: Any) -> RawDoc:
         body = "\n\n".join(str(part) for part in body)
     if not isinstance(body, str) or not body.strip():
         raise LoadError(f"JSON record has no article text (expected one of: {', '.join(_BODY_KEYS)})")
-    title = _first(record, _TITLE_KEYS)
+    title = str(_first(record, _TITLE_KEYS) or "").strip()
+    publisher = _first(record, _PUBLISHER_KEYS)
+    if title and publisher:
+        # "Which outlet said ..." is a common question; the publisher rides in the title so it is retrievable.
+        title = f"{title} — {publisher}"
     url = _first(record, _URL_KEYS)
     return RawDoc(
         str(path),
         body,
-        title=str(title).strip() if title else None,
+        title=title or None,
         published=parse_date(_first(record, _DATE_KEYS)),
         url=str(url) if url else None,
     )

@@ -1,4 +1,4 @@
-"""`newsrag` command line: index, ask (and later chat, eval). The entry point resolves Settings once."""
+"""`newsrag` command line: index, ask, chat (and later eval). The entry point resolves Settings once."""
 
 from __future__ import annotations
 
@@ -29,6 +29,16 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("-k", type=int, help="number of passages")
     ask.add_argument("--json", action="store_true")
+
+    chat = sub.add_parser("chat", help="open the chat window (Gradio); indexes the samples if the index is empty")
+    chat.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1, this machine only)")
+    chat.add_argument("--port", type=int, default=7860)
+
+    ev = sub.add_parser("eval", help="score a suite of questions under one or more configs")
+    ev.add_argument("suite", help="seed or multihop")
+    ev.add_argument("--config", action="append", help="dense, bm25, hybrid, retrieval, naive, newsrag (repeat)")
+    ev.add_argument("--limit", type=int, help="only the first N questions")
+    ev.add_argument("--report", type=Path, default=Path("reports"), help="report folder (default: reports/)")
     return parser
 
 
@@ -37,7 +47,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.load({"home": args.home, "chroma_url": args.chroma_url, "k": getattr(args, "k", None)})
     if args.command == "index":
         return _index(args, settings)
+    if args.command == "chat":
+        return _chat(args, settings)
+    if args.command == "eval":
+        return _eval(args, settings)
     return _ask(args, settings)
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.runner import run
+
+    path = run(args.suite, args.config or ["retrieval", "newsrag"], settings, args.report, args.limit,
+               progress=sys.stderr.isatty())
+    print(path.read_text("utf-8").split("## By question type")[0])
+    print(f"report: {path}")
+    return 0
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
@@ -92,6 +116,13 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         p = c.passage
         mark = "" if c.supported else "  (not supported by this passage)"
         print(f"[{c.marker}] {p.title} ({format_date(p)}; {Path(p.source).name}){mark}\n    {p.text}")
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.app import serve
+
+    serve(settings, host=args.host, port=args.port, samples=BUNDLED_ARTICLES)
     return 0
 
 

@@ -49,12 +49,12 @@ def test_json_list_and_field_aliases(tmp_path: Path):
     path.write_text(json.dumps([
         {"headline": "One", "content": "Alpha body.", "published_at": "2023-10-05T12:00:00+00:00",
          "url": "http://e.x/1"},
-        {"title": "Two", "body": "Beta body.", "date": "March 3, 2022"},
+        {"title": "Two", "body": "Beta body.", "date": "March 3, 2022", "publisher": "The Verge"},
     ]))
     docs = _load(path).docs
     assert [(d.title, d.text, d.published) for d in docs] == [
         ("One", "Alpha body.", dt.date(2023, 10, 5)),
-        ("Two", "Beta body.", dt.date(2022, 3, 3)),
+        ("Two — The Verge", "Beta body.", dt.date(2022, 3, 3)),
     ]
     assert docs[0].url == "http://e.x/1"
 

@@ -1,0 +1,83 @@
+"""Run a suite under several configs; every result is appended as it finishes, so a run can resume."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from tqdm import tqdm
+
+from evals import configs
+from evals.cases import Case
+from evals.report import write_report
+from evals.suites import load
+from index.pipeline import index_paths
+from rag.config import Settings
+from rag.corpus import Corpus
+from rag.llm import build_chat_model
+from rag.pipeline import build_parts
+
+
+def results_path(report_dir: Path, suite: str, config: str) -> Path:
+    return report_dir / "results" / f"{suite}-{config}.jsonl"
+
+
+def run(
+    suite_name: str,
+    config_names: list[str],
+    settings: Settings,
+    report_dir: Path,
+    limit: int | None = None,
+    progress: bool = True,
+) -> Path:
+    """Index the suite's corpus into its own home, run each config over its cases, write the report."""
+    for name in config_names:
+        if name not in configs.NAMES:
+            raise ValueError(f"unknown config {name!r}: choose from {', '.join(configs.NAMES)}")
+    suite = load(suite_name, report_dir / "work", limit)
+    parts = build_parts(dataclasses.replace(settings, home=suite.home))
+    report = index_paths(suite.corpus, parts)
+    if report.errors:
+        print(f"{len(report.errors)} files of the suite could not be indexed", file=sys.stderr)
+    llm: list[BaseChatModel] = []
+
+    def get_llm() -> BaseChatModel:
+        if not llm:
+            llm.append(build_chat_model(settings))
+        return llm[0]
+
+    ctx = configs.Context(suite, parts, Corpus.open(parts), get_llm)
+    for name in config_names:
+        path = results_path(report_dir, suite.name, name)
+        done = _done(path)
+        pending = [c for c in suite.cases if c.id not in done]
+        if not pending:
+            continue
+        run_case = configs.make(name, ctx)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as out:
+            for case in tqdm(pending, desc=f"{suite.name}/{name}", unit="q", disable=not progress):
+                out.write(json.dumps(dataclasses.asdict(_safe(run_case, case, name)), ensure_ascii=False) + "\n")
+                out.flush()
+    return write_report(suite, config_names, report_dir, limit)
+
+
+def _done(path: Path) -> set[str]:
+    if not path.exists():
+        return set()
+    return {json.loads(line)["case_id"] for line in path.read_text("utf-8").splitlines() if line.strip()}
+
+
+def _safe(run_case: Callable[[Case], configs.Result], case: Case, name: str) -> configs.Result:
+    """A failing question is recorded as an error result, not a crashed run."""
+    try:
+        result: configs.Result = run_case(case)
+        return result
+    except Exception as exc:
+        traceback.print_exc(file=sys.stderr)
+        return configs.Result(case.id, name, error=f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,67 @@
+"""Metrics against hand-worked examples."""
+
+import math
+
+import pytest
+
+from evals.metrics import (
+    all_evidence_at_k,
+    contains_answer,
+    evidence_recall_at_k,
+    hit_at_k,
+    mrr_at_k,
+    ndcg_at_k,
+    percentile,
+    refusal_scores,
+    token_f1,
+)
+
+RANKED = ["noise one", "He said: “Gold A.” and more", "noise two", "Gold  B appears here", "noise"]
+EVIDENCE = ['He said: "Gold A."', "Gold B appears", "Gold C never retrieved"]
+
+
+def test_hits_and_mrr():
+    assert hit_at_k(RANKED, EVIDENCE, 1) == 0.0
+    assert hit_at_k(RANKED, EVIDENCE, 2) == 1.0  # curly quotes and spacing do not matter
+    assert mrr_at_k(RANKED, EVIDENCE, 10) == 0.5
+    assert mrr_at_k(RANKED, EVIDENCE, 1) == 0.0
+
+
+def test_evidence_recall_and_all_evidence():
+    assert evidence_recall_at_k(RANKED, EVIDENCE, 2) == pytest.approx(1 / 3)
+    assert evidence_recall_at_k(RANKED, EVIDENCE, 4) == pytest.approx(2 / 3)
+    assert all_evidence_at_k(RANKED, EVIDENCE, 5) == 0.0
+    assert all_evidence_at_k(RANKED, EVIDENCE[:2], 4) == 1.0
+
+
+def test_ndcg_by_hand():
+    # relevant at ranks 2 and 4; ideal puts 3 relevant at ranks 1..3
+    dcg = 1 / math.log2(3) + 1 / math.log2(5)
+    ideal = 1 + 1 / math.log2(3) + 1 / math.log2(4)
+    assert ndcg_at_k(RANKED, EVIDENCE, 10) == pytest.approx(dcg / ideal)
+
+
+def test_contains_answer_normalises():
+    assert contains_answer("China uses more than 4,300 tonnes [1].", ["4300 tonnes"]) == 1.0
+    assert contains_answer("The Microsoft bid", ["microsoft", "facebook"]) == 1.0
+    assert contains_answer("The Microsoft bid", ["microsoft", "facebook"], require_all=True) == 0.0
+    assert contains_answer("Sophy Ridgeway", ["Sophy Ridge"]) == 0.0  # whole words only
+    assert contains_answer("anything", []) == 0.0
+
+
+def test_token_f1_by_hand():
+    # pred tokens: sophy ridge of sky news (5); gold: sophy ridge (2); common 2 -> P=0.4 R=1 F1=4/7
+    assert token_f1("Sophy Ridge of Sky News", ["Sophy Ridge"]) == pytest.approx(4 / 7)
+    assert token_f1("nothing", ["Sophy Ridge"]) == 0.0
+
+
+def test_refusal_precision_recall():
+    refused = [True, True, False, False]
+    answerable = [False, True, False, True]
+    assert refusal_scores(refused, answerable) == {"refusal_precision": 0.5, "refusal_recall": 0.5}
+
+
+def test_percentile_nearest_rank():
+    assert percentile([5, 1, 3, 2, 4], 50) == 3
+    assert percentile([5, 1, 3, 2, 4], 95) == 5
+    assert math.isnan(percentile([], 50))
