@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage
 from tqdm import tqdm
 
 from evals import configs
@@ -52,6 +53,8 @@ def run(
         return llm[0]
 
     ctx = configs.Context(suite, parts, Corpus.open(parts), get_llm)
+    if any(name in configs.ANSWERING for name in config_names):
+        get_llm().invoke([HumanMessage("Say OK.")])  # load the model before timing: figures are for a warm process
     for name in config_names:
         path = results_path(report_dir, suite.name, name)
         done = _done(path)

@@ -14,6 +14,8 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from rag.citations import is_refusal, normalise_markers, resolve
 from rag.config import Settings
 from rag.corpus import Corpus
+from rag.llm import LLMError
+from rag.models import ModelUnavailableError
 from rag.pipeline import Parts
 from rag.prompt import PROMPT, REFUSAL, human_message
 from rag.retrieve import Scored, SentenceCache, hybrid_search
@@ -80,13 +82,23 @@ class AnswerChain:
             raw = REFUSAL
         else:
             pieces = []
-            for piece in self.generator().stream(human_message(turn.question, passages, turn.previous)):
+            for piece in self._generate(human_message(turn.question, passages, turn.previous)):
                 turn.timings.setdefault("first_token", time.perf_counter() - started)
                 pieces.append(piece)
                 yield Token(piece)
             raw = "".join(pieces)
         turn.timings["generate"] = time.perf_counter() - started - turn.timings["sources"]
         yield self._finish(turn, passages, raw, top, started)
+
+    def _generate(self, inputs: dict[str, str]) -> Iterator[str]:
+        where = self.settings.llm_url or self.settings.local_model
+        try:
+            yield from self.generator().stream(inputs)
+        except (LLMError, ModelUnavailableError):
+            raise
+        except Exception as exc:
+            # Connection refused, timeouts, HTTP errors: one clear message for the CLI and the chat window.
+            raise LLMError(f"the language model ({where}) did not answer: {type(exc).__name__}: {exc}") from exc
 
     def _condense(self, turn: Turn) -> Turn:
         """A follow-up becomes a standalone question. "cheap" adds the previous question to the retrieval

@@ -89,6 +89,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import rag
     from rag.corpus import EmptyIndexError
+    from rag.llm import LLMError
+    from rag.models import ModelUnavailableError
     from rag.prompt import format_date
 
     rag.configure(settings)
@@ -101,7 +103,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
                 print(event.text, end="", flush=True)
             elif isinstance(event, rag.Answer):
                 answer = event
-    except EmptyIndexError as exc:
+    except (EmptyIndexError, LLMError, ModelUnavailableError) as exc:
         print(f"newsrag: {exc}", file=sys.stderr)
         return 2
     if args.json:

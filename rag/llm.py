@@ -17,6 +17,11 @@ from pydantic import PrivateAttr
 
 from rag.config import Settings
 
+
+class LLMError(RuntimeError):
+    """The language model could not answer (server down, model missing); the message says which and why."""
+
+
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 

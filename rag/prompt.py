@@ -9,11 +9,9 @@ from rag.types import Passage
 REFUSAL = "The articles do not say."
 
 SYSTEM = (
-    "You answer questions about news articles using only the numbered passages given. "
-    "Answer in one to three short sentences with the specific facts (names, numbers, dates). "
-    "Put the passage number in brackets after each claim, like [1]. "
-    "If the question asks when, or the date matters, say the article's date. "
-    f"If the passages do not contain the answer, reply only: {REFUSAL}"
+    "Answer the question from the numbered news passages, in one to three sentences with the specific "
+    "facts (names, numbers, dates). Cite the passage after each claim, like [1]. If the date matters, "
+    f"give the article's date. Only if no passage answers it, reply: {REFUSAL}"
 )
 
 PROMPT = ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", "{context}\n\nQuestion: {question}")])
@@ -26,7 +24,11 @@ def format_date(passage: Passage) -> str:
 def format_passages(passages: list[Passage]) -> str:
     """`[n] Title (12 Sep 2020)` then the passage text. Source file names are left to the UI: they cost
     prompt tokens and tell the model nothing."""
-    return "\n".join(f"[{n}] {p.title} ({format_date(p)})\n{p.text}" for n, p in enumerate(passages, 1))
+    return "\n".join(f"[{n}] {_short(p.title)} ({format_date(p)})\n{p.text}" for n, p in enumerate(passages, 1))
+
+
+def _short(title: str, limit: int = 70) -> str:
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def human_message(question: str, passages: list[Passage], previous: str | None = None) -> dict[str, str]:

@@ -36,24 +36,25 @@ class Scored:
     fused: float
     spans: list[tuple[int, int]]  # sentence spans within info.text
     sims: list[float]  # similarity of each sentence to the question
+    evidence: list[float]  # each sentence's evidence score: similarity plus the question words it holds
 
     def passage(self) -> Passage:
         return self.info.passage(self.score)
 
     def best_sentence(self) -> str:
-        start, end = self.spans[int(np.argmax(self.sims))]
+        start, end = self.spans[int(np.argmax(self.evidence))]
         return self.info.text[start:end]
 
     def window(self, max_chars: int) -> Passage:
         """The best sentence, grown with its better neighbour while it fits: the tight passage for the prompt."""
-        best = int(np.argmax(self.sims))
+        best = int(np.argmax(self.evidence))
         lo = hi = best
         while True:
             options = [i for i in (lo - 1, hi + 1) if 0 <= i < len(self.spans)]
             options = [i for i in options if _span_len(self.spans, min(lo, i), max(hi, i)) <= max_chars]
             if not options:
                 break
-            pick = max(options, key=lambda i: self.sims[i])
+            pick = max(options, key=lambda i: self.evidence[i])
             lo, hi = min(lo, pick), max(hi, pick)
         start, end = self.spans[lo][0], self.spans[hi][1]
         info = self.info
@@ -169,7 +170,8 @@ def _rescore(
         sentence = 0.7 * top2[0] + 0.3 * (top2[-1])
         lexical = lexical_overlap(weights, info.title + " " + info.text)
         score = WEIGHTS["sentence"] * sentence + WEIGHTS["lexical"] * lexical + WEIGHTS["fused"] * fused
-        out.append(Scored(info, score, sentence, lexical, fused, sp, sims))
+        evidence = [s + 0.5 * lexical_overlap(weights, info.text[a:b]) for s, (a, b) in zip(sims, sp, strict=True)]
+        out.append(Scored(info, score, sentence, lexical, fused, sp, sims, evidence))
     return sorted(out, key=lambda s: -s.score)
 
 

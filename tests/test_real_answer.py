@@ -1,0 +1,54 @@
+"""The real default model (bundled GGUF via llama.cpp) answering over the sample articles."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import rag
+from index.pipeline import index_paths
+from rag.config import Settings
+from rag.pipeline import build_parts
+from rag.prompt import REFUSAL
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    settings = Settings(home=tmp_path_factory.mktemp("answer-home"))
+    index_paths([Path(__file__).resolve().parent.parent / "data" / "articles"], build_parts(settings))
+    rag.configure(settings)
+    yield settings
+
+
+def test_answerable_question_is_answered_with_resolving_citations(indexed: Settings):
+    answer = rag.answer("What did CNBC reporter Arjun Kharpal report from China?")
+    assert not answer.refused
+    assert "theft" in answer.text.lower() or "smash and grab" in answer.text.lower()
+    assert answer.citations, answer.text
+    for citation in answer.citations:
+        assert f"[{citation.marker}]" in answer.text
+        assert citation.passage == answer.passages[citation.marker - 1]
+    assert any(c.passage.title.startswith("TikTok warning") and c.supported for c in answer.citations)
+    assert answer.timings["sources"] < answer.timings["total"]
+
+
+def test_unanswerable_question_is_refused_plainly(indexed: Settings):
+    answer = rag.answer("Who won the 2022 FIFA World Cup final?")
+    assert answer.refused and answer.text == REFUSAL and answer.citations == []
+
+
+def test_follow_up_is_answered_from_history(indexed: Settings):
+    first = rag.answer("What did Dominic Raab say about China on Sky News?")
+    assert not first.refused and first.citations
+    follow = rag.answer("Who interviewed him?", history=[(first.question, first.text)])
+    assert "sophy ridge" in follow.text.lower(), follow.text
+    assert any("Raab" in c.passage.title for c in follow.citations)
+
+
+def test_stream_shows_sources_before_the_first_token(indexed: Settings):
+    events = list(rag.stream("How much helium does China use every year?"))
+    assert isinstance(events[0], rag.Sources) and isinstance(events[1], rag.Token)
+    answer = events[-1]
+    assert isinstance(answer, rag.Answer) and "4,300" in answer.text
