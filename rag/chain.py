@@ -129,10 +129,13 @@ class AnswerChain:
         text = normalise_markers(raw, len(passages))
         refused = text == REFUSAL or (is_refusal(text) and "[" not in text) or not text
         citations: list[Citation] = []
+        if not refused:
+            text, citations = resolve(text, passages, self.parts.embedder, turn.question)
+            # An answer that no passage supports (an invented name or figure, or no evidence at all) is not
+            # shown as an answer: small models rarely refuse on their own, so the check decides.
+            refused = not any(c.supported for c in citations)
         if refused:
-            text = REFUSAL
-        else:
-            text, citations = resolve(text, passages, self.parts.embedder)
+            text, citations = REFUSAL, []
         turn.timings["verify"] = time.perf_counter() - began
         turn.timings["total"] = time.perf_counter() - started
         return Answer(turn.question, text, citations, passages, refused,

@@ -1,7 +1,9 @@
 """After generation: normalise and resolve `[n]` markers, and check each cited sentence against its passage.
 
 No NLI model ships offline, so support is judged from sentence embeddings and lexical evidence: the cited
-sentence must be close in meaning to some sentence of the passage, and its numbers must appear there.
+sentence must be close in meaning to some sentence of the passage (or share most of its words), and its
+numbers and names must appear in the passages or the question (a small model's typical error is a
+plausible name or figure that nothing it was given holds).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.ports import Embedder
-from rag.text import content_words, sentences, words
+from rag.text import STOPWORDS, content_words, sentences, words
 from rag.types import Citation, Passage
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -21,7 +23,7 @@ _LIST = re.compile(r"[\[【]\s*(?:passages?|source|\^)?\s*(\d+(?:\s*(?:,|and|-|�
 _REFUSALS = re.compile(
     r"(do(es)? not (say|contain|mention|provide|specify|include|state)|no information|not (mentioned|provided|"
     r"specified|stated|available)|cannot (answer|determine|find)|can't (answer|determine)|don't know|"
-    r"unable to (answer|determine|find)|there is no mention|none of the passages)",
+    r"unable to (answer|determine|find)|there is no mention|none of the passages|say(s)? nothing)",
     re.I,
 )
 SUPPORT_SIMILARITY = 0.55
@@ -38,6 +40,16 @@ def normalise_markers(text: str, n_passages: int) -> str:
         return "".join(f"[{n}]" for n in dict.fromkeys(numbers) if 1 <= n <= n_passages)
 
     text = _LIST.sub(expand, text)
+    # "… list. This is stated in passage [1]." -> "… list [1]."
+    text = re.sub(r"([.!?])\s+(?:This|That|It) (?:is|was) (?:stated|mentioned|said|reported|found|described) in "
+                  r"(?:the )?(?:passages?\s*)?((?:\[\d+\])+)\.?", r" \2\1", text)
+    if re.match(r"\s*\[\d+\]", text):
+        # Leading style, "[1] China built huts. [2] ...": each marker cites the sentence it opens.
+        text = re.sub(r"(^|(?<=[.!?] ))((?:\[\d+\])+) ([^.!?\[]+)([.!?])", r"\1\3 \2\4", text, flags=re.M)
+    else:
+        # Trailing style, "… News. [1]": the marker belongs before the full stop.
+        text = re.sub(r"([.!?][\"'”’]?)((?:\s*\[\d+\])+)", lambda m: m.group(2).replace(" ", "") + m.group(1), text)
+    text = re.sub(r"(?<=[^\s\]])\[", " [", text)
     return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
 
 
@@ -49,15 +61,28 @@ def is_refusal(text: str) -> bool:
 class Support:
     similarity: float
     lexical: float
-    numbers_ok: bool
+    grounded: bool  # every number and name of the claim occurs in the passages or the question
 
     @property
     def supported(self) -> bool:
-        return self.numbers_ok and (self.similarity >= SUPPORT_SIMILARITY or self.lexical >= SUPPORT_LEXICAL)
+        return self.grounded and (self.similarity >= SUPPORT_SIMILARITY or self.lexical >= SUPPORT_LEXICAL)
 
 
-def support(claim: str, passage: Passage, embedder: Embedder) -> Support:
-    """How well `passage` supports `claim` (a sentence of the answer, markers removed)."""
+def key_terms(claim: str) -> set[str]:
+    """Numbers and capitalised names of a claim, lower-cased ("Zhao Ziyang" -> {"zhao", "ziyang"}).
+    The sentence's first word is skipped: it is capitalised for grammar, not because it is a name."""
+    tokens = re.findall(r"[\w][\w'’.,-]*", _MARKER.sub("", claim))
+    terms = set()
+    for i, token in enumerate(tokens):
+        token = token.strip(".,'’-")
+        if any(ch.isdigit() for ch in token) or (i > 0 and token[:1].isupper() and len(token) > 1):
+            terms.update(re.sub(r"['’]s$", "", w) for w in words(token))
+    return terms - STOPWORDS
+
+
+def support(claim: str, passage: Passage, embedder: Embedder, context: str = "") -> Support:
+    """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
+    other text the model was given (all passages, the question): names and numbers may come from there."""
     claim = _MARKER.sub("", claim).strip()
     parts = sentences(passage.text) or [passage.text]
     vectors = embedder.embed([claim, *parts], "document")
@@ -65,28 +90,56 @@ def support(claim: str, passage: Passage, embedder: Embedder) -> Support:
     claim_words = set(content_words(claim))
     passage_words = set(content_words(passage.title + " " + passage.text))
     lexical = len(claim_words & passage_words) / len(claim_words) if claim_words else 0.0
-    numbers = {w for w in words(claim) if any(ch.isdigit() for ch in w)}
-    dated = passage.published.strftime("%d %B %Y %-d") if passage.published else ""
-    return Support(similarity, lexical, numbers <= set(words(f"{passage.text} {passage.title} {dated}")))
+    dated = _dated(passage)
+    known = set(words(f"{passage.text} {passage.title} {dated} {context}"))
+    return Support(similarity, lexical, key_terms(claim) <= known)
 
 
-def resolve(text: str, passages: list[Passage], embedder: Embedder) -> tuple[str, list[Citation]]:
-    """Citations in marker order, each checked; an answer with no markers gets them repaired: every
-    sentence is attributed to the passage that supports it best, when one does."""
+def _dated(passage: Passage) -> str:
+    return passage.published.strftime("%d %B %Y %-d") if passage.published else ""
+
+
+def resolve(
+    text: str, passages: list[Passage], embedder: Embedder, question: str = ""
+) -> tuple[str, list[Citation]]:
+    """Check every cited sentence against its passages and return citations in marker order.
+
+    Repairs: a marker whose passage does not support its sentence is moved to the passage that does (small
+    models often cite the neighbouring number); an answer with no markers at all gets each sentence
+    attributed to the passage that supports it best, when one does."""
+    context = " ".join([question, *(f"{p.title} {p.text} {_dated(p)}" for p in passages)])
     if not _MARKER.search(text):
-        text = _attach_markers(text, passages, embedder)
+        text = _attach_markers(text, passages, embedder, context)
     verdicts: dict[int, bool] = {}
-    for sentence in sentences(text):
-        for n in dict.fromkeys(int(m) for m in _MARKER.findall(sentence)):
-            ok = support(sentence, passages[n - 1], embedder).supported
-            verdicts[n] = verdicts.get(n, True) and ok
-    return text, [Citation(n, passages[n - 1], verdicts[n]) for n in verdicts]
+    lines = []
+    for line in text.split("\n"):
+        repaired = []
+        for sentence in sentences(line):
+            cited = list(dict.fromkeys(int(m) for m in _MARKER.findall(sentence)))
+            if cited:
+                checks = [support(sentence, p, embedder, context) for p in passages]
+                for n in cited:
+                    better = None if checks[n - 1].supported else _best(checks, exclude=set(cited))
+                    if better is not None:
+                        sentence = sentence.replace(f"[{n}]", f"[{better}]")
+                        n = better
+                    verdicts[n] = verdicts.get(n, True) and checks[n - 1].supported
+            repaired.append(sentence)
+        lines.append(" ".join(repaired))
+    text = "\n".join(lines)
+    order = list(dict.fromkeys(int(m) for m in _MARKER.findall(text)))
+    return text, [Citation(n, passages[n - 1], verdicts.get(n, False)) for n in order]
 
 
-def _attach_markers(text: str, passages: list[Passage], embedder: Embedder) -> str:
+def _best(checks: list[Support], exclude: set[int]) -> int | None:
+    scored = [(c.similarity + c.lexical, n) for n, c in enumerate(checks, 1) if c.supported and n not in exclude]
+    return max(scored)[1] if scored else None
+
+
+def _attach_markers(text: str, passages: list[Passage], embedder: Embedder, context: str) -> str:
     out = []
     for sentence in sentences(text):
-        scored = [(support(sentence, p, embedder), n) for n, p in enumerate(passages, 1)]
+        scored = [(support(sentence, p, embedder, context), n) for n, p in enumerate(passages, 1)]
         best = max(scored, key=lambda s: s[0].similarity + s[0].lexical, default=None)
         if best is not None and best[0].supported:
             sentence = _insert_marker(sentence, best[1])

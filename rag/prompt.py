@@ -10,8 +10,8 @@ REFUSAL = "The articles do not say."
 
 SYSTEM = (
     "Answer the question from the numbered news passages, in one to three sentences with the specific "
-    "facts (names, numbers, dates). Cite the passage after each claim, like [1]. If the date matters, "
-    f"give the article's date. Only if no passage answers it, reply: {REFUSAL}"
+    "facts (names, numbers, dates). Cite the passage after each claim, like [1]. For events, say when the "
+    "article was published if its date is given. If the passages say nothing about the question, say so."
 )
 
 PROMPT = ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", "{context}\n\nQuestion: {question}")])
@@ -24,7 +24,13 @@ def format_date(passage: Passage) -> str:
 def format_passages(passages: list[Passage]) -> str:
     """`[n] Title (12 Sep 2020)` then the passage text. Source file names are left to the UI: they cost
     prompt tokens and tell the model nothing."""
-    return "\n".join(f"[{n}] {_short(p.title)} ({format_date(p)})\n{p.text}" for n, p in enumerate(passages, 1))
+    return "\n".join(f"[{n}] {_header(p)}\n{p.text}" for n, p in enumerate(passages, 1))
+
+
+def _header(passage: Passage) -> str:
+    """Title and, when known, the date: an "(undated)" marker made the model refuse date questions."""
+    title = _short(passage.title)
+    return f"{title} (published {format_date(passage)})" if passage.published else title
 
 
 def _short(title: str, limit: int = 70) -> str:

@@ -42,7 +42,7 @@ def test_prompt_numbers_passages_with_title_and_date(scripted):
     human = str(llm.prompts[0][-1].content)
     assert human.startswith("[1] ") and "Question: What did Zhao Lijian" in human
     dated = [p for p in answer.passages if p.published]
-    assert dated and "(12 Sep 2020)" in human
+    assert dated and "(published 12 Sep 2020)" in human
     assert all(f"[{n}] {p.title[:40]}" in human for n, p in enumerate(answer.passages, 1))
 
 

@@ -1,0 +1,175 @@
+"""The chat window's handlers with fast fakes (hashing embedder, scripted LLM): no browser, no weights."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import rag
+from index.pipeline import index_paths
+from rag.fakes import ScriptedChat
+from rag.llm import LLMError
+from rag.types import Filters
+from tests.conftest import FakeParts
+from ui import app
+
+HELIUM = "How much helium does China use every year?"
+
+
+@pytest.fixture
+def scripted(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+
+    def script(*replies: str) -> ScriptedChat:
+        llm = ScriptedChat(replies=list(replies))
+        rag.configure(parts=fake.parts(), llm=llm)
+        return llm
+
+    return script
+
+
+def _run(question: str, chat=None, history=None, since="", until="", sources=None, k=4):
+    return list(app.respond(question, chat or [], history or [], since, until, sources or [], k))
+
+
+def test_respond_streams_sources_then_tokens_then_the_final_answer(scripted):
+    scripted("China uses more than 4,300 tonnes of helium every year [1].")
+    outputs = _run(HELIUM)
+    panels = [o[3] for o in outputs if isinstance(o[3], str)]
+    assert "appear here" in panels[0] and "being written" in panels[1] and "Sources cited (1)" in panels[-1]
+    streamed = [o[1][-1]["content"] for o in outputs if "nr-streaming" in o[1][-1]["content"]]
+    assert len(streamed) > 3 and "4,300" in streamed[-1]
+    box, chat, history, _ = outputs[-1]
+    assert box == "" and [m["role"] for m in chat] == ["user", "assistant"]
+    assert 'class="nr-cite"' in chat[-1]["content"] and "nr-streaming" not in chat[-1]["content"]
+    assert history == [(HELIUM, "China uses more than 4,300 tonnes of helium every year [1].")]
+
+
+def test_follow_ups_carry_the_conversation(scripted):
+    llm = scripted("China uses more than 4,300 tonnes of helium every year [1].",
+                   "Of that, China uses more than 4,300 tonnes of helium every year [1].")
+    _, chat, history, _ = _run(HELIUM)[-1]
+    _, chat, history, _ = _run("And how much will the new plant make?", chat, history)[-1]
+    assert [m["role"] for m in chat] == ["user", "assistant"] * 2 and len(history) == 2
+    assert "Follow-up to: How much helium" in str(llm.prompts[1][-1].content)
+    assert 'href="#src-2-1"' in chat[-1]["content"]
+
+
+def test_a_refusal_is_shown_as_one(scripted):
+    scripted("The articles do not say.")
+    _, chat, _, panel = _run("What colour is the helium plant's roof?")[-1]
+    assert "nr-refusal" in chat[-1]["content"] and "nr-cite" not in chat[-1]["content"]
+    assert "No passage answers" in panel
+
+
+def test_errors_become_a_message_not_a_traceback(scripted, monkeypatch):
+    scripted("x")
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("connection refused")
+        yield
+
+    monkeypatch.setattr(rag, "stream", broken)
+    _, chat, history, _ = _run(HELIUM)[-1]
+    assert "nr-error" in chat[-1]["content"] and "not reachable" in chat[-1]["content"]
+    assert "Traceback" not in chat[-1]["content"] and history == []
+
+
+def test_a_backend_failure_after_retrieval_keeps_the_sources(scripted, monkeypatch):
+    scripted("x")
+    original = rag.stream
+
+    def failing(*args, **kwargs):
+        for event in original(*args, **kwargs):
+            if isinstance(event, rag.Token):
+                raise LLMError("the language model (http://127.0.0.1:9/v1) did not answer: Connection error.")
+            yield event
+
+    monkeypatch.setattr(rag, "stream", failing)
+    _, chat, _, panel = _run(HELIUM)[-1]
+    assert "No answer: The language model (http://127.0.0.1:9/v1) did not answer" in chat[-1]["content"]
+    assert "no answer was written" in panel
+
+
+def test_an_empty_index_is_explained(fake: FakeParts):
+    rag.configure(parts=fake.parts(), llm=ScriptedChat(replies=[]))
+    _, chat, _, _ = _run(HELIUM)[-1]
+    assert "Nothing is indexed yet" in chat[-1]["content"]
+
+
+def test_a_bad_date_filter_is_explained(scripted):
+    scripted("x")
+    _, chat, _, _ = _run(HELIUM, since="12/09/2020")[-1]
+    assert "YYYY-MM-DD" in chat[-1]["content"] and "nr-error" in chat[-1]["content"]
+
+
+def test_blank_questions_do_nothing(scripted):
+    assert len(_run("   ")) == 1
+
+
+def test_parse_filters():
+    assert app.parse_filters("", " ", []) == Filters()
+    assert app.parse_filters("2020-09-01", "2020-09-30", ["/a.txt"]) == Filters(
+        dt.date(2020, 9, 1), dt.date(2020, 9, 30), ("/a.txt",))
+    with pytest.raises(app.FilterError, match="after"):
+        app.parse_filters("2020-10-01", "2020-09-01", [])
+    with pytest.raises(app.FilterError, match="YYYY-MM-DD"):
+        app.parse_filters("20200901", "", [])
+
+
+def test_filters_reach_retrieval(scripted):
+    scripted("x [1].")
+    outputs = _run(HELIUM, sources=["/nowhere.txt"])
+    assert any("No indexed passage" in o[3] for o in outputs if isinstance(o[3], str))
+
+
+def test_stage_uploads_accepts_articles_and_turns_away_the_rest(tmp_path: Path):
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    (incoming / "story.txt").write_text("A story.")
+    (incoming / "photo.pdf").write_bytes(b"%PDF")
+    (incoming / "huge.md").write_text("x" * 200)
+    (incoming / ".hidden.json").write_text("{}")
+    folder = tmp_path / "uploads"
+    paths = [str(incoming / n) for n in ("story.txt", "photo.pdf", "huge.md", ".hidden.json")]
+    staged, rejected = app.stage_uploads(paths, folder, max_bytes=100)
+    assert [p.name for p in staged] == ["story.txt", "hidden.json"]
+    assert dict(rejected).keys() == {"photo.pdf", "huge.md"} and "unsupported" in dict(rejected)["photo.pdf"]
+    again, rejected = app.stage_uploads([paths[0]], folder)
+    assert again == [] and "identical" in rejected[0][1]
+    (incoming / "story.txt").write_text("Another story.")
+    renamed, _ = app.stage_uploads([paths[0]], folder)
+    assert [p.name for p in renamed] == ["story-2.txt"]
+
+
+def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed_dir: Path):
+    scripted()
+    story = tmp_path / "veltrana.txt"
+    story.write_text("Glassworks in Veltrana cast the largest green bell\n\n"
+                     "The Veltrana Glassworks Guild cast a green glass bell weighing 2,417 kilograms this spring.\n")
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes((seed_dir / "003_ceb1761aac35b2bc.txt").read_bytes())
+    (tmp_path / "empty.txt").write_text("")
+    files = [str(story), str(copy), str(tmp_path / "empty.txt"), str(tmp_path / "x.exe")]
+    (tmp_path / "x.exe").write_bytes(b"MZ")
+    cleared, summary, dropdown, info = app.add_articles(files, lambda *a, **k: None)
+    assert cleared is None
+    assert "1 article added from 4 files" in summary and "duplicate" in summary
+    assert "x.exe" in summary and "empty.txt" in summary and "file is empty" in summary
+    uploads = rag.api.current_parts().settings.home / "uploads"
+    assert sorted(p.name for p in uploads.iterdir()) == ["copy.txt", "veltrana.txt"]
+    labels = [label for label, _ in dropdown.constructor_args["choices"]]
+    assert "veltrana.txt" in labels and "articles from" in info
+    titles = {rec.title for rec in rag.api.current_corpus().manifest.articles.values()}
+    assert "Glassworks in Veltrana cast the largest green bell" in titles
+
+
+def test_source_choices_disambiguate_equal_names():
+    assert app.source_choices(["/a/x.txt", "/b/x.txt", "/a/y.txt", "/a/y.txt"]) == [
+        ("a/x.txt", "/a/x.txt"), ("b/x.txt", "/b/x.txt"), ("y.txt", "/a/y.txt")]
+
+
+def test_the_app_builds_without_serving(tmp_path: Path):
+    blocks = app.build_app(rag.Settings(home=tmp_path))
+    ids = {getattr(b, "elem_id", None) for b in blocks.blocks.values()}
+    assert {"nr-chat", "nr-question", "nr-sources-panel", "nr-upload-files", "nr-k", "nr-model"} <= ids

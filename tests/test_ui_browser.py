@@ -1,0 +1,240 @@
+"""The chat window end to end: `newsrag chat` with the real embedder and LLM, driven by headless Chromium.
+
+Set NEWSRAG_SCREENSHOT=path to save a screenshot of the first answered question.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.servers import free_port, wait_for
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ANSWER_WAIT = 180.0
+FINAL = "#nr-chat .nr-answer:not(.nr-streaming), #nr-chat .nr-refusal, #nr-chat .nr-error"
+
+pytestmark = [
+    pytest.mark.model,
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium and chromium-driver (apt-get)"),
+]
+
+VELTRANA = """date 2021-03-04
+Glassworks in Veltrana cast the largest green glass bell
+
+The town of Veltrana has cast a green glass bell weighing 2,417 kilograms, the largest glass bell ever made,
+according to the Veltrana Glassworks Guild. The guild's master, Ines Corvado, said the bell took 19 months to cast.
+"""
+
+QUILLMOOR = """Quillmoor harbour council rejects a notice board message
+
+The Quillmoor harbour council said its new electronic notice board refused the message
+<script>document.title='pwned';window.pwned=1</script> and the picture <img src=x onerror="window.pwned=2">,
+so the harbour clerk Odile Fenwright printed the timetable on paper instead.
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python -m rag.cli chat` on a free port over an empty home (so it indexes the bundled samples)."""
+    home = tmp_path_factory.mktemp("home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
+    env.update(NEWSRAG_HOME=str(home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    port = free_port()
+    log = (home.parent / "server.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "chat", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            wait_for(url, proc, 300)
+        except (RuntimeError, TimeoutError):
+            print((home.parent / "server.log").read_text(errors="replace")[-4000:])
+            raise
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1400,1000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        driver.get(server)
+        WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#nr-question textarea"))
+        yield driver
+    finally:
+        driver.quit()
+
+
+@dataclass
+class Seen:
+    streamed: bool  # answer text showed before the answer was final
+    sources_early: bool  # ... while the sources panel already listed the retrieved passages
+    element: Any  # the final answer's element
+    text: str
+    classes: str
+
+
+def _ask(driver, question: str) -> Seen:
+    """Type a question, wait for the final answer; returns what was seen while it streamed, and the answer."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    before = len(driver.find_elements(By.CSS_SELECTOR, FINAL))
+    driver.find_element(By.CSS_SELECTOR, "#nr-question textarea").send_keys(question + Keys.ENTER)
+    seen_streaming = seen_sources_early = False
+    deadline = time.monotonic() + ANSWER_WAIT
+    while time.monotonic() < deadline:
+        state = driver.execute_script(
+            "const s = document.querySelector('#nr-chat .nr-streaming');"
+            "const p = document.querySelector('#nr-sources-panel .nr-sources-head');"
+            f"return [s ? s.textContent : null, p ? p.textContent : '', document.querySelectorAll('{FINAL}').length];"
+        )
+        streaming, panel, finals = state
+        if streaming and streaming.strip() not in ("", "…"):
+            seen_streaming = True
+            seen_sources_early = seen_sources_early or "being written" in panel
+        if finals > before:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"no answer to {question!r} within {ANSWER_WAIT:.0f} s")
+    last = driver.find_elements(By.CSS_SELECTOR, FINAL)[-1]
+    return Seen(seen_streaming, seen_sources_early, last, last.text, last.get_attribute("class"))
+
+
+def _cited_cards(driver, answer) -> list[tuple[str, str]]:
+    """(marker href, card title) for each citation badge in `answer`, from the sources panel."""
+    from selenium.webdriver.common.by import By
+
+    cards = []
+    for link in answer.find_elements(By.CSS_SELECTOR, "a.nr-cite"):
+        anchor = link.get_attribute("href").rsplit("#", 1)[1]
+        card = driver.find_element(By.CSS_SELECTOR, f"#nr-sources-panel #{anchor}")
+        cards.append((anchor, card.find_element(By.CSS_SELECTOR, ".nr-title").text))
+    return cards
+
+
+def test_a_question_streams_a_cited_answer_and_follow_ups_keep_the_thread(browser):
+    driver = browser
+    seen = _ask(driver, "How much helium does China use every year?")
+    assert "nr-answer" in seen.classes, seen.text
+    assert seen.streamed and seen.sources_early, "tokens and the retrieved passages show before the end"
+    assert re.search(r"4,?300", seen.text)
+    cards = _cited_cards(driver, seen.element)
+    assert cards and any("Chinese gas plant" in title for _, title in cards), cards
+    panel = driver.find_element("id", "nr-sources-panel")
+    assert "001_6e42feeb05231df3.txt" in panel.text and "4,300 tonnes" in panel.text
+    assert panel.find_elements("css selector", ".nr-passage mark")
+    if os.environ.get("NEWSRAG_SCREENSHOT"):
+        driver.save_screenshot(os.environ["NEWSRAG_SCREENSHOT"])
+
+    seen.element.find_element("css selector", "a.nr-cite").click()
+    assert driver.execute_script("return location.hash") == f"#{cards[0][0]}"
+
+    follow = _ask(driver, "And how much helium will the new plant produce?")
+    assert "nr-error" not in follow.classes, follow.text
+    assert len(driver.find_elements("css selector", FINAL)) == 2
+
+    driver.find_element("id", "nr-clear").click()
+    time.sleep(1)
+    assert not driver.find_elements("css selector", FINAL)
+
+
+def test_two_tabs_chatting_at_once_keep_their_own_conversations(browser, server: str):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    first = driver.current_window_handle
+    kharpal, raab = "What did CNBC reporter Arjun Kharpal report from China?", "What did Dominic Raab say on Sky News?"
+    driver.find_element(By.CSS_SELECTOR, "#nr-question textarea").send_keys(kharpal + Keys.ENTER)
+    driver.switch_to.new_window("tab")
+    second = driver.current_window_handle
+    driver.get(server)
+    WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#nr-question textarea"))
+    seen = _ask(driver, raab)  # queued behind the first tab's question: one LLM at a time
+    assert "nr-error" not in seen.classes, seen.text
+    driver.switch_to.window(first)
+    WebDriverWait(driver, ANSWER_WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, FINAL))
+    texts = {}
+    for handle in (first, second):
+        driver.switch_to.window(handle)
+        texts[handle] = driver.find_element(By.ID, "nr-chat").text
+        assert len(driver.find_elements(By.CSS_SELECTOR, FINAL)) == 1
+    assert kharpal in texts[first] and raab not in texts[first]
+    assert raab in texts[second] and kharpal not in texts[second]
+    driver.switch_to.window(second)
+    driver.close()
+    driver.switch_to.window(first)
+
+
+@pytest.fixture(scope="module")
+def uploaded(browser, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Upload two new articles and a PDF through the 'Add articles' panel; returns the summary text."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    folder = tmp_path_factory.mktemp("uploads")
+    (folder / "veltrana.txt").write_text(VELTRANA)
+    (folder / "quillmoor.txt").write_text(QUILLMOOR)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4 not an article")
+    driver.find_element(By.CSS_SELECTOR, "#nr-add button.label-wrap").click()
+    upload = WebDriverWait(driver, 20).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#nr-upload-files input[type=file]"))
+    upload.send_keys("\n".join(str(folder / n) for n in ("veltrana.txt", "quillmoor.txt", "notes.pdf")))
+    WebDriverWait(driver, 60).until(  # all three are uploaded to the server
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#nr-upload-files td.filename[aria-label='notes.pdf']"))
+    driver.find_element(By.ID, "nr-upload").click()
+    WebDriverWait(driver, ANSWER_WAIT).until(lambda d: "added" in d.find_element(By.ID, "nr-upload-summary").text)
+    return str(driver.find_element(By.ID, "nr-upload-summary").text)
+
+
+def test_an_uploaded_article_is_indexed_and_answers_questions(browser, uploaded: str):
+    assert "2 articles added from 3 files" in uploaded, uploaded
+    assert "notes.pdf" in uploaded and "unsupported file type" in uploaded
+    seen = _ask(browser, "How much does the green glass bell cast in Veltrana weigh?")
+    assert "nr-answer" in seen.classes, seen.text
+    assert re.search(r"2,?417", seen.text), seen.text
+    cards = _cited_cards(browser, seen.element)
+    assert any("Veltrana" in title for _, title in cards), cards
+    assert "veltrana.txt" in browser.find_element("id", "nr-sources-panel").text
+
+
+def test_markup_in_an_article_renders_as_text_and_never_runs(browser, uploaded: str):
+    _ask(browser, "What message did the Quillmoor harbour council's notice board refuse?")
+    panel = browser.find_element("id", "nr-sources-panel").text
+    assert "<script>document.title='pwned';window.pwned=1</script>" in panel
+    assert '<img src=x onerror="window.pwned=2">' in panel
+    assert browser.execute_script("return window.pwned === undefined")
+    assert browser.title == "newsrag"
+    assert not browser.execute_script(
+        "return document.querySelectorAll('#nr-chat script, #nr-sources-panel script, img[onerror]').length")

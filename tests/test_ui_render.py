@@ -1,0 +1,123 @@
+"""The chat window's pure rendering: escaping, linked markers, unsupported citations, refusals."""
+
+import datetime as dt
+import re
+
+from rag.types import Answer, Citation, Passage
+from ui import render
+
+SCRIPT = "<script>window.pwned=1</script>"
+IMG = '<img src=x onerror="window.pwned=2">'
+
+
+def _passage(n: int, text: str = "Helium output will reach 20 tonnes.", title: str = "Helium plant opens") -> Passage:
+    return Passage(f"c{n}", f"a{n}", title, f"/data/articles/00{n}_news.txt", dt.date(2020, 9, 12), text,
+                   0.9, 0, len(text))
+
+
+def _answer(text: str, citations: list[Citation], passages: list[Passage], refused: bool = False) -> Answer:
+    return Answer("q", text, citations, passages, refused, 0.8, {"total": 7.25})
+
+
+def _no_live_markup(html: str) -> None:
+    """No tag that could run code survives: only our own markup is left."""
+    assert "<script" not in html and "<img" not in html
+    assert not re.search(r"<[^>]*\son\w+=", html)
+
+
+def test_model_output_is_escaped():
+    passages = [_passage(1)]
+    html = render.answer_html(_answer(f"It says {SCRIPT} and {IMG} [1].", [Citation(1, passages[0], True)],
+                                      passages), turn=1)
+    _no_live_markup(html)
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&quot;window.pwned=2&quot;&gt;" in html
+
+
+def test_streaming_text_and_questions_are_escaped():
+    _no_live_markup(render.streaming_html(f"partial {IMG} [1", 3, [_passage(1)]))
+    _no_live_markup(render.question_html(f"why {SCRIPT}?"))
+    _no_live_markup(render.error_html(f"boom {IMG}"))
+
+
+def test_article_text_title_and_file_name_are_escaped():
+    passage = Passage("c1", "a1", f"Title {SCRIPT}", f"/up/{IMG}.txt", None, f"Body {IMG} and {SCRIPT}.", 0.5, 0, 9)
+    html = render.sources_html(render.SourcesView(1, [passage], [f"Body {IMG} and {SCRIPT}."]))
+    _no_live_markup(html)
+    assert "Title &lt;script&gt;" in html and "<mark>Body &lt;img" in html
+    assert "undated" in html
+
+
+def test_markers_link_to_the_cards_of_their_turn():
+    passages = [_passage(1), _passage(2, title="Raab on Sky News")]
+    answer = _answer("Output is 20 tonnes [1]. Raab spoke [2].",
+                     [Citation(1, passages[0], True), Citation(2, passages[1], True)], passages)
+    html = render.answer_html(answer, turn=3)
+    assert html.count('class="nr-cite"') == 2
+    assert 'href="#src-3-1"' in html and 'href="#src-3-2"' in html
+    panel = render.sources_html(render.SourcesView(3, passages, ["", ""]), answer)
+    assert 'id="src-3-1"' in panel and 'id="src-3-2"' in panel
+
+
+def test_markers_outside_the_passages_stay_plain_text():
+    html = render.streaming_html("See [7] and [1]", 1, [_passage(1)])
+    assert "[7]" in html and "#src-1-7" not in html and 'href="#src-1-1"' in html
+
+
+def test_unsupported_citations_are_marked_in_answer_and_panel():
+    passages = [_passage(1), _passage(2)]
+    answer = _answer("Output is 90 tonnes [1]. Also [2].",
+                     [Citation(1, passages[0], False), Citation(2, passages[1], True)], passages)
+    html = render.answer_html(answer, turn=1)
+    assert html.count("nr-unsupported") == 1 and "may not be supported" in html
+    assert re.search(r'class="nr-cite nr-unsupported" href="#src-1-1"', html)
+    panel = render.sources_html(render.SourcesView(1, passages, ["", ""]), answer)
+    assert panel.count("nr-source-unsupported") == 1 and "not clearly supported" in panel
+
+
+def test_refusal_is_styled_as_a_refusal_without_citations():
+    passages = [_passage(1)]
+    html = render.answer_html(_answer("The articles do not say.", [], passages, refused=True), turn=1)
+    assert 'class="nr-refusal"' in html and "nr-answer" not in html and "nr-cite" not in html
+    assert "Not found in the articles" in html
+    panel = render.sources_html(render.SourcesView(1, passages, [""]), _answer("x", [], passages, refused=True))
+    assert "No passage answers" in panel and "nr-uncited" in panel
+
+
+def test_evidence_sentence_is_highlighted():
+    text = "First sentence. China uses 4,300 tonnes a year. Last one."
+    assert render.highlight(text, "China uses 4,300 tonnes a year.") == (
+        "First sentence. <mark>China uses 4,300 tonnes a year.</mark> Last one.")
+    assert render.highlight(text, "not there") == text
+    assert render.highlight("a < b", "") == "a &lt; b"
+
+
+def test_panel_lists_cited_passages_first_and_the_rest_folded():
+    passages = [_passage(1), _passage(2), _passage(3)]
+    answer = _answer("Yes [2].", [Citation(2, passages[1], True)], passages)
+    panel = render.sources_html(render.SourcesView(1, passages, ["", "", ""]), answer)
+    assert panel.index('id="src-1-2"') < panel.index("<details>") < panel.index('id="src-1-1"')
+    assert "Sources cited (1)" in panel and "not cited (2)" in panel
+
+
+def test_panel_while_streaming_shows_every_retrieved_passage():
+    passages = [_passage(1), _passage(2)]
+    panel = render.sources_html(render.SourcesView(4, passages, ["", ""]))
+    assert "being written" in panel and 'id="src-4-1"' in panel and 'id="src-4-2"' in panel
+    assert "00" in panel and "2020-09-12" in panel and "01_news.txt" in panel
+
+
+def test_panel_after_a_failure_keeps_the_retrieved_passages():
+    panel = render.sources_html(render.SourcesView(1, [_passage(1)], [""]), failed=True)
+    assert "no answer was written" in panel and 'id="src-1-1"' in panel
+
+
+def test_empty_panels():
+    assert "appear here" in render.sources_html(None)
+    assert "No indexed passage" in render.sources_html(render.SourcesView(1, [], []))
+
+
+def test_upload_summary_escapes_file_names_and_lists_reasons():
+    html = render.upload_html(render.UploadSummary(3, 2, 1, [(f"{IMG}.pdf", "unsupported file type")], 1.5))
+    _no_live_markup(html)
+    assert "2 articles added from 3 files; 1 duplicate skipped" in html and "unsupported file type" in html
