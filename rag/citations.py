@@ -72,7 +72,7 @@ def key_terms(claim: str) -> set[str]:
     """Numbers and capitalised names of a claim, lower-cased ("Zhao Ziyang" -> {"zhao", "ziyang"}).
     The sentence's first word is skipped: it is capitalised for grammar, not because it is a name."""
     tokens = re.findall(r"[\w][\w'’.,-]*", _MARKER.sub("", claim))
-    terms = set()
+    terms: set[str] = set()
     for i, token in enumerate(tokens):
         token = token.strip(".,'’-")
         if any(ch.isdigit() for ch in token) or (i > 0 and token[:1].isupper() and len(token) > 1):
