@@ -72,7 +72,7 @@ class AnswerChain:
         started = time.perf_counter()
         turn = Turn(question.strip(), history, filters, k or self.settings.k)
         turn = self.retrieve.invoke(self.condense.invoke(turn))
-        passages = [s.window(self.settings.passage_chars) for s in turn.scored]
+        turn.scored, passages = distinct_windows(turn.scored, self.settings.passage_chars, turn.k)
         yield Sources(turn.standalone, passages, [s.best_sentence() for s in turn.scored])
         turn.timings["sources"] = time.perf_counter() - started
 
@@ -120,7 +120,9 @@ class AnswerChain:
 
     def _retrieve(self, turn: Turn) -> Turn:
         started = time.perf_counter()
-        turn.scored = hybrid_search(turn.standalone, self._corpus(), self.parts, turn.k, turn.filters, self._cache)
+        # Two spare candidates: windows of neighbouring chunks can overlap and are then dropped.
+        turn.scored = hybrid_search(turn.standalone, self._corpus(), self.parts, turn.k + 2, turn.filters,
+                                    self._cache)
         turn.timings["retrieve"] = time.perf_counter() - started
         return turn
 
@@ -140,6 +142,26 @@ class AnswerChain:
         turn.timings["total"] = time.perf_counter() - started
         return Answer(turn.question, text, citations, passages, refused,
                       _confidence(refused, top, citations, self.settings.min_score), dict(turn.timings))
+
+
+def distinct_windows(scored: list[Scored], max_chars: int, k: int) -> tuple[list[Scored], list[Passage]]:
+    """The tight windows of the best candidates, skipping one that mostly repeats a window already taken
+    (adjacent chunks share a sentence, so their best windows can coincide). At most `k`."""
+    kept: list[tuple[Scored, Passage]] = []
+    for candidate in scored:
+        window = candidate.window(max_chars)
+        if not any(_overlap(window, p) > 0.5 for _, p in kept):
+            kept.append((candidate, window))
+        if len(kept) == k:
+            break
+    return [s for s, _ in kept], [p for _, p in kept]
+
+
+def _overlap(a: Passage, b: Passage) -> float:
+    if a.article_id != b.article_id:
+        return 0.0
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return max(0, shared) / max(1, min(a.end - a.start, b.end - b.start))
 
 
 def _confidence(refused: bool, top: float, citations: list[Citation], floor: float) -> float:

@@ -80,6 +80,15 @@ def key_terms(claim: str) -> set[str]:
     return terms - STOPWORDS
 
 
+_AMOUNT = re.compile(r"(\d[\d,.]*)\s*(billion|million|trillion|thousand|tonnes|tons|percent|per cent|%)", re.I)
+
+
+def amounts(text: str) -> set[str]:
+    """Numbers with their magnitude or unit ("$1 billion" -> "1 billion"): "1" alone is too common a word
+    to show that a figure was in the passages."""
+    return {f"{n.replace(',', '').rstrip('.')} {unit.lower()}" for n, unit in _AMOUNT.findall(text)}
+
+
 def support(claim: str, passage: Passage, embedder: Embedder, context: str = "") -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
     other text the model was given (all passages, the question): names and numbers may come from there."""
@@ -91,8 +100,9 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "")
     passage_words = set(content_words(passage.title + " " + passage.text))
     lexical = len(claim_words & passage_words) / len(claim_words) if claim_words else 0.0
     dated = _dated(passage)
-    known = set(words(f"{passage.text} {passage.title} {dated} {context}"))
-    return Support(similarity, lexical, key_terms(claim) <= known)
+    given = f"{passage.text} {passage.title} {dated} {context}"
+    grounded = key_terms(claim) <= set(words(given)) and amounts(claim) <= amounts(given)
+    return Support(similarity, lexical, grounded)
 
 
 def _dated(passage: Passage) -> str:

@@ -119,3 +119,13 @@ def test_chain_is_a_runnable(scripted):
     chain = rag.api._chain().as_runnable()
     answer = chain.invoke({"question": "How much helium does China use every year?"})
     assert isinstance(answer, rag.Answer) and answer.citations
+
+
+def test_prompt_windows_do_not_repeat_each_other(scripted):
+    scripted("x [1].")
+    answer = rag.answer("Who interviewed Dominic Raab on Sky News?")
+    spans = [(p.article_id, p.start, p.end) for p in answer.passages]
+    for i, (aid, start, end) in enumerate(spans):
+        for other, s2, e2 in spans[i + 1:]:
+            assert aid != other or min(end, e2) - max(start, s2) <= 0.5 * min(end - start, e2 - s2)
+    assert len(answer.passages) == 4

@@ -47,6 +47,10 @@ def test_support_needs_meaning_and_matching_numbers():
     passage = _passage("But China uses more than 4,300 tonnes of helium every year.")
     assert support("China uses over 4,300 tonnes of helium a year [1].", passage, embedder).supported
     assert not support("China uses 9,000 tonnes of helium every year [1].", passage, embedder).supported
+    # "1" occurs in the passage (January 1), but "1 billion" does not: an invented figure.
+    dated = _passage("On January 1 the plant cost less than expected; China uses 4,300 tonnes of helium.")
+    assert not support("The plant cost $1 billion [1].", dated, embedder).grounded
+    assert support("China uses 4,300 tonnes of helium [1].", dated, embedder).grounded
     assert not support("Raab spoke to Sky News about Hong Kong [1].", passage, embedder).supported
 
 
