@@ -16,6 +16,7 @@ class Case:
     history: tuple[tuple[str, str], ...] = ()
     all_answers: bool = False
     titles: tuple[str, ...] = ()
+    wrong_answers: tuple[str, ...] = ()  # counterfactual suites: the planted false answer
 
     @property
     def answerable(self) -> bool:

@@ -92,6 +92,16 @@ def token_f1(prediction: str, answers: Sequence[str]) -> float:
     return best
 
 
+_CONFLICT = re.compile(
+    r"conflict|contradict|inconsisten|disagree|differ(s|ent)? (report|account|claim)|however, (another|one)", re.I
+)
+
+
+def flags_conflict(answer: str) -> bool:
+    """Whether an answer points out that its sources disagree (RGB's "error detection")."""
+    return bool(_CONFLICT.search(answer))
+
+
 def refusal_scores(refused: Sequence[bool], answerable: Sequence[bool]) -> dict[str, float]:
     """Precision and recall of refusing, where the positive class is "the articles cannot answer"."""
     true_pos = sum(1 for r, a in zip(refused, answerable, strict=True) if r and not a)

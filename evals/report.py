@@ -59,6 +59,11 @@ def _answer_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
         "token_f1": _mean([m.token_f1(r["answer"], c.answers) for c, r in answerable]),
         **m.refusal_scores([bool(r["refused"]) for _, r in rows], [c.answerable for c, _ in rows]),
     }
+    planted = [(c, r) for c, r in rows if c.wrong_answers]
+    if planted:
+        out["follows_counterfactual"] = _mean([m.contains_answer(r["answer"], c.wrong_answers) for c, r in planted])
+        out["flags_conflict"] = _mean([1.0 if m.flags_conflict(r["answer"]) else 0.0 for _, r in planted])
+        out["refused_share"] = _mean([1.0 if r["refused"] else 0.0 for _, r in planted])
     cited = [(c, cit) for c, r in rows for cit in r["citations"]]
     if cited:
         out["citations_supported"] = _mean([1.0 if cit["supported"] else 0.0 for _, cit in cited])

@@ -65,3 +65,18 @@ def test_percentile_nearest_rank():
     assert percentile([5, 1, 3, 2, 4], 50) == 3
     assert percentile([5, 1, 3, 2, 4], 95) == 5
     assert math.isnan(percentile([], 50))
+
+
+def test_flags_conflict():
+    from evals.metrics import flags_conflict
+
+    assert flags_conflict("Passage [1] says Tampa, but passage [2] contradicts it.")
+    assert flags_conflict("The passages give conflicting locations.")
+    assert not flags_conflict("The game was played in Tampa, Florida [1].")
+
+
+def test_rgb_aliases_flatten_nested_lists():
+    from evals.suites.rgb import _aliases
+
+    assert _aliases([["July 21 2017", "Jul 21, 2017"], "July 21 2017"]) == ("July 21 2017", "Jul 21, 2017")
+    assert _aliases("Tampa, Florida") == ("Tampa, Florida",)

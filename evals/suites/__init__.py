@@ -7,7 +7,7 @@ from pathlib import Path
 
 from evals.cases import Suite
 
-NAMES = ("seed", "multihop")
+NAMES = ("seed", "multihop", "rgb", "rgb_counterfactual")
 
 
 def load(name: str, work: Path, limit: int | None = None) -> Suite:
