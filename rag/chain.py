@@ -12,6 +12,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.citations import is_refusal, normalise_markers, resolve
+from rag.condense import resolve_pronouns
 from rag.config import Settings
 from rag.corpus import Corpus
 from rag.llm import LLMError
@@ -37,7 +38,8 @@ class Turn:
     history: History
     filters: Filters | None
     k: int
-    standalone: str = ""
+    standalone: str = ""  # the retrieval query
+    resolved: str = ""  # the question as the LLM sees it (pronouns of a follow-up resolved)
     previous: str | None = None
     scored: list[Scored] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -82,7 +84,7 @@ class AnswerChain:
             raw = REFUSAL
         else:
             pieces = []
-            for piece in self._generate(human_message(turn.question, passages, turn.previous)):
+            for piece in self._generate(human_message(turn.resolved, passages, turn.previous)):
                 turn.timings.setdefault("first_token", time.perf_counter() - started)
                 pieces.append(piece)
                 yield Token(piece)
@@ -104,7 +106,7 @@ class AnswerChain:
         """A follow-up becomes a standalone question. "cheap" adds the previous question to the retrieval
         query (no LLM call: a rewrite costs a second prefill); "llm" asks the model to rewrite it."""
         started = time.perf_counter()
-        turn.standalone = turn.question
+        turn.standalone = turn.resolved = turn.question
         if turn.history:
             previous, answer = turn.history[-1]
             turn.previous = previous
@@ -114,7 +116,11 @@ class AnswerChain:
                                                   "question": turn.question}).strip() or turn.question
                 turn.previous = None
             else:
-                turn.standalone = f"{previous} {turn.question}"
+                if not is_refusal(answer):
+                    turn.resolved = resolve_pronouns(turn.question, previous, answer)
+                if turn.resolved != turn.question:
+                    turn.previous = None  # the resolved question stands alone; the old one only distracts
+                turn.standalone = f"{previous} {turn.resolved}"
         turn.timings["condense"] = time.perf_counter() - started
         return turn
 
@@ -132,7 +138,7 @@ class AnswerChain:
         refused = text == REFUSAL or (is_refusal(text) and "[" not in text) or not text
         citations: list[Citation] = []
         if not refused:
-            text, citations = resolve(text, passages, self.parts.embedder, turn.question)
+            text, citations = resolve(text, passages, self.parts.embedder, turn.resolved)
             # An answer that no passage supports (an invented name or figure, or no evidence at all) is not
             # shown as an answer: small models rarely refuse on their own, so the check decides.
             refused = not any(c.supported for c in citations)

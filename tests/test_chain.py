@@ -78,7 +78,7 @@ def test_weak_retrieval_refuses_without_calling_the_model(scripted):
 def test_follow_up_uses_the_previous_question(scripted):
     llm = scripted("Sophy Ridge interviewed him [1].")
     history = [("What did Dominic Raab say about China on Sky News?", "Not business as usual [1].")]
-    answer = rag.answer("Who interviewed him?", history=history)
+    answer = rag.answer("And who interviewed the Foreign Secretary?", history=history)
     assert "Follow-up to: What did Dominic Raab say" in str(llm.prompts[0][-1].content)
     assert any("Raab" in p.text or "Raab" in p.title for p in answer.passages)
     assert len(llm.prompts) == 1  # the cheap rewrite costs no LLM call
@@ -129,3 +129,11 @@ def test_prompt_windows_do_not_repeat_each_other(scripted):
         for other, s2, e2 in spans[i + 1:]:
             assert aid != other or min(end, e2) - max(start, s2) <= 0.5 * min(end - start, e2 - s2)
     assert len(answer.passages) == 4
+
+
+def test_follow_up_pronouns_are_resolved_for_the_model(scripted):
+    llm = scripted("Sophy Ridge interviewed Dominic Raab [1].")
+    history = [("What did Dominic Raab say about China on Sky News?", "Dominic Raab said it is not business as usual.")]
+    answer = rag.answer("Who interviewed him?", history=history)
+    assert "Who interviewed Dominic Raab?" in str(llm.prompts[0][-1].content)
+    assert answer.question == "Who interviewed him?"
