@@ -35,6 +35,7 @@ def run(
     report_dir: Path,
     limit: int | None = None,
     progress: bool = True,
+    judge: int = 0,
 ) -> Path:
     """Index the suite's corpus into its own home, run each config over its cases, write the report."""
     for name in config_names:
@@ -67,7 +68,26 @@ def run(
             for case in tqdm(pending, desc=f"{suite.name}/{name}", unit="q", disable=not progress):
                 out.write(json.dumps(dataclasses.asdict(_safe(run_case, case, name)), ensure_ascii=False) + "\n")
                 out.flush()
-    return write_report(suite, config_names, report_dir, limit)
+    path = write_report(suite, config_names, report_dir, limit)
+    if judge and "newsrag" in config_names:
+        _judge(path, results_path(report_dir, suite.name, "newsrag"), get_llm(), judge)
+    return path
+
+
+def _judge(report: Path, results: Path, llm: BaseChatModel, sample: int) -> None:
+    """Audit a sample of newsrag's citations with the LLM as judge; append the agreement to the report."""
+    from evals.judge import agreement, audit
+    from evals.report import load_results
+
+    verdicts = audit(list(load_results(results).values()), llm, sample)
+    scores = agreement(verdicts)
+    lines = ["", "## Citation rule vs the local LLM as judge", "",
+             f"{len(verdicts)} citations sampled from the newsrag answers; each judged yes/no by the model.", "",
+             "| figure | value |", "|---|---|", *(f"| {k} | {v:.3f} |" for k, v in scores.items()), ""]
+    with report.open("a", encoding="utf-8") as out:
+        out.write("\n".join(lines))
+    (report.parent / f"{report.stem}-judge.json").write_text(json.dumps(
+        {"agreement": scores, "verdicts": [dataclasses.asdict(v) for v in verdicts]}, indent=1), "utf-8")
 
 
 def _done(path: Path) -> set[str]:

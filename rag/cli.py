@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--config", action="append", help="dense, bm25, hybrid, retrieval, naive, newsrag (repeat)")
     ev.add_argument("--limit", type=int, help="only the first N questions")
     ev.add_argument("--report", type=Path, default=Path("reports"), help="report folder (default: reports/)")
+    ev.add_argument("--judge", type=int, default=0, help="audit N of newsrag's citations with the LLM as judge")
     return parser
 
 
@@ -58,7 +59,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from evals.runner import run
 
     path = run(args.suite, args.config or ["retrieval", "newsrag"], settings, args.report, args.limit,
-               progress=sys.stderr.isatty())
+               progress=sys.stderr.isatty(), judge=args.judge)
     print(path.read_text("utf-8").split("## By question type")[0])
     print(f"report: {path}")
     return 0

@@ -80,3 +80,17 @@ def test_rgb_aliases_flatten_nested_lists():
 
     assert _aliases([["July 21 2017", "Jul 21, 2017"], "July 21 2017"]) == ("July 21 2017", "Jul 21, 2017")
     assert _aliases("Tampa, Florida") == ("Tampa, Florida",)
+
+
+def test_judge_pairs_and_agreement_by_hand():
+    from evals.judge import Verdict, agreement, citing_pairs
+
+    rows = [{"answer": "Microsoft bid [1]. It was called theft [2].",
+             "citations": [{"marker": 1, "text": "Microsoft made a bid.", "supported": True},
+                           {"marker": 2, "text": "Unrelated.", "supported": False}]}]
+    assert citing_pairs(rows) == [("Microsoft bid.", "Microsoft made a bid.", True),
+                                  ("It was called theft.", "Unrelated.", False)]
+    verdicts = [Verdict("a", "p", True, True), Verdict("b", "p", True, False), Verdict("c", "p", False, False),
+                Verdict("d", "p", False, False)]
+    scores = agreement(verdicts)
+    assert scores["agreement"] == 0.75 and scores["rule_yes_judge_no"] == 0.25 and scores["rule_no_judge_yes"] == 0
