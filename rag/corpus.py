@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 from rag import manifest as mf
@@ -19,22 +19,6 @@ class EmptyIndexError(RuntimeError):
     """Raised when nothing has been indexed yet."""
 
 
-@dataclass(frozen=True, slots=True)
-class ChunkInfo:
-    chunk_id: str
-    article_id: str
-    title: str
-    source: str
-    published: dt.date | None
-    text: str
-    start: int
-    end: int
-
-    def passage(self, score: float) -> Passage:
-        return Passage(self.chunk_id, self.article_id, self.title, self.source, self.published,
-                       self.text, score, self.start, self.end)
-
-
 class Corpus:
     """Loaded once and reloaded when the manifest changes, so a long-running chat sees new articles."""
 
@@ -43,13 +27,13 @@ class Corpus:
         self.store = store
         self.keyword = keyword
         self.stamp = stamp
-        self.chunks: dict[str, ChunkInfo] = {}
+        self.chunks: dict[str, Passage] = {}  # every committed chunk, score 0
         self._df: dict[str, int] | None = None
         for aid, rec in manifest.articles.items():
             published = dt.date.fromisoformat(rec.published) if rec.published else None
             for cid, start, end in rec.chunks:
-                self.chunks[cid] = ChunkInfo(cid, aid, rec.title, rec.source, published,
-                                             rec.text[start:end], start, end)
+                self.chunks[cid] = Passage(cid, aid, rec.title, rec.source, published, rec.text[start:end],
+                                           0.0, start, end)
 
     @classmethod
     def open(cls, parts: Parts) -> Corpus:
@@ -64,6 +48,9 @@ class Corpus:
     def is_stale(self, parts: Parts) -> bool:
         path = mf.path_for(parts.settings.home)
         return not path.exists() or path.stat().st_mtime != self.stamp
+
+    def passage(self, chunk_id: str, score: float) -> Passage:
+        return dataclasses.replace(self.chunks[chunk_id], score=score)
 
     def idf(self, word: str) -> float:
         """Inverse document frequency over chunks, computed on first use."""

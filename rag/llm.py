@@ -91,8 +91,13 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        text = "".join(str(c.message.content) for c in self._stream(messages, stop, run_manager, **kwargs))
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+        return collect(self._stream(messages, stop, run_manager, **kwargs))
+
+
+def collect(chunks: Iterator[ChatGenerationChunk]) -> ChatResult:
+    """A whole reply from a streaming model's chunks (our models implement streaming only)."""
+    text = "".join(str(c.message.content) for c in chunks)
+    return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:

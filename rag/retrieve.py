@@ -7,12 +7,13 @@ each sentence of a candidate chunk, and how much of the question's rare words, n
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
-from rag.corpus import ChunkInfo, Corpus
+from rag.corpus import Corpus
 from rag.pipeline import Parts
 from rag.ports import Vectors
 from rag.text import content_words, sentence_spans
@@ -29,7 +30,7 @@ WEIGHTS = {"sentence": 0.55, "lexical": 0.25, "fused": 0.20}
 class Scored:
     """A candidate chunk with its scores and its sentences' similarity to the question."""
 
-    info: ChunkInfo
+    info: Passage  # the whole chunk
     score: float
     sentence: float
     lexical: float
@@ -39,7 +40,7 @@ class Scored:
     evidence: list[float]  # each sentence's evidence score: similarity plus the question words it holds
 
     def passage(self) -> Passage:
-        return self.info.passage(self.score)
+        return dataclasses.replace(self.info, score=self.score)
 
     def best_sentence(self) -> str:
         start, end = self.spans[int(np.argmax(self.evidence))]
@@ -88,7 +89,7 @@ def dense_search(
 ) -> list[Passage]:
     """Plain dense retrieval (a baseline and an eval config)."""
     vector = parts.embedder.embed([question], "query")[0]
-    return [corpus.chunks[cid].passage(score) for cid, score in _dense(corpus, vector, k, filters)]
+    return [corpus.passage(cid, score) for cid, score in _dense(corpus, vector, k, filters)]
 
 
 def _dense(corpus: Corpus, vector: Vectors, k: int, filters: Filters | None) -> list[tuple[str, float]]:
@@ -100,7 +101,7 @@ def _dense(corpus: Corpus, vector: Vectors, k: int, filters: Filters | None) -> 
 def keyword_search(
     question: str, corpus: Corpus, k: int, filters: Filters | None = None
 ) -> list[Passage]:
-    return [corpus.chunks[cid].passage(score) for cid, score in _keyword(corpus, question, k, filters)]
+    return [corpus.passage(cid, score) for cid, score in _keyword(corpus, question, k, filters)]
 
 
 def _keyword(corpus: Corpus, question: str, k: int, filters: Filters | None) -> list[tuple[str, float]]:
@@ -132,7 +133,7 @@ def fused_search(
 ) -> list[Passage]:
     """Dense and keyword results fused by reciprocal rank, no rescoring (an eval config)."""
     _, fused = _fused(question, corpus, parts, filters)
-    return [corpus.chunks[cid].passage(s) for cid, s in fused[:k]]
+    return [corpus.passage(cid, s) for cid, s in fused[:k]]
 
 
 def hybrid_search(
