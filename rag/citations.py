@@ -8,6 +8,7 @@ plausible name or figure that nothing it was given holds).
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -45,12 +46,20 @@ def normalise_markers(text: str, n_passages: int) -> str:
                   r"(?:the )?(?:passages?\s*)?((?:\[\d+\])+)\.?", r" \2\1", text)
     if re.match(r"\s*\[\d+\]", text):
         # Leading style, "[1] China built huts. [2] ...": each marker cites the sentence it opens.
-        text = re.sub(r"(^|(?<=[.!?] ))((?:\[\d+\])+) ([^.!?\[]+)([.!?])", r"\1\3 \2\4", text, flags=re.M)
+        text = "\n".join(" ".join(_marker_to_end(s) for s in sentences(line)) for line in text.split("\n"))
     else:
         # Trailing style, "… News. [1]": the marker belongs before the full stop.
         text = re.sub(r"([.!?][\"'”’]?)((?:\s*\[\d+\])+)", lambda m: m.group(2).replace(" ", "") + m.group(1), text)
     text = re.sub(r"(?<=[^\s\]])\[", " [", text)
     return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
+
+
+def _marker_to_end(sentence: str) -> str:
+    match = re.match(r"((?:\[\d+\]\s*)+)(.+?)([.!?]?[\"'”’]?)$", sentence)
+    if not match:
+        return sentence
+    markers = re.sub(r"\s+", "", match.group(1))
+    return f"{match.group(2).rstrip()} {markers}{match.group(3)}"
 
 
 def is_refusal(text: str) -> bool:
@@ -89,6 +98,13 @@ def amounts(text: str) -> set[str]:
     return {f"{n.replace(',', '').rstrip('.')} {unit.lower()}" for n, unit in _AMOUNT.findall(text)}
 
 
+def _known(term: str, known: set[str]) -> bool:
+    """Exact for numbers and short words; a long name may be misspelt slightly ("Parasazan" for "Paradazan")."""
+    if term in known:
+        return True
+    return term.isalpha() and len(term) >= 5 and bool(difflib.get_close_matches(term, known, n=1, cutoff=0.85))
+
+
 def support(claim: str, passage: Passage, embedder: Embedder, context: str = "") -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
     other text the model was given (all passages, the question): names and numbers may come from there."""
@@ -101,7 +117,8 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "")
     lexical = len(claim_words & passage_words) / len(claim_words) if claim_words else 0.0
     dated = _dated(passage)
     given = f"{passage.text} {passage.title} {dated} {context}"
-    grounded = key_terms(claim) <= set(words(given)) and amounts(claim) <= amounts(given)
+    known = {re.sub(r"'s$", "", w) for w in words(given)}  # "Britain’s" grounds "Britain"
+    grounded = all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
     return Support(similarity, lexical, grounded)
 
 

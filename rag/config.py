@@ -43,7 +43,7 @@ class Settings:
     llm_timeout: float = 300.0
     n_ctx: int = 2048
     max_answer_tokens: int = 160
-    passage_chars: int = 260  # the tight window of each passage that the LLM reads
+    passage_chars: int = 250  # the tight window of each passage that the LLM reads
     min_score: float = 0.45  # below this best-passage score the articles are taken not to hold the answer
     condense: str = "cheap"  # "cheap" (no LLM call) or "llm" for follow-up questions
 

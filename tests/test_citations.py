@@ -21,6 +21,7 @@ def _passage(text: str, title: str = "Helium plant opens", published: dt.date | 
         ("Microsoft bid [^1].", "Microsoft bid [1]."),
         ("[2] Microsoft bid. [1] Facebook too.", "Microsoft bid [2]. Facebook too [1]."),
         ("Microsoft bid. [1]", "Microsoft bid [1]."),
+        ("[1] The U.S. Commerce Department acted on March 2.", "The U.S. Commerce Department acted on March 2 [1]."),
         ("Microsoft bid for it. This is stated in passage [2].", "Microsoft bid for it [2]."),
         ('He said "stop." [3]', 'He said "stop [3]."'),
     ],
@@ -51,6 +52,7 @@ def test_support_needs_meaning_and_matching_numbers():
     dated = _passage("On January 1 the plant cost less than expected; China uses 4,300 tonnes of helium.")
     assert not support("The plant cost $1 billion [1].", dated, embedder).grounded
     assert support("China uses 4,300 tonnes of helium [1].", dated, embedder).grounded
+
     assert not support("Raab spoke to Sky News about Hong Kong [1].", passage, embedder).supported
 
 
@@ -85,3 +87,9 @@ def test_missing_markers_are_repaired_from_the_best_supporting_passage():
     text, citations = resolve("China uses more than 4,300 tonnes of helium every year.", passages, HashEmbedder())
     assert text == "China uses more than 4,300 tonnes of helium every year [2]."
     assert [(c.marker, c.supported) for c in citations] == [(2, True)]
+
+
+def test_a_slightly_misspelt_long_name_is_still_grounded_but_an_invented_one_is_not():
+    passage = _passage("The entities dealt with an Iranian company, Paradazan System Namad Arman.", "Entity List")
+    assert support("They dealt with Parasazan System [1].", passage, HashEmbedder()).grounded
+    assert not support("They dealt with Huawei Systems [1].", passage, HashEmbedder()).grounded
