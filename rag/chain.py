@@ -114,7 +114,7 @@ class AnswerChain:
                 rewrite = CONDENSE | self._llm() | StrOutputParser()
                 turn.standalone = rewrite.invoke({"previous": previous, "answer": answer[:300],
                                                   "question": turn.question}).strip() or turn.question
-                turn.previous = None
+                turn.resolved, turn.previous = turn.standalone, None  # the model answers the rewrite
             else:
                 if not is_refusal(answer):
                     turn.resolved = resolve_pronouns(turn.question, previous, answer)

@@ -45,7 +45,9 @@ class Settings:
     max_answer_tokens: int = 160
     passage_chars: int = 250  # the tight window of each passage that the LLM reads
     min_score: float = 0.45  # below this best-passage score the articles are taken not to hold the answer
-    condense: str = "cheap"  # "cheap" (no LLM call) or "llm" for follow-up questions
+    # Follow-ups: "llm" rewrites them into a standalone question (5-6 of the 7 seed follow-ups right, about
+    # +1.5 s); "cheap" resolves pronouns from the last turn with no LLM call (4 of 7). See README.
+    condense: str = "llm"
 
     @classmethod
     def load(

@@ -76,7 +76,7 @@ def test_weak_retrieval_refuses_without_calling_the_model(scripted):
 
 
 def test_follow_up_uses_the_previous_question(scripted):
-    llm = scripted("Sophy Ridge interviewed him [1].")
+    llm = scripted("Sophy Ridge interviewed him [1].", condense="cheap")
     history = [("What did Dominic Raab say about China on Sky News?", "Not business as usual [1].")]
     answer = rag.answer("And who interviewed the Foreign Secretary?", history=history)
     assert "Follow-up to: What did Dominic Raab say" in str(llm.prompts[0][-1].content)
@@ -132,7 +132,7 @@ def test_prompt_windows_do_not_repeat_each_other(scripted):
 
 
 def test_follow_up_pronouns_are_resolved_for_the_model(scripted):
-    llm = scripted("Sophy Ridge interviewed Dominic Raab [1].")
+    llm = scripted("Sophy Ridge interviewed Dominic Raab [1].", condense="cheap")
     history = [("What did Dominic Raab say about China on Sky News?", "Dominic Raab said it is not business as usual.")]
     answer = rag.answer("Who interviewed him?", history=history)
     assert "Who interviewed Dominic Raab?" in str(llm.prompts[0][-1].content)

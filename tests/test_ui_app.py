@@ -47,11 +47,14 @@ def test_respond_streams_sources_then_tokens_then_the_final_answer(scripted):
 
 def test_follow_ups_carry_the_conversation(scripted):
     llm = scripted("China uses more than 4,300 tonnes of helium every year [1].",
+                   "How much helium does China use every year, and how much will the new plant make?",
                    "Of that, China uses more than 4,300 tonnes of helium every year [1].")
     _, chat, history, _ = _run(HELIUM)[-1]
     _, chat, history, _ = _run("And how much will the new plant make?", chat, history)[-1]
     assert [m["role"] for m in chat] == ["user", "assistant"] * 2 and len(history) == 2
-    assert "Follow-up to: How much helium" in str(llm.prompts[1][-1].content)
+    # The follow-up is rewritten with the first turn (the default "llm" condense), then answered.
+    assert "Previous question: How much helium" in str(llm.prompts[1][-1].content)
+    assert "Question: How much helium does China use every year, and how much" in str(llm.prompts[2][-1].content)
     assert 'href="#src-2-1"' in chat[-1]["content"]
 
 
