@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -93,27 +94,33 @@ class AnswerChain:
         yield self._finish(turn, passages, raw, top, started)
 
     def _generate(self, inputs: dict[str, str]) -> Iterator[str]:
-        where = self.settings.llm_url or self.settings.local_model
-        try:
+        with self._llm_errors():
             yield from self.generator().stream(inputs)
+
+    @contextmanager
+    def _llm_errors(self) -> Iterator[None]:
+        """Connection refused, timeouts, HTTP errors: one clear message for the CLI and the chat window."""
+        try:
+            yield
         except (LLMError, ModelUnavailableError):
             raise
         except Exception as exc:
-            # Connection refused, timeouts, HTTP errors: one clear message for the CLI and the chat window.
+            where = self.settings.llm_url or self.settings.local_model
             raise LLMError(f"the language model ({where}) did not answer: {type(exc).__name__}: {exc}") from exc
 
     def _condense(self, turn: Turn) -> Turn:
-        """A follow-up becomes a standalone question. "cheap" adds the previous question to the retrieval
-        query (no LLM call: a rewrite costs a second prefill); "llm" asks the model to rewrite it."""
+        """A follow-up becomes a standalone question: "llm" asks the model to rewrite it; "cheap" (no LLM
+        call) resolves person pronouns from the last turn and adds the previous question to the query."""
         started = time.perf_counter()
         turn.standalone = turn.resolved = turn.question
         if turn.history:
             previous, answer = turn.history[-1]
             turn.previous = previous
             if self.settings.condense == "llm":
-                rewrite = CONDENSE | self._llm() | StrOutputParser()
-                turn.standalone = rewrite.invoke({"previous": previous, "answer": answer[:300],
-                                                  "question": turn.question}).strip() or turn.question
+                with self._llm_errors():
+                    rewrite = CONDENSE | self._llm() | StrOutputParser()
+                    turn.standalone = rewrite.invoke({"previous": previous, "answer": answer[:300],
+                                                      "question": turn.question}).strip() or turn.question
                 turn.resolved, turn.previous = turn.standalone, None  # the model answers the rewrite
             else:
                 if not is_refusal(answer):

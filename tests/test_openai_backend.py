@@ -54,3 +54,11 @@ def test_a_server_that_is_down_gives_a_clear_error(tmp_path: Path):
     rag.configure(settings)
     with pytest.raises(LLMError, match=r"did not answer: \w*ConnectionError"):
         rag.answer("How much helium does China use every year?")
+
+
+def test_a_follow_up_with_the_server_down_gives_the_same_clear_error(tmp_path: Path):
+    settings = Settings(home=tmp_path / "home", llm_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout=5)
+    index_paths([Path(__file__).resolve().parent.parent / "data" / "articles"], build_parts(settings))
+    rag.configure(settings)
+    with pytest.raises(LLMError, match=r"did not answer"):
+        rag.answer("And how much will it make?", history=[("How much helium does China use?", "4,300 tonnes [1].")])
