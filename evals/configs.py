@@ -73,7 +73,8 @@ def make(name: str, ctx: Context) -> Callable[[Case], Result]:
 
 
 def _query(case: Case) -> str:
-    """Retrieval-only configs get the same cheap follow-up rewrite the chain uses."""
+    """Retrieval-only configs cannot call the LLM, so a follow-up is retrieved with its previous question
+    prepended (the retrieval query of the chain's "cheap" condense mode)."""
     return f"{case.history[-1][0]} {case.question}" if case.history else case.question
 
 

@@ -10,12 +10,11 @@ from typing import Any
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatGenerationChunk
 from pydantic import Field
 
-from rag.llm import collect
+from rag.llm import StreamingChat
 from rag.ports import Kind, StoredChunk, Vectors
 from rag.text import content_words
 from rag.types import Filters
@@ -77,7 +76,7 @@ def _date(iso: str) -> dt.date | None:
     return dt.date.fromisoformat(iso) if iso else None
 
 
-class ScriptedChat(BaseChatModel):
+class ScriptedChat(StreamingChat):
     """Replies from a script, in order, streamed word by word; records the prompts it was given."""
 
     replies: list[str]
@@ -98,12 +97,3 @@ class ScriptedChat(BaseChatModel):
         reply = self.replies.pop(0) if self.replies else ""
         for piece in re.findall(r"\S+\s*", reply):
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        return collect(self._stream(messages, stop, run_manager, **kwargs))

@@ -25,7 +25,21 @@ class LLMError(RuntimeError):
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
-class LlamaCppChat(BaseChatModel):
+class StreamingChat(BaseChatModel):
+    """A chat model that implements only `_stream`; a whole reply is its streamed chunks joined."""
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        text = "".join(str(c.message.content) for c in self._stream(messages, stop, run_manager, **kwargs))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+class LlamaCppChat(StreamingChat):
     """A local GGUF model, loaded on first use and kept for the life of the process.
 
     llama.cpp keeps the KV cache of the previous prompt and re-evaluates only what differs, so the fixed
@@ -83,21 +97,6 @@ class LlamaCppChat(BaseChatModel):
                     if run_manager:
                         run_manager.on_llm_new_token(delta, chunk=chunk)
                     yield chunk
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        return collect(self._stream(messages, stop, run_manager, **kwargs))
-
-
-def collect(chunks: Iterator[ChatGenerationChunk]) -> ChatResult:
-    """A whole reply from a streaming model's chunks (our models implement streaming only)."""
-    text = "".join(str(c.message.content) for c in chunks)
-    return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:

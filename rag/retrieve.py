@@ -58,9 +58,8 @@ class Scored:
             pick = max(options, key=lambda i: self.evidence[i])
             lo, hi = min(lo, pick), max(hi, pick)
         start, end = self.spans[lo][0], self.spans[hi][1]
-        info = self.info
-        return Passage(info.chunk_id, info.article_id, info.title, info.source, info.published,
-                       info.text[start:end], self.score, info.start + start, info.start + end)
+        return dataclasses.replace(self.info, text=self.info.text[start:end], score=self.score,
+                                   start=self.info.start + start, end=self.info.start + end)
 
 
 def _span_len(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
