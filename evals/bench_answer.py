@@ -21,24 +21,25 @@ from evals.suites import load
 from rag.config import Settings
 
 ROWS = ("questions", "prompt_tokens", "t_sources", "t_first_token", "t_total", "accuracy", "refusal_precision",
-        "refusal_recall", "citations_supported")
+        "refusal_recall", "citation_precision")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--model", default=Settings().local_model)
+    parser.add_argument("--split", default="test", choices=("dev", "test", "all"))
     parser.add_argument("--report", type=Path, help="keep results here (default: a temporary folder)")
     args = parser.parse_args()
     settings = dataclasses.replace(Settings.load(), local_model=args.model)
     with tempfile.TemporaryDirectory() as tmp:
         report_dir = args.report or Path(tmp)
-        run("seed", ["naive", "newsrag"], settings, report_dir, args.limit, progress=True)
-        suite = load("seed", report_dir / "work", args.limit)
+        run("seed", ["naive", "newsrag"], settings, report_dir, args.limit, progress=True, split=args.split)
+        suite = load("seed", report_dir / "work", args.limit, args.split)
         summary = {
-            c: score(suite.cases, load_results(results_path(report_dir, "seed", c))) for c in ("naive", "newsrag")
+            c: score(suite.cases, load_results(results_path(report_dir, "seed", c)), True) for c in ("naive", "newsrag")
         }
-    print(f"\nseed questions, first {args.limit}, model {args.model}\n")
+    print(f"\nseed {args.split} questions, first {args.limit}, model {args.model}\n")
     print(f"| {'figure':<20} | {'naive':>8} | {'newsrag':>8} | {'newsrag/naive':>13} |")
     print(f"|{'-' * 22}|{'-' * 10}|{'-' * 10}|{'-' * 15}|")
     for row in ROWS:

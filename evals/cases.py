@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+SPLITS = ("dev", "test", "all")
+UNANSWERABLE = {"unanswerable", "null_query"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,10 +24,11 @@ class Case:
     all_answers: bool = False
     titles: tuple[str, ...] = ()
     wrong_answers: tuple[str, ...] = ()  # counterfactual suites: the planted false answer
+    split: str = "dev"  # "dev": tune on it; "test": report it, never tune on it
 
     @property
     def answerable(self) -> bool:
-        return self.type not in {"unanswerable", "null_query"}
+        return self.type not in UNANSWERABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +38,43 @@ class Suite:
     corpus: list[Path]  # files to index for this suite
     home: Path  # its own NEWSRAG_HOME
     notes: list[str] = field(default_factory=list)
+
+
+def case_from_json(row: dict[str, Any], default_split: str = "test") -> Case:
+    """One line of a question file (see evals/suites/README.md): `id`, `question`, `answers` are required;
+    `evidence`, `history`, `type`, `titles`, `all_answers`, `split` are optional. No answers means the
+    articles are not expected to hold one."""
+    missing = [k for k in ("id", "question", "answers") if k not in row]
+    if missing:
+        raise ValueError(f"question {row.get('id', '?')!r} lacks {', '.join(missing)}")
+    answers = tuple(str(a) for a in row["answers"])
+    return Case(
+        id=str(row["id"]), type=row.get("type") or ("single" if answers else "unanswerable"),
+        question=row["question"], answers=answers, evidence=tuple(row.get("evidence") or ()),
+        history=tuple((q, a) for q, a in row.get("history") or ()), all_answers=bool(row.get("all_answers")),
+        titles=tuple(row.get("titles") or ()), split=row.get("split") or default_split,
+    )
+
+
+def read_cases(path: Path, default_split: str = "test") -> list[Case]:
+    cases = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                cases.append(case_from_json(json.loads(line), default_split))
+            except (ValueError, TypeError, KeyError) as exc:
+                raise ValueError(f"{path}:{number}: {exc}") from exc
+    return cases
+
+
+def hash_split(cases: list[Case]) -> list[Case]:
+    """A fixed half/half dev/test split by the hash of the id: the same for everyone, in any file order."""
+    ranked = sorted(cases, key=lambda c: hashlib.sha1(c.id.encode()).hexdigest())
+    dev = {c.id for c in ranked[: len(ranked) // 2]}
+    return [dataclasses.replace(c, split="dev" if c.id in dev else "test") for c in cases]
+
+
+def select(cases: list[Case], split: str) -> list[Case]:
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: choose from {', '.join(SPLITS)}")
+    return cases if split == "all" else [c for c in cases if c.split == split]

@@ -3,6 +3,7 @@ pipeline (through the same `rag.stream()` users call) and a naive LangChain RAG 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,29 +11,36 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.output_parsers import StrOutputParser
-from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+from langchain_core.runnables import Runnable
 
 import rag
 from evals.cases import Case, Suite
-from rag.citations import is_refusal
 from rag.corpus import Corpus
 from rag.llm import LlamaCppChat
 from rag.pipeline import Parts
 from rag.prompt import PROMPT, human_message
 from rag.retrieve import SentenceCache, dense_search, fused_search, hybrid_search, keyword_search
+from rag.text import is_refusal
+from rag.types import Passage
 
 RETRIEVAL = ("dense", "bm25", "hybrid", "retrieval")
-ANSWERING = ("naive", "newsrag")
+ANSWERING = ("naive", "newsrag", "oracle")
 NAMES = RETRIEVAL + ANSWERING
 RANK_DEPTH = 10
 
 # LangChain's classic "stuff" question-answering prompt.
-NAIVE_PROMPT = ChatPromptTemplate.from_template(
+NAIVE_TEMPLATE = (
     "Use the following pieces of context to answer the question at the end. If you don't know the answer, "
     "just say that you don't know, don't try to make up an answer.\n\n{context}\n\nQuestion: {question}\n"
     "Helpful Answer:"
+)
+NAIVE_PROMPT = ChatPromptTemplate.from_template(NAIVE_TEMPLATE)
+# The same after the earlier turns as chat messages: LangChain's standard way to give a chain its history.
+NAIVE_HISTORY_PROMPT = ChatPromptTemplate.from_messages(
+    [MessagesPlaceholder("chat_history"), ("human", NAIVE_TEMPLATE)]
 )
 
 
@@ -49,6 +57,10 @@ class Result:
     t_sources: float | None = None
     t_first_token: float | None = None
     t_total: float | None = None
+    confidence: float | None = None
+    # newsrag's cited claims as its own support check judged them, before unsupported answers became refusals
+    checked: list[dict[str, Any]] = field(default_factory=list)
+    fingerprint: dict[str, str] = field(default_factory=dict)
     error: str | None = None
 
 
@@ -69,6 +81,8 @@ def make(name: str, ctx: Context) -> Callable[[Case], Result]:
         return lambda case: _newsrag(case, ctx)
     if name == "naive":
         return Naive(ctx)
+    if name == "oracle":
+        return lambda case: _oracle(case, ctx)
     raise ValueError(f"unknown config {name!r}: choose from {', '.join(NAMES)}")
 
 
@@ -115,16 +129,65 @@ def _newsrag(case: Case, ctx: Context) -> Result:
     result.t_total = time.perf_counter() - started
     result.ranked = [p.text for p in answer.passages]
     result.ranked_titles = [p.title for p in answer.passages]
-    result.answer, result.refused = answer.text, answer.refused
-    result.citations = [
-        {"marker": c.marker, "supported": c.supported, "title": c.passage.title, "text": c.passage.text}
-        for c in answer.citations
-    ]
+    result.answer, result.refused, result.confidence = answer.text, answer.refused, answer.confidence
+    result.citations = [_citation(c) for c in answer.citations]
+    result.checked = [_citation(c) for c in answer.checked]
     if not answer.refused or answer.timings.get("first_token"):
         previous = case.history[-1][0] if case.history else None
         messages = PROMPT.format_messages(**human_message(case.question, answer.passages, previous))
         result.prompt_tokens = count_tokens(ctx.llm(), messages)
     return result
+
+
+def _citation(citation: rag.Citation) -> dict[str, Any]:
+    p = citation.passage
+    return {"marker": citation.marker, "supported": citation.supported, "title": p.title, "text": p.text}
+
+
+def _stream_answer(chain: Runnable[dict[str, Any], str], inputs: dict[str, Any], result: Result,
+                   started: float) -> None:
+    pieces = []
+    for piece in chain.stream(inputs):
+        if result.t_first_token is None:
+            result.t_first_token = time.perf_counter() - started
+        pieces.append(piece)
+    result.t_total = time.perf_counter() - started
+    result.answer = "".join(pieces).strip()
+
+
+def _oracle(case: Case, ctx: Context) -> Result:
+    """The ceiling: the same model and prompt as newsrag, given only the gold evidence sentences (grouped
+    by article) as its passages. An unanswerable question gets no passages."""
+    result = Result(case.id, "oracle")
+    passages = evidence_passages(case)
+    previous = case.history[-1][0] if case.history else None
+    inputs = human_message(case.question, passages, previous)
+    llm = ctx.llm()
+    result.prompt_tokens = count_tokens(llm, PROMPT.format_messages(**inputs))
+    started = time.perf_counter()
+    _stream_answer(PROMPT | llm | StrOutputParser(), inputs, result, started)
+    answer = result.answer or ""
+    result.refused = is_refusal(answer) and "[" not in answer
+    result.ranked = [p.text for p in passages]
+    result.ranked_titles = [p.title for p in passages]
+    markers = dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", answer))
+    result.citations = [{"marker": n, "supported": None, "title": passages[n - 1].title,
+                         "text": passages[n - 1].text} for n in markers if 0 < n <= len(passages)]
+    return result
+
+
+def evidence_passages(case: Case) -> list[Passage]:
+    """Gold evidence as numbered passages: one per article when the suite gives a title per sentence
+    (MultiHop), else one per sentence under the case's first title."""
+    if len(case.titles) == len(case.evidence):
+        grouped: dict[str, list[str]] = {}
+        for title, sentence in zip(case.titles, case.evidence, strict=True):
+            grouped.setdefault(title, []).append(sentence)
+    else:
+        title = case.titles[0] if case.titles else ""
+        grouped = {f"{title} ({i})" if len(case.evidence) > 1 else title: [s] for i, s in enumerate(case.evidence, 1)}
+    return [Passage(f"gold-{i}", f"gold-{i}", title, "gold", None, " ".join(text), 1.0, 0, 0)
+            for i, (title, text) in enumerate(grouped.items())]
 
 
 class _LangChainEmbeddings(Embeddings):
@@ -161,20 +224,20 @@ class Naive:
         self.ctx = ctx
 
     def __call__(self, case: Case) -> Result:
+        """A follow-up gets its previous turn the standard way: the previous question joins the retrieval
+        query, and the earlier turns go to the prompt as chat messages."""
         result = Result(case.id, "naive")
         started = time.perf_counter()
-        docs = self.retriever.invoke(case.question)
+        docs = self.retriever.invoke(_query(case))
         result.t_sources = time.perf_counter() - started
-        inputs = {"context": "\n\n".join(d.page_content for d in docs), "question": case.question}
+        inputs: dict[str, Any] = {"context": "\n\n".join(d.page_content for d in docs), "question": case.question}
+        prompt = NAIVE_PROMPT
+        if case.history:
+            prompt = NAIVE_HISTORY_PROMPT
+            inputs["chat_history"] = [m for q, a in case.history for m in (HumanMessage(q), AIMessage(a))]
         llm = self.ctx.llm()
-        result.prompt_tokens = count_tokens(llm, NAIVE_PROMPT.format_messages(**inputs))
-        pieces = []
-        for piece in (NAIVE_PROMPT | llm | StrOutputParser()).stream(inputs):
-            if result.t_first_token is None:
-                result.t_first_token = time.perf_counter() - started
-            pieces.append(piece)
-        result.t_total = time.perf_counter() - started
-        result.answer = "".join(pieces).strip()
-        result.refused = is_refusal(result.answer) or "don't know" in result.answer.lower()
+        result.prompt_tokens = count_tokens(llm, prompt.format_messages(**inputs))
+        _stream_answer(prompt | llm | StrOutputParser(), inputs, result, started)
+        result.refused = is_refusal(result.answer or "") or "don't know" in (result.answer or "").lower()
         result.ranked = [d.page_content for d in docs]
         return result

@@ -6,11 +6,14 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
+
+from rag.text import strip_markers
 
 
 def squash(text: str) -> str:
@@ -123,3 +126,108 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else math.nan
+
+
+# --- answer correctness that length cannot game -------------------------------------------------------
+
+_YES = re.compile(r"\byes\b", re.I)
+# "no" as an answer ("No, ...", "... and no.") and not as a determiner ("there is no mention").
+_NO = re.compile(r"\bno\b(?=\s*(?:[,.;:!?]|$))", re.I)
+
+
+def is_yes_no(answers: Sequence[str]) -> bool:
+    return bool(answers) and all(normalise_answer(a) in {"yes", "no"} for a in answers)
+
+
+def polarity(prediction: str) -> str | None:
+    """"yes" or "no" when the answer says exactly one of them; None when it says both or neither."""
+    text = strip_markers(prediction).strip()
+    said = {"yes"} if _YES.search(text) else set()
+    if _NO.search(text):
+        said.add("no")
+    return said.pop() if len(said) == 1 else None
+
+
+def answer_correct(prediction: str | None, answers: Sequence[str], require_all: bool = False) -> float:
+    """Yes/no golds by the answer's polarity (saying both is wrong); other golds by whole-word containment.
+    A missing answer (an error) is wrong.
+
+        >>> answer_correct("Yes, both reported it [1]. No other outlet did.", ["yes"])
+        1.0
+        >>> answer_correct("Yes and no.", ["yes"])
+        0.0
+    """
+    if prediction is None:
+        return 0.0
+    if is_yes_no(answers):
+        return 1.0 if polarity(prediction) == normalise_answer(answers[0]) else 0.0
+    return contains_answer(prediction, answers, require_all)
+
+
+def gold_in_question(question: str, answers: Sequence[str]) -> bool:
+    """A gold that the question already holds ("Microsoft or Google?") is matched by echoing the question,
+    so such cases are scored apart. Yes/no golds never count as in the question."""
+    if is_yes_no(answers):
+        return False
+    asked = f" {normalise_answer(question)} "
+    return any(f" {normalise_answer(a)} " in asked for a in answers if normalise_answer(a))
+
+
+def answer_words(prediction: str | None) -> int:
+    return len(strip_markers(prediction or "").split())
+
+
+# --- citations against gold evidence, never against the system's own verdict ----------------------------
+
+def holds_evidence(passage: str, evidence: Iterable[str], min_chars: int = 40) -> bool:
+    """A cited passage holds gold evidence when it contains a gold sentence, or (a window cut inside a long
+    sentence) at least `min_chars` of one gold sentence, whitespace-, case- and quote-insensitive."""
+    text = squash(passage)
+    for sentence in evidence:
+        gold = squash(sentence)
+        if not gold or not text:
+            continue
+        if gold in text:
+            return True
+        match = difflib.SequenceMatcher(None, text, gold, autojunk=False).find_longest_match(
+            0, len(text), 0, len(gold))
+        if match.size >= min(min_chars, len(gold)):
+            return True
+    return False
+
+
+def title_matches(gold: str, title: str) -> bool:
+    return bool(gold) and (gold in title or title.startswith(gold[:60]))
+
+
+def citation_recall(citations: Sequence[tuple[str, str]], titles: Sequence[str], evidence: Sequence[str]) -> float:
+    """Share of the gold evidence articles that the answer cites with a passage holding gold evidence.
+    `citations` are (title, passage text) pairs."""
+    gold = list(dict.fromkeys(t for t in titles if t))
+    if not gold:
+        return 0.0
+    cited = [t for t in gold if any(title_matches(t, title) and holds_evidence(text, evidence)
+                                    for title, text in citations)]
+    return len(cited) / len(gold)
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[float], bins: int = 10) -> float:
+    """ECE: the share-weighted gap between mean confidence and accuracy over equal-width confidence bins."""
+    if not confidence:
+        return math.nan
+    total = 0.0
+    for members in reliability_bins(confidence, correct, bins):
+        if members:
+            conf = sum(c for c, _ in members) / len(members)
+            acc = sum(r for _, r in members) / len(members)
+            total += len(members) / len(confidence) * abs(conf - acc)
+    return total
+
+
+def reliability_bins(confidence: Sequence[float], correct: Sequence[float],
+                     bins: int = 10) -> list[list[tuple[float, float]]]:
+    """(confidence, correct) pairs grouped into `bins` equal-width bins over 0..1 (1.0 in the last bin)."""
+    grouped: list[list[tuple[float, float]]] = [[] for _ in range(bins)]
+    for conf, right in zip(confidence, correct, strict=True):
+        grouped[min(bins - 1, max(0, int(conf * bins)))].append((conf, right))
+    return grouped

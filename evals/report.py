@@ -36,41 +36,55 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else math.nan
 
 
-def score(cases: list[Case], results: dict[str, dict[str, Any]]) -> dict[str, float]:
-    """All metrics for one config over `cases` (those with a result)."""
-    rows = [(c, results[c.id]) for c in cases if c.id in results and not results[c.id].get("error")]
-    out: dict[str, float] = {"questions": float(len(rows)), "errors": float(
-        sum(1 for c in cases if c.id in results and results[c.id].get("error")))}
+def score(cases: list[Case], results: dict[str, dict[str, Any]], answering: bool | None = None) -> dict[str, float]:
+    """All metrics for one config over the `cases` that have a result. A row that ended in an error counts:
+    it retrieved nothing, answered nothing (wrong) and refused nothing."""
+    rows = [(c, results[c.id]) for c in cases if c.id in results]
+    if answering is None:
+        answering = any(r.get("answer") is not None for _, r in rows)
+    out: dict[str, float] = {"questions": float(len(rows)), "errors": float(sum(1 for _, r in rows if r.get("error")))}
     with_evidence = [(c, r) for c, r in rows if c.answerable and c.evidence]
     for name, fn in RETRIEVAL_METRICS.items():
-        if name.endswith("@10") and rows and all(len(r["ranked"]) <= 4 for _, r in rows):
+        if name.endswith("@10") and answering:
             continue  # answer configs keep only the passages shown to the LLM
-        out[name] = _mean([fn(r["ranked"], c.evidence) for c, r in with_evidence])
-    answered = [(c, r) for c, r in rows if r.get("answer") is not None]
-    if answered:
-        out.update(_answer_scores(answered))
+        out[name] = _mean([fn(r.get("ranked") or [], c.evidence) for c, r in with_evidence])
+    if answering and rows:
+        out.update(answer_scores(rows))
     return out
 
 
-def _answer_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
+def is_right(case: Case, row: dict[str, Any]) -> bool:
+    """The rule's verdict on one answer: right when it holds the gold (see `metrics.answer_correct`), or,
+    for a question the articles cannot answer, when it refused."""
+    if not case.answerable:
+        return bool(row.get("refused")) and not row.get("error")
+    return bool(m.answer_correct(row.get("answer"), case.answers, case.all_answers))
+
+
+def answer_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
     answerable = [(c, r) for c, r in rows if c.answerable]
+    echo = [(c, r) for c, r in answerable if m.gold_in_question(c.question, c.answers)]
+    plain = [(c, r) for c, r in answerable if not m.gold_in_question(c.question, c.answers)]
     out = {
-        "accuracy": _mean([m.contains_answer(r["answer"], c.answers, c.all_answers) for c, r in answerable]),
-        "token_f1": _mean([m.token_f1(r["answer"], c.answers) for c, r in answerable]),
-        **m.refusal_scores([bool(r["refused"]) for _, r in rows], [c.answerable for c, _ in rows]),
+        "accuracy": _mean([float(is_right(c, r)) for c, r in plain]),
+        "gold_in_question": float(len(echo)),
+        "accuracy_gold_in_question": _mean([float(is_right(c, r)) for c, r in echo]),
+        "token_f1": _mean([m.token_f1(r.get("answer") or "", c.answers) for c, r in answerable]),
+        "answer_words": m.median([float(m.answer_words(r.get("answer"))) for _, r in answerable
+                                  if r.get("answer") is not None and not r.get("refused")]),
+        **m.refusal_scores([bool(r.get("refused")) for _, r in rows], [c.answerable for c, _ in rows]),
     }
     planted = [(c, r) for c, r in rows if c.wrong_answers]
     if planted:
-        out["follows_counterfactual"] = _mean([m.contains_answer(r["answer"], c.wrong_answers) for c, r in planted])
-        out["flags_conflict"] = _mean([1.0 if m.flags_conflict(r["answer"]) else 0.0 for _, r in planted])
-        out["refused_share"] = _mean([1.0 if r["refused"] else 0.0 for _, r in planted])
-    cited = [(c, cit) for c, r in rows for cit in r["citations"]]
-    if cited:
-        out["citations_supported"] = _mean([1.0 if cit["supported"] else 0.0 for _, cit in cited])
-        out["citation_precision"] = _mean([_cites_gold(c, cit) for c, cit in cited if c.answerable])
-        attempted = [(c, r) for c, r in answerable if not r["refused"]]
-        out["citation_recall"] = _mean([max((_cites_gold(c, cit) for cit in r["citations"]), default=0.0)
-                                        for c, r in attempted])
+        out["follows_counterfactual"] = _mean([m.contains_answer(r.get("answer") or "", c.wrong_answers)
+                                               for c, r in planted])
+        out["flags_conflict"] = _mean([1.0 if m.flags_conflict(r.get("answer") or "") else 0.0 for _, r in planted])
+        out["refused_share"] = _mean([1.0 if r.get("refused") else 0.0 for _, r in planted])
+    out.update(citation_scores(rows))
+    confident = [(c, r) for c, r in rows if r.get("confidence") is not None]
+    if confident:
+        out["calibration_error"] = m.expected_calibration_error(
+            [float(r["confidence"]) for _, r in confident], [float(is_right(c, r)) for c, r in confident])
     for key in ("prompt_tokens", "t_sources", "t_first_token", "t_total"):
         values = [float(r[key]) for _, r in rows if r.get(key) is not None]
         out[key] = m.median(values)
@@ -79,38 +93,92 @@ def _answer_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
     return out
 
 
-def _cites_gold(case: Case, citation: dict[str, Any]) -> float:
-    """ALCE-style rule without NLI: a citation is right when its passage holds a gold evidence sentence, or
-    (for passages cut tighter than the sentence) comes from a gold article and was verified as supporting."""
-    if any(m.squash(e) in m.squash(citation["text"]) for e in case.evidence):
-        return 1.0
-    same_article = any(t and t in citation["title"] for t in case.titles)
-    return 1.0 if same_article and citation["supported"] else 0.0
+def citation_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
+    """Citations judged against gold evidence only. Precision counts every citation of every answer (on a
+    question the articles cannot answer, every citation is wrong); recall is the share of an answerable
+    question's gold articles cited with evidence (a refusal cites none). The system's own `supported` flags
+    are reported beside them, with their agreement with the gold rule, never used as the gold."""
+    if not any(c.evidence for c, _ in rows):
+        return {}  # no gold evidence in this suite: only a judge can grade its citations
+    out: dict[str, float] = {}
+    cited = [(c, cit) for c, r in rows for cit in r.get("citations") or []]
+    if cited:
+        out["citation_precision"] = _mean([float(_cites_gold(c, cit)) for c, cit in cited])
+    if any(r.get("citations") or r.get("checked") for _, r in rows):  # a config that cites at all
+        answerable = [(c, r) for c, r in rows if c.answerable and c.evidence]
+        out["citation_recall"] = _mean([m.citation_recall([(x["title"], x["text"]) for x in r.get("citations") or []],
+                                                          c.titles, c.evidence) for c, r in answerable])
+    checked = [(c, cit) for c, r in rows for cit in r.get("checked") or []]
+    if checked:
+        out["self_supported"] = _mean([1.0 if cit["supported"] else 0.0 for _, cit in checked])
+        out["self_supported_agrees"] = _mean([float(bool(cit["supported"]) == _cites_gold(c, cit))
+                                              for c, cit in checked])
+    return out
 
 
-def write_report(suite: Suite, configs: list[str], report_dir: Path, limit: int | None) -> Path:
+def _cites_gold(case: Case, citation: dict[str, Any]) -> bool:
+    """A citation is right only when the question is answerable and its passage holds gold evidence."""
+    return case.answerable and m.holds_evidence(citation["text"], case.evidence)
+
+
+def write_report(suite: Suite, configs: list[str], report_dir: Path, limit: int | None, split: str = "all",
+                 judged: dict[str, Any] | None = None) -> Path:
+    """`SUITE.md` (test split first: the headline; dev beside it), `SUITE.json` and PNG plots, all computed
+    from the results files alone, so `make eval-docs` can regenerate them without running a model."""
+    from evals.configs import ANSWERING
     from evals.runner import results_path
 
     results = {name: load_results(results_path(report_dir, suite.name, name)) for name in configs}
-    summary = {name: score(suite.cases, res) for name, res in results.items()}
-    types = sorted({c.type for c in suite.cases})
-    by_type = {
-        t: {name: score([c for c in suite.cases if c.type == t], res) for name, res in results.items()} for t in types
-    }
+    splits = {name: [c for c in suite.cases if c.split == name] for name in ("test", "dev")}
+    splits = {name: cases for name, cases in splits.items() if cases}
+    summaries = {sp: {name: score(cases, res, name in ANSWERING) for name, res in results.items()}
+                 for sp, cases in splits.items()}
+    headline = next(iter(splits), "all")
+    head_cases = splits.get(headline, suite.cases)
+    by_type = {t: {name: score([c for c in head_cases if c.type == t], res, name in ANSWERING)
+                   for name, res in results.items()} for t in sorted({c.type for c in head_cases})}
+    judge = judge_scores(judged, suite, results) if judged else {}
     report_dir.mkdir(parents=True, exist_ok=True)
-    payload = {"suite": suite.name, "limit": limit, "summary": summary, "by_type": by_type,
+    payload = {"suite": suite.name, "limit": limit, "split": split, "headline": headline, "summary": summaries,
+               "by_type": by_type, "judge": judge, "fingerprints": fingerprints(results),
                "results": {name: list(res.values()) for name, res in results.items()}}
     (report_dir / f"{suite.name}.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False), "utf-8")
-    plots = _plots(suite.name, summary, results, report_dir)
-    md = _markdown(suite, configs, summary, by_type, results, limit, plots)
+    plots = _plots(suite, summaries.get(headline, {}), results, head_cases, report_dir)
+    md = _markdown(suite, configs, summaries, by_type, results, limit, plots, judge, judged)
     path = report_dir / f"{suite.name}.md"
     path.write_text(md, "utf-8")
     return path
 
 
+def fingerprints(results: dict[str, dict[str, dict[str, Any]]]) -> dict[str, list[dict[str, str]]]:
+    """The distinct fingerprints behind each config's rows (one, unless rows were written by hand)."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for name, res in results.items():
+        seen = {json.dumps(r.get("fingerprint") or {}, sort_keys=True) for r in res.values()}
+        out[name] = [json.loads(f) for f in sorted(seen)]
+    return out
+
+
+def judge_scores(judged: dict[str, Any], suite: Suite, results: dict[str, dict[str, dict[str, Any]]]
+                 ) -> dict[str, dict[str, float]]:
+    """Per answering config: how often the judge and the rule-based score agree."""
+    from evals.judge import AnswerVerdict, answer_agreement
+
+    cases = {c.id: c for c in suite.cases}
+    out = {}
+    for name, verdicts in judged.items():
+        if name in results and isinstance(verdicts, list):
+            rows = {k: v for k, v in results[name].items() if k in cases}
+            rule = {k: is_right(cases[k], r) for k, r in rows.items()}
+            answerable = {k: cases[k].answerable for k in rows}
+            out[name] = answer_agreement([AnswerVerdict(**v) for v in verdicts if v["case_id"] in rows], rule,
+                                         answerable)
+    return out
+
+
 def table(summary: dict[str, dict[str, float]], configs: list[str]) -> str:
     """Metrics as rows, configs as columns, and each figure's ratio to `naive` where naive ran."""
-    keys = [k for k in dict.fromkeys(k for c in configs for k in summary[c]) if k not in {"errors"}]
+    keys = list(dict.fromkeys(k for c in configs for k in summary[c]))
     base = summary.get("naive")
     head = ["metric", *configs] + ([f"{c}/naive" for c in configs if c != "naive"] if base else [])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -137,18 +205,34 @@ def _ratio(value: float | None, base: float | None) -> str:
 def _markdown(
     suite: Suite,
     configs: list[str],
-    summary: dict[str, dict[str, float]],
+    summaries: dict[str, dict[str, dict[str, float]]],
     by_type: dict[str, dict[str, dict[str, float]]],
     results: dict[str, dict[str, dict[str, Any]]],
     limit: int | None,
     plots: list[str],
+    judge: dict[str, dict[str, float]],
+    judged: dict[str, Any] | None,
 ) -> str:
-    lines = [f"# newsrag eval: {suite.name}", ""]
-    lines.append(f"{len(suite.cases)} questions" + (f" (--limit {limit})" if limit else "") + ". "
-                 "Times in seconds (medians; p95 where named); accuracy = the answer contains an acceptable "
-                 "answer; retrieval hits use MultiHop-RAG's rule (a passage holds a gold evidence sentence).")
-    lines += [*suite.notes, "", "## Summary", "", table(summary, configs), ""]
-    lines += ["## By question type", ""]
+    counts = ", ".join(f"{len([c for c in suite.cases if c.split == sp])} {sp}" for sp in summaries)
+    lines = [f"# newsrag eval: {suite.name}", "",
+             f"{len(suite.cases)} questions ({counts})" + (f", --limit {limit}" if limit else "") + ". "
+             "The defaults were tuned on `dev` only; `test` is the headline.", "", *suite.notes, "", SCORING, "",
+             "## Runs", "", "| config | fingerprint | settings | model | code | commit |", "|---|---|---|---|---|---|"]
+    for name, prints in fingerprints(results).items():
+        for f in prints:
+            lines.append(f"| {name} | {f.get('key', '–')} | {f.get('settings', '–')} | {f.get('model', '–')} | "
+                         f"{f.get('code', '–')} | {f.get('commit', '–')} |")
+    lines.append("")
+    for split, summary in summaries.items():
+        lines += [f"## Summary: {split} split", "", table(summary, configs), ""]
+    if judge and judged:
+        lines += ["## Answers graded by an LLM judge", "", f"Judge: {judged.get('judge')}."]
+        if judged.get("weak"):
+            from evals.judge import WEAK_JUDGE_NOTE
+
+            lines.append(WEAK_JUDGE_NOTE)
+        lines += ["", table(judge, list(judge)), ""]
+    lines += [f"## By question type ({next(iter(summaries), 'all')} split)", ""]
     for kind, per_config in by_type.items():
         lines += [f"### {kind}", "", table(per_config, configs), ""]
     lines += [f"![{p}]({p})" for p in plots] + [""]
@@ -156,32 +240,40 @@ def _markdown(
     return "\n".join(lines) + "\n"
 
 
+SCORING = (
+    "How it is scored (`evals/metrics.py`, `evals/report.py`): **accuracy** = the answer holds a gold answer "
+    "as whole words; a yes/no gold is matched by the answer's polarity (saying both, or neither, is wrong); "
+    "questions whose gold already occurs in the question are scored apart (`accuracy_gold_in_question`); "
+    "a refusal or an error is wrong. **Citation precision** = share of all citations whose passage holds a gold "
+    "evidence sentence (citations on unanswerable questions are wrong); **citation recall** = share of an "
+    "answerable question's gold articles cited with evidence. `self_supported` is newsrag's own support "
+    "check before it turns unsupported answers into refusals, and `self_supported_agrees` its agreement with "
+    "the gold rule. `calibration_error` is the expected calibration error of the shown confidence. "
+    "`errors` count as wrong answers. Times in seconds (medians; p95 where named)."
+)
+
+
 def _failures(suite: Suite, results: dict[str, dict[str, dict[str, Any]]], most: int = 10) -> list[str]:
     lines = ["## Worst failures", ""]
     for name, res in results.items():
-        wrong = []
-        for case in suite.cases:
-            row = res.get(case.id)
-            if not row or row.get("answer") is None:
-                continue
-            ok = (m.contains_answer(row["answer"], case.answers, case.all_answers) if case.answerable
-                  else float(bool(row["refused"])))
-            if not ok:
-                wrong.append((case, row))
+        wrong = [(c, res[c.id]) for c in suite.cases
+                 if c.id in res and (res[c.id].get("answer") is not None or res[c.id].get("error"))
+                 and not is_right(c, res[c.id])]
         if not wrong:
             continue
         lines += [f"### {name}: {len(wrong)} wrong", ""]
         for case, row in wrong[:most]:
             expected = " / ".join(case.answers) if case.answerable else "(a refusal)"
-            cited = "; ".join(f"[{c['marker']}] {c['title'][:60]}" for c in row["citations"]) or "none"
-            lines += [f"- **{case.id}** ({case.type}) {case.question}", f"  - expected: {expected}",
-                      f"  - got: {row['answer']!r}", f"  - cited: {cited}"]
+            cited = "; ".join(f"[{c['marker']}] {c['title'][:60]}" for c in row.get("citations") or []) or "none"
+            got = f"error: {row['error']}" if row.get("error") else repr(row["answer"])
+            lines += [f"- **{case.id}** ({case.type}, {case.split}) {case.question}", f"  - expected: {expected}",
+                      f"  - got: {got}", f"  - cited: {cited}"]
         lines.append("")
     return lines
 
 
-def _plots(suite: str, summary: dict[str, dict[str, float]], results: dict[str, dict[str, dict[str, Any]]],
-           report_dir: Path) -> list[str]:
+def _plots(suite: Suite, summary: dict[str, dict[str, float]], results: dict[str, dict[str, dict[str, Any]]],
+           cases: list[Case], report_dir: Path) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -195,20 +287,58 @@ def _plots(suite: str, summary: dict[str, dict[str, float]], results: dict[str, 
         ax.bar(names, [summary[n][key] for n in names], color="#4c72b0")
         ax.set_ylim(0, 1)
         ax.set_ylabel(key)
-        ax.set_title(f"{suite}: {key} by config")
+        ax.set_title(f"{suite.name}: {key} by config")
         fig.tight_layout()
-        fig.savefig(report_dir / f"{suite}-{key.replace('@', 'at')}.png", dpi=110)
-        plt.close(fig)
-        made.append(f"{suite}-{key.replace('@', 'at')}.png")
-    timed = {n: [r["t_total"] for r in res.values() if r.get("t_total") is not None] for n, res in results.items()}
+        made.append(_save(fig, report_dir, f"{suite.name}-{key.replace('@', 'at')}.png"))
+    ids = {c.id for c in cases}
+    timed = {n: [r["t_total"] for k, r in res.items() if k in ids and r.get("t_total") is not None]
+             for n, res in results.items()}
     timed = {n: v for n, v in timed.items() if v}
     if timed:
         fig, ax = plt.subplots(figsize=(6, 3.2))
         ax.boxplot(list(timed.values()), tick_labels=list(timed.keys()))
         ax.set_ylabel("seconds per question")
-        ax.set_title(f"{suite}: answer latency")
+        ax.set_title(f"{suite.name}: answer latency")
         fig.tight_layout()
-        fig.savefig(report_dir / f"{suite}-latency.png", dpi=110)
-        plt.close(fig)
-        made.append(f"{suite}-latency.png")
+        made.append(_save(fig, report_dir, f"{suite.name}-latency.png"))
+    reliability = _reliability(suite.name, results, cases)
+    if reliability is not None:
+        made.append(_save(reliability, report_dir, f"{suite.name}-reliability.png"))
     return made
+
+
+def _reliability(name: str, results: dict[str, dict[str, dict[str, Any]]], cases: list[Case]) -> Any:
+    """Confidence bins against the share of answers that were right, one line per config that has one."""
+    import matplotlib.pyplot as plt
+
+    curves = {}
+    for config, res in results.items():
+        pairs = [(float(res[c.id]["confidence"]), float(is_right(c, res[c.id]))) for c in cases
+                 if c.id in res and res[c.id].get("confidence") is not None]
+        if pairs:
+            bins = m.reliability_bins([p[0] for p in pairs], [p[1] for p in pairs], 5)
+            curves[config] = [(sum(c for c, _ in b) / len(b), sum(r for _, r in b) / len(b), len(b)) for b in bins if b]
+    if not curves:
+        return None
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    ax.plot([0, 1], [0, 1], color="#999", linestyle="--", label="calibrated")
+    for config, points in curves.items():
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=config)
+        for x, y, n in points:
+            ax.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("shown confidence (bin mean; n per bin)")
+    ax.set_ylabel("share right")
+    ax.set_title(f"{name}: reliability")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _save(fig: Any, report_dir: Path, name: str) -> str:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(report_dir / name, dpi=110)
+    plt.close(fig)
+    return name

@@ -1,4 +1,8 @@
-"""Run a suite under several configs; every result is appended as it finishes, so a run can resume."""
+"""Run a suite under several configs; every result is appended as it finishes, so a run can resume.
+
+Each row carries the fingerprint of the settings, model and code that produced it; a results file written
+by another fingerprint is moved aside, never mixed into the new run.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +18,25 @@ from langchain_core.messages import HumanMessage
 from tqdm import tqdm
 
 from evals import configs
-from evals.cases import Case
-from evals.report import write_report
+from evals.cases import Case, Suite
+from evals.fingerprint import fingerprint
+from evals.report import load_results, write_report
 from evals.suites import load
 from index.pipeline import index_paths
 from rag.config import Settings
 from rag.corpus import Corpus
 from rag.llm import build_chat_model
 from rag.pipeline import build_parts
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Judge:
+    """An LLM that grades answers (and, with `citations`, audits that many citations)."""
+
+    url: str  # an OpenAI-compatible endpoint, or "local" for the bundled model (a weak judge)
+    model: str | None = None
+    api_key: str | None = None
+    citations: int = 0
 
 
 def results_path(report_dir: Path, suite: str, config: str) -> Path:
@@ -35,13 +50,16 @@ def run(
     report_dir: Path,
     limit: int | None = None,
     progress: bool = True,
-    judge: int = 0,
-) -> Path:
-    """Index the suite's corpus into its own home, run each config over its cases, write the report."""
+    split: str = "all",
+    corpus: list[Path] | None = None,
+    judge: Judge | None = None,
+) -> tuple[Path, int]:
+    """Index the suite's corpus into its own home, run each config over its cases, write the report.
+    Returns the report's path and the number of questions that ended in an error."""
     for name in config_names:
         if name not in configs.NAMES:
             raise ValueError(f"unknown config {name!r}: choose from {', '.join(configs.NAMES)}")
-    suite = load(suite_name, report_dir / "work", limit)
+    suite = load(suite_name, report_dir / "work", limit, split, corpus)
     parts = build_parts(dataclasses.replace(settings, home=suite.home))
     report = index_paths(suite.corpus, parts)
     if report.errors:
@@ -57,47 +75,68 @@ def run(
     if any(name in configs.ANSWERING for name in config_names):
         get_llm().invoke([HumanMessage("Say OK.")])  # load the model before timing: figures are for a warm process
     for name in config_names:
-        path = results_path(report_dir, suite.name, name)
-        done = _done(path)
-        pending = [c for c in suite.cases if c.id not in done]
-        if not pending:
+        _run_config(name, suite, ctx, fingerprint(settings, name, name in configs.ANSWERING), report_dir, progress)
+    judged = _judge(suite, config_names, report_dir, judge, get_llm) if judge else None
+    path = write_report(suite, config_names, report_dir, limit, split, judged)
+    errors = sum(1 for name in config_names
+                 for case in suite.cases
+                 if (load_results(results_path(report_dir, suite.name, name)).get(case.id) or {}).get("error"))
+    return path, errors
+
+
+def _run_config(name: str, suite: Suite, ctx: configs.Context, print_: dict[str, str], report_dir: Path,
+                progress: bool) -> None:
+    path = results_path(report_dir, suite.name, name)
+    _set_aside_stale(path, print_["key"])
+    done = set(load_results(path))
+    pending = [c for c in suite.cases if c.id not in done]
+    if not pending:
+        return
+    run_case = configs.make(name, ctx)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        for case in tqdm(pending, desc=f"{suite.name}/{name}", unit="q", disable=not progress):
+            result = dataclasses.replace(_safe(run_case, case, name), fingerprint=print_)
+            out.write(json.dumps(dataclasses.asdict(result), ensure_ascii=False) + "\n")
+            out.flush()
+
+
+def _set_aside_stale(path: Path, key: str) -> None:
+    """Rows from other settings, another model or other code are moved to `stale/`, never resumed."""
+    rows = load_results(path)
+    keys = {(row.get("fingerprint") or {}).get("key") for row in rows.values()}
+    if not rows or keys == {key}:
+        return
+    target = path.parent / "stale" / f"{path.stem}-{'-'.join(sorted(str(k) for k in keys))}.jsonl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.replace(target)
+    print(f"{path.name}: results from another fingerprint moved to {target}; running afresh", file=sys.stderr)
+
+
+def _judge(suite: Suite, config_names: list[str], report_dir: Path, judge: Judge,
+           local: Callable[[], BaseChatModel]) -> dict[str, object]:
+    """Grade every answer with the judge; audit a sample of newsrag's citations when asked."""
+    from evals import judge as j
+
+    model = local() if judge.url == "local" else j.build_judge(judge.url, judge.model, judge.api_key)
+    cases = {c.id: c for c in suite.cases}
+    out: dict[str, object] = {"judge": "the bundled local model" if judge.url == "local" else
+                              f"{judge.model or 'default model'} at {judge.url}", "weak": judge.url == "local"}
+    for name in config_names:
+        if name not in configs.ANSWERING:
             continue
-        run_case = configs.make(name, ctx)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as out:
-            for case in tqdm(pending, desc=f"{suite.name}/{name}", unit="q", disable=not progress):
-                out.write(json.dumps(dataclasses.asdict(_safe(run_case, case, name)), ensure_ascii=False) + "\n")
-                out.flush()
-    path = write_report(suite, config_names, report_dir, limit)
-    if judge and "newsrag" in config_names:
-        _judge(path, results_path(report_dir, suite.name, "newsrag"), get_llm(), judge)
-    return path
-
-
-def _judge(report: Path, results: Path, llm: BaseChatModel, sample: int) -> None:
-    """Audit a sample of newsrag's citations with the LLM as judge; append the agreement to the report."""
-    from evals.judge import agreement, audit
-    from evals.report import load_results
-
-    verdicts = audit(list(load_results(results).values()), llm, sample)
-    scores = agreement(verdicts)
-    lines = ["", "## Citation rule vs the local LLM as judge", "",
-             f"{len(verdicts)} citations sampled from the newsrag answers; each judged yes/no by the model.", "",
-             "| figure | value |", "|---|---|", *(f"| {k} | {v:.3f} |" for k, v in scores.items()), ""]
-    with report.open("a", encoding="utf-8") as out:
-        out.write("\n".join(lines))
-    (report.parent / f"{report.stem}-judge.json").write_text(json.dumps(
-        {"agreement": scores, "verdicts": [dataclasses.asdict(v) for v in verdicts]}, indent=1), "utf-8")
-
-
-def _done(path: Path) -> set[str]:
-    if not path.exists():
-        return set()
-    return {json.loads(line)["case_id"] for line in path.read_text("utf-8").splitlines() if line.strip()}
+        rows = [r for r in load_results(results_path(report_dir, suite.name, name)).values() if r["case_id"] in cases]
+        verdicts = j.judge_answers(rows, cases, model)
+        out[name] = [dataclasses.asdict(v) for v in verdicts]
+    if judge.citations and "newsrag" in config_names:
+        rows = list(load_results(results_path(report_dir, suite.name, "newsrag")).values())
+        out["citations"] = [dataclasses.asdict(v) for v in j.audit(rows, model, judge.citations)]
+    (report_dir / f"{suite.name}-judge.json").write_text(json.dumps(out, indent=1, ensure_ascii=False), "utf-8")
+    return out
 
 
 def _safe(run_case: Callable[[Case], configs.Result], case: Case, name: str) -> configs.Result:
-    """A failing question is recorded as an error result, not a crashed run."""
+    """A failing question is recorded as an error result (it counts as wrong), not a crashed run."""
     try:
         result: configs.Result = run_case(case)
         return result

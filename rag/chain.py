@@ -12,7 +12,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.citations import is_refusal, normalise_markers, resolve
+from rag.citations import normalise_markers, resolve
 from rag.condense import resolve_pronouns
 from rag.config import Settings
 from rag.corpus import Corpus
@@ -21,6 +21,7 @@ from rag.models import ModelUnavailableError
 from rag.pipeline import Parts
 from rag.prompt import PROMPT, REFUSAL, human_message
 from rag.retrieve import Scored, SentenceCache, hybrid_search
+from rag.text import is_refusal
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
 
 History = Sequence[tuple[str, str]]
@@ -144,17 +145,19 @@ class AnswerChain:
         text = normalise_markers(raw, len(passages))
         refused = text == REFUSAL or (is_refusal(text) and "[" not in text) or not text
         citations: list[Citation] = []
+        checked: list[Citation] = []
         if not refused:
             text, citations = resolve(text, passages, self.parts.embedder, turn.resolved)
             # An answer that no passage supports (an invented name or figure, or no evidence at all) is not
             # shown as an answer: small models rarely refuse on their own, so the check decides.
             refused = not any(c.supported for c in citations)
+            checked = citations
         if refused:
             text, citations = REFUSAL, []
         turn.timings["verify"] = time.perf_counter() - began
         turn.timings["total"] = time.perf_counter() - started
         return Answer(turn.question, text, citations, passages, refused,
-                      _confidence(refused, top, citations, self.settings.min_score), dict(turn.timings))
+                      _confidence(refused, top, citations, self.settings.min_score), dict(turn.timings), checked)
 
 
 def distinct_windows(scored: list[Scored], max_chars: int, k: int) -> tuple[list[Scored], list[Passage]]:

@@ -15,18 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.ports import Embedder
+from rag.text import MARKER as _MARKER
 from rag.text import STOPWORDS, content_words, sentences, words
 from rag.types import Citation, Passage
 
-_MARKER = re.compile(r"\[(\d+)\]")
 # Forms small models produce instead of "[1][2]": "[1, 2]", "[Passage 1]", "【1】", "[^1]", "[1-2]".
 _LIST = re.compile(r"[\[【]\s*(?:passages?|source|\^)?\s*(\d+(?:\s*(?:,|and|-|–)\s*\d+)*)\s*[\]】]", re.I)
-_REFUSALS = re.compile(
-    r"(do(es)? not (say|contain|mention|provide|specify|include|state)|no information|not (mentioned|provided|"
-    r"specified|stated|available)|cannot (answer|determine|find)|can't (answer|determine)|don't know|"
-    r"unable to (answer|determine|find)|there is no mention|none of the passages|say(s)? nothing)",
-    re.I,
-)
 SUPPORT_SIMILARITY = 0.55
 SUPPORT_LEXICAL = 0.6
 
@@ -60,10 +54,6 @@ def _marker_to_end(sentence: str) -> str:
         return sentence
     markers = re.sub(r"\s+", "", match.group(1))
     return f"{match.group(2).rstrip()} {markers}{match.group(3)}"
-
-
-def is_refusal(text: str) -> bool:
-    return bool(_REFUSALS.search(text))
 
 
 @dataclass(frozen=True, slots=True)

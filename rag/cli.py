@@ -35,11 +35,18 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--port", type=int, default=7860)
 
     ev = sub.add_parser("eval", help="score a suite of questions under one or more configs")
-    ev.add_argument("suite", help="seed or multihop")
-    ev.add_argument("--config", action="append", help="dense, bm25, hybrid, retrieval, naive, newsrag (repeat)")
-    ev.add_argument("--limit", type=int, help="only the first N questions")
+    ev.add_argument("suite", help="seed, multihop, rgb, rgb_counterfactual, or a .jsonl question file")
+    ev.add_argument("--corpus", type=Path, action="append", help="articles a question file is about (repeat)")
+    ev.add_argument("--split", choices=("dev", "test", "all"), default="all", help="which split to run")
+    ev.add_argument("--config", action="append",
+                    help="dense, bm25, hybrid, retrieval, naive, newsrag, oracle (repeat)")
+    ev.add_argument("--limit", type=int, help="only the first N questions (of the split)")
     ev.add_argument("--report", type=Path, default=Path("reports"), help="report folder (default: reports/)")
-    ev.add_argument("--judge", type=int, default=0, help="audit N of newsrag's citations with the LLM as judge")
+    ev.add_argument("--strict", action="store_true", help="exit 1 when any question ended in an error")
+    ev.add_argument("--judge-url", help="grade answers with an LLM: an OpenAI-compatible URL, or 'local'")
+    ev.add_argument("--judge-model", help="model name at --judge-url")
+    ev.add_argument("--judge-key", help="API key for --judge-url")
+    ev.add_argument("--judge", type=int, default=0, help="also audit N of newsrag's citations with the judge")
     return parser
 
 
@@ -56,13 +63,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from evals.runner import run
+    from evals.runner import Judge, run
 
-    path = run(args.suite, args.config or ["retrieval", "newsrag"], settings, args.report, args.limit,
-               progress=sys.stderr.isatty(), judge=args.judge)
+    judge = None
+    if args.judge_url or args.judge:
+        judge = Judge(args.judge_url or "local", args.judge_model, args.judge_key, args.judge)
+    try:
+        path, errors = run(args.suite, args.config or ["retrieval", "newsrag"], settings, args.report, args.limit,
+                           progress=sys.stderr.isatty(), split=args.split, corpus=args.corpus, judge=judge)
+    except ValueError as exc:
+        print(f"newsrag eval: {exc}", file=sys.stderr)
+        return 2
     print(path.read_text("utf-8").split("## By question type")[0])
     print(f"report: {path}")
-    return 0
+    if errors:
+        print(f"{errors} question(s) ended in an error (counted as wrong; see the report)", file=sys.stderr)
+    return 1 if errors and args.strict else 0
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:

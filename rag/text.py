@@ -14,6 +14,14 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s*[\"“‘'(\[]?[A-Z0-9]")
 _WORD = re.compile(r"\d[\d,.]*\d|\w[\w'’.-]*\w|\w")
 
+MARKER = re.compile(r"\[(\d+)\]")  # a citation marker, `[n]`
+_REFUSALS = re.compile(
+    r"(do(es)? not (say|contain|mention|provide|specify|include|state)|no information|not (mentioned|provided|"
+    r"specified|stated|available)|cannot (answer|determine|find)|can't (answer|determine)|don't know|"
+    r"unable to (answer|determine|find)|there is no mention|none of the passages|say(s)? nothing)",
+    re.I,
+)
+
 STOPWORDS = frozenset(
     (
         "a an and are as at be been but by did do does for from had has have he her his how i if in into is "
@@ -74,3 +82,13 @@ def words(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
+
+
+def strip_markers(text: str) -> str:
+    """`text` without its `[n]` markers (and the space before each)."""
+    return re.sub(r"\s*\[\d+\]", "", text)
+
+
+def is_refusal(text: str) -> bool:
+    """Whether `text` declines to answer ("The articles do not say.", "I don't know")."""
+    return bool(_REFUSALS.search(text))

@@ -60,6 +60,9 @@ class Answer:
     refused: bool
     confidence: float
     timings: dict[str, float] = field(default_factory=dict)
+    # The model's cited claims as the support check judged them, before an answer with no supported
+    # citation was turned into a refusal: lets an evaluation score the check itself.
+    checked: list[Citation] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

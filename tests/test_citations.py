@@ -2,8 +2,9 @@ import datetime as dt
 
 import pytest
 
-from rag.citations import is_refusal, normalise_markers, resolve, support
+from rag.citations import normalise_markers, resolve, support
 from rag.fakes import HashEmbedder
+from rag.text import is_refusal
 from rag.types import Passage
 
 

@@ -16,9 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.text import MARKER as _MARKER
 from rag.types import Answer, Citation, Passage
-
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def esc(text: str) -> str:

@@ -1,0 +1,112 @@
+"""`make eval-docs`: regenerate every report under docs/eval/ and every figure table in the README from the
+committed result files, without running a model. A figure with no committed result behind it cannot appear.
+
+Each run below is reproduced by the command it prints (`python -m evals.docs --commands`); the README holds
+`<!-- eval:NAME -->` ... `<!-- /eval:NAME -->` blocks that this script owns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from evals.configs import ANSWERING
+from evals.report import load_results, score, table, write_report
+from evals.runner import results_path
+from evals.suites import load
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "eval"
+README = ROOT / "README.md"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    name: str  # the README block and the report folder under docs/eval/
+    suite: str
+    configs: tuple[str, ...]
+    split: str = "all"
+    limit: int | None = None
+    rows: tuple[str, ...] = ()  # the metrics the README table shows (all when empty)
+
+    @property
+    def report(self) -> Path:
+        return DOCS / self.name
+
+    def command(self) -> str:
+        flags = " ".join(f"--config {c}" for c in self.configs)
+        extra = f" --split {self.split}" if self.split != "all" else ""
+        extra += f" --limit {self.limit}" if self.limit else ""
+        return f"newsrag eval {self.suite} {flags}{extra} --report docs/eval/{self.name}"
+
+
+ANSWER_ROWS = ("questions", "errors", "accuracy", "gold_in_question", "accuracy_gold_in_question", "token_f1",
+               "answer_words", "refusal_precision", "refusal_recall", "citation_precision", "citation_recall",
+               "self_supported", "self_supported_agrees", "calibration_error", "prompt_tokens", "t_sources",
+               "t_first_token", "t_total")
+RETRIEVAL_ROWS = ("questions", "errors", "hit@4", "hit@10", "mrr@10", "ndcg@10", "evidence_recall@4",
+                  "evidence_recall@10", "all_evidence@4", "all_evidence@10")
+RUNS = (
+    Run("seed", "seed", ("naive", "oracle", "newsrag"), rows=ANSWER_ROWS),
+    Run("seed-retrieval", "seed", ("dense", "bm25", "hybrid", "retrieval"), rows=RETRIEVAL_ROWS),
+    Run("multihop", "multihop", ("naive", "oracle", "newsrag"), split="test", limit=60, rows=ANSWER_ROWS),
+    Run("multihop-retrieval", "multihop", ("dense", "bm25", "hybrid", "retrieval"), rows=RETRIEVAL_ROWS),
+)
+
+
+def regenerate(run: Run, work: Path) -> dict[str, dict[str, dict[str, float]]] | None:
+    """Rewrite the run's report from its results; per split, the summary of each config. None: no results."""
+    results = {c: load_results(results_path(run.report, run.suite, c)) for c in run.configs}
+    if not any(results.values()):
+        return None
+    suite = load(run.suite, work, run.limit, run.split)
+    ran = {case_id for res in results.values() for case_id in res}
+    suite = type(suite)(suite.name, [c for c in suite.cases if c.id in ran], suite.corpus, suite.home, suite.notes)
+    write_report(suite, list(run.configs), run.report, run.limit, run.split)
+    return {sp: {c: score([x for x in suite.cases if x.split == sp], results[c], c in ANSWERING)
+                 for c in run.configs}
+            for sp in ("test", "dev") if any(x.split == sp for x in suite.cases)}
+
+
+def block(run: Run, summaries: dict[str, dict[str, dict[str, float]]]) -> str:
+    """The README's table for a run: the headline split, then dev, each limited to the run's rows."""
+    lines = ["```sh", run.command(), "```", ""]
+    for split, summary in summaries.items():
+        rows = {c: {k: v for k, v in s.items() if not run.rows or k in run.rows} for c, s in summary.items()}
+        lines += [f"**{split} split** ({int(next(iter(summary.values())).get('questions', 0))} questions):", "",
+                  table(rows, list(run.configs)), ""]
+    lines.append(f"Full report: [docs/eval/{run.name}/{run.suite}.md](docs/eval/{run.name}/{run.suite}.md).")
+    return "\n".join(lines)
+
+
+def update_readme(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- eval:{re.escape(name)} -->\n).*?(\n<!-- /eval:{re.escape(name)} -->)", re.S)
+    if not pattern.search(text):
+        raise ValueError(f"README has no <!-- eval:{name} --> block")
+    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--commands", action="store_true", help="print the command behind each run and stop")
+    args = parser.parse_args()
+    if args.commands:
+        print("\n".join(run.command() for run in RUNS))
+        return
+    readme = README.read_text("utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in RUNS:
+            summaries = regenerate(run, Path(tmp))
+            if summaries is None:
+                print(f"{run.name}: no committed results; run `{run.command()}`")
+                continue
+            readme = update_readme(readme, run.name, block(run, summaries))
+            print(f"{run.name}: regenerated {run.report.relative_to(ROOT)}")
+    README.write_text(readme, "utf-8")
+
+
+if __name__ == "__main__":
+    main()

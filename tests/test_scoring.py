@@ -1,0 +1,178 @@
+"""The scoring behind every answer figure, against hand-made result rows: the rules cannot be gamed by
+length, the system's own verdicts are never the gold, errors count, and runs of other code do not mix."""
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evals import metrics as m
+from evals.cases import Case, Suite, case_from_json, hash_split, read_cases, select
+from evals.configs import evidence_passages
+from evals.report import score, write_report
+from evals.runner import _set_aside_stale, results_path
+
+GOLD = "Microsoft made an offer to acquire the video service's operations in the US and Canada."
+TITLE = "TikTok warning: China threatens retaliation"
+OTHER = "Helium shortage: China uses more than 4,300 tonnes a year."
+OTHER_TITLE = "China retaliation on helium"
+
+
+def case(id: str, answers: tuple[str, ...] = ("Microsoft",), kind: str = "single", question: str = "Who bid?",
+         evidence: tuple[str, ...] = (GOLD,), titles: tuple[str, ...] = (TITLE,)) -> Case:
+    if kind == "unanswerable":
+        answers, evidence, titles = (), (), ()
+    return Case(id, kind, question, answers, evidence, titles=titles)
+
+
+def row(id: str, answer: str | None, citations: Sequence[tuple[str, str]] = (), refused: bool = False,
+        error: str | None = None, checked: Sequence[tuple[str, str, bool]] = (),
+        confidence: float | None = None) -> dict[str, Any]:
+    return {"case_id": id, "config": "newsrag", "ranked": [t for _, t in citations], "answer": answer,
+            "refused": refused, "error": error, "confidence": confidence,
+            "citations": [{"marker": n, "title": t, "text": x, "supported": True} for n, (t, x) in
+                          enumerate(citations, 1)],
+            "checked": [{"marker": n, "title": t, "text": x, "supported": s} for n, (t, x, s) in
+                        enumerate(checked, 1)]}
+
+
+def test_a_yes_and_no_answer_is_wrong_whatever_its_length():
+    assert m.answer_correct("Yes, both articles report it [1].", ["yes"]) == 1.0
+    assert m.answer_correct("Yes. No.", ["yes"]) == 0.0
+    assert m.answer_correct("Yes, it did [1], and no, it did not [2].", ["no"]) == 0.0
+    assert m.answer_correct("There is no sign of a deal.", ["no"]) == 0.0  # "no" as a determiner says neither
+    assert m.answer_correct("No, Sony did not.", ["no"]) == 1.0
+    assert m.answer_correct(None, ["no"]) == 0.0
+
+
+def test_a_gold_the_question_already_holds_is_scored_apart():
+    echo = case("e", question="Did Microsoft or Google bid for TikTok?")
+    plain = case("p")
+    s = score([echo, plain], {"e": row("e", "Microsoft or Google."), "p": row("p", "Oracle.")}, True)
+    assert s["gold_in_question"] == 1 and s["accuracy_gold_in_question"] == 1.0
+    assert s["accuracy"] == 0.0  # only the plain question counts in the headline accuracy
+
+
+def test_an_error_row_is_counted_and_scored_as_wrong(tmp_path: Path):
+    cases = [case("a"), case("b")]
+    results = {"a": row("a", "Microsoft [1].", [(TITLE, GOLD)]), "b": row("b", None, error="TimeoutError: slow")}
+    s = score(cases, results, True)
+    assert s["errors"] == 1 and s["questions"] == 2
+    assert s["accuracy"] == 0.5 and s["hit@4"] == 0.5
+    suite = Suite("mini", [*cases], [], tmp_path)
+    path = results_path(tmp_path, "mini", "newsrag")
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(json.dumps(r) for r in results.values()), "utf-8")
+    report = write_report(suite, ["newsrag"], tmp_path, None).read_text("utf-8")
+    assert "| errors | 1 |" in report
+    assert "error: TimeoutError: slow" in report
+
+
+def test_citation_on_an_unanswerable_question_counts_against_precision():
+    cases = [case("a"), case("u", kind="unanswerable")]
+    results = {"a": row("a", "Microsoft [1].", [(TITLE, GOLD)]),
+               "u": row("u", "Microsoft, probably [1].", [(TITLE, GOLD)])}
+    assert score(cases, results, True)["citation_precision"] == 0.5
+
+
+def test_precision_uses_gold_evidence_not_the_systems_supported_flag():
+    # Cited from the right article, marked supported by the system, but the passage holds no gold sentence.
+    results = {"a": row("a", "Microsoft [1].", [(TITLE, "China's state media called it theft.")])}
+    assert score([case("a")], results, True)["citation_precision"] == 0.0
+
+
+def test_citation_recall_counts_each_gold_article():
+    two = case("t", answers=("Microsoft", "4,300"), evidence=(GOLD, OTHER), titles=(TITLE, OTHER_TITLE))
+    one = {"t": row("t", "Microsoft [1] and 4,300 tonnes.", [(TITLE, GOLD)])}
+    both = {"t": row("t", "Microsoft [1] and 4,300 tonnes [2].", [(TITLE, GOLD), (OTHER_TITLE, OTHER)])}
+    refused = {"t": row("t", "The articles do not say.", refused=True,
+                        checked=[(TITLE, GOLD, False)])}
+    assert score([two], one, True)["citation_recall"] == 0.5
+    assert score([two], both, True)["citation_recall"] == 1.0
+    assert score([two], refused, True)["citation_recall"] == 0.0  # a refusal cites nothing
+
+
+def test_a_window_cut_inside_a_gold_sentence_still_holds_it():
+    window = "made an offer to acquire the video service's operations in the US"
+    assert m.holds_evidence(window, [GOLD])
+    assert not m.holds_evidence("the video service", [GOLD])  # too short a shared piece to count
+
+
+def test_self_supported_is_reported_beside_gold_never_as_gold():
+    checked = [(TITLE, GOLD, True), (TITLE, "Unrelated text about weather.", True), (TITLE, GOLD, False)]
+    s = score([case("a")], {"a": row("a", "The articles do not say.", refused=True, checked=checked)}, True)
+    assert s["self_supported"] == pytest.approx(2 / 3)
+    assert s["self_supported_agrees"] == pytest.approx(1 / 3)  # only the first verdict matches the gold rule
+
+
+def test_calibration_error_by_hand():
+    # bin 0.9: conf 0.9, 0.9 with one right -> |0.9-0.5| = 0.4 over 2 of 4; bin 0.2: conf 0.2 twice, none right
+    # -> |0.2-0| = 0.2 over 2 of 4.  ECE = 0.5*0.4 + 0.5*0.2 = 0.3
+    assert m.expected_calibration_error([0.9, 0.9, 0.2, 0.2], [1, 0, 0, 0]) == pytest.approx(0.3)
+    assert math.isnan(m.expected_calibration_error([], []))
+    cases = [case("a"), case("b"), case("u", kind="unanswerable")]
+    results = {"a": row("a", "Microsoft.", confidence=1.0), "b": row("b", "Google.", confidence=1.0),
+               "u": row("u", "The articles do not say.", refused=True, confidence=1.0)}
+    assert score(cases, results, True)["calibration_error"] == pytest.approx(1 / 3)
+
+
+def test_length_column_and_token_f1():
+    s = score([case("a")], {"a": row("a", "It was Microsoft, the US company, that made the offer [1].")}, True)
+    assert s["answer_words"] == 10
+    assert 0 < s["token_f1"] < 0.3
+
+
+def test_results_of_another_fingerprint_are_set_aside_not_mixed(tmp_path: Path):
+    path = results_path(tmp_path, "seed", "newsrag")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"case_id": "s01", "fingerprint": {"key": "old"}}) + "\n", "utf-8")
+    _set_aside_stale(path, "old")
+    assert path.exists()  # same fingerprint: resumed
+    _set_aside_stale(path, "new")
+    assert not path.exists()
+    assert (path.parent / "stale" / "seed-newsrag-old.jsonl").exists()
+
+
+def test_question_file_format_and_splits(tmp_path: Path):
+    line = {"id": "q1", "question": "Who bid?", "answers": ["Microsoft"]}
+    assert case_from_json(line).type == "single" and case_from_json(line).split == "test"
+    assert case_from_json({"id": "q2", "question": "Age?", "answers": []}).answerable is False
+    with pytest.raises(ValueError, match="lacks answers"):
+        case_from_json({"id": "q3", "question": "?"})
+    bad = tmp_path / "q.jsonl"
+    bad.write_text(json.dumps(line) + "\n{not json\n", "utf-8")
+    with pytest.raises(ValueError, match=r"q\.jsonl:2"):
+        read_cases(bad)
+    cases = hash_split([case(f"c{i}") for i in range(10)])
+    assert [c.split for c in cases] == [c.split for c in hash_split([case(f"c{i}") for i in range(10)])]
+    assert len(select(cases, "dev")) == len(select(cases, "test")) == 5
+
+
+def test_oracle_passages_group_gold_sentences_by_article():
+    two = case("t", evidence=(GOLD, OTHER, "More on helium."), titles=(TITLE, OTHER_TITLE, OTHER_TITLE))
+    passages = evidence_passages(two)
+    assert [p.title for p in passages] == [TITLE, OTHER_TITLE]
+    assert passages[1].text == f"{OTHER} More on helium."
+    assert evidence_passages(case("u", kind="unanswerable")) == []
+
+
+def test_naive_baseline_gets_the_previous_turn_in_its_query_and_prompt(fake, seed_dir: Path):
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from evals.configs import Context, Naive
+    from rag.fakes import ScriptedChat
+
+    llm = ScriptedChat(replies=["About 4,300 tonnes."])
+    suite = Suite("seed", [], [seed_dir], fake.settings.home)
+    naive = Naive(Context(suite, fake.parts(), None, lambda: llm))  # type: ignore[arg-type]
+    follow = Case("f", "followup", "And how much does it use?", ("4,300",), (),
+                  history=(("What does China import from the US?", "Helium [1]."),))
+    result = naive(follow)
+    prompt = llm.prompts[0]
+    assert [type(msg) for msg in prompt[:2]] == [HumanMessage, AIMessage]
+    assert prompt[0].content == "What does China import from the US?" and prompt[1].content == "Helium [1]."
+    assert str(prompt[2].content).endswith("Question: And how much does it use?\nHelpful Answer:")
+    assert result.answer == "About 4,300 tonnes." and result.refused is False
