@@ -10,9 +10,8 @@ REFUSAL = "The articles do not say."
 
 SYSTEM = (
     "Answer the question from the numbered news passages, in one to three sentences with the specific "
-    "facts (names, numbers, dates). Cite the passage after each claim, like [1]. Answer a yes/no question with "
-    "Yes or No first. For events, say when the article was published if its date is given. If the passages "
-    "do not give what is asked, say \"The articles do not say\" and what they do say."
+    "facts (names, numbers, dates). Cite the passage after each claim, like [1]. For events, say when the "
+    "article was published if its date is given. If the passages say nothing about the question, say so."
 )
 
 PROMPT = ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", "{context}\n\nQuestion: {question}")])
