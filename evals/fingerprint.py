@@ -17,20 +17,22 @@ ROOT = Path(__file__).resolve().parent.parent
 # The code that produces a config's result rows (scoring code is not here: it re-reads the rows). The
 # baselines use only a few modules, so a change to newsrag's pipeline does not make them stale.
 CODE = ("rag", "index", "evals/configs.py")
-_SHARED = ("evals/configs.py", "rag/llm.py", "rag/models.py", "rag/text.py", "rag/types.py", "rag/config.py")
+_SHARED = ("evals/configs.py", "rag/llm.py", "rag/models.py", "rag/text.py")
 CODE_OF = {
     "naive": (*_SHARED, "index/load.py", "index/dates.py", "rag/embedder.py", "rag/ports.py"),
     "oracle": (*_SHARED, "rag/prompt.py"),
 }
 # Settings that cannot change an answer: where files live and how to reach them.
 NOT_ANSWER_SETTINGS = {"home", "model_cache", "chroma_url", "llm_api_key", "llm_timeout"}
+_MODEL_SETTINGS = ("local_model", "llm_url", "llm_model", "n_ctx", "max_answer_tokens")
+SETTINGS_OF = {"naive": (*_MODEL_SETTINGS, "embed_model"), "oracle": _MODEL_SETTINGS}
 
 
 def fingerprint(settings: Settings, config: str, answering: bool) -> dict[str, str]:
     """`key` decides whether rows may be mixed; `commit` is recorded for people (committing results must
     not make them stale, so it is not part of the key)."""
     parts = {
-        "settings": _settings_hash(settings),
+        "settings": _settings_hash(settings, SETTINGS_OF.get(config)),
         "model": model_id(settings) if answering else "-",
         "code": code_hash(CODE_OF.get(config, CODE)),
     }
@@ -38,8 +40,9 @@ def fingerprint(settings: Settings, config: str, answering: bool) -> dict[str, s
     return {"key": key, **parts, "commit": git_commit()}
 
 
-def _settings_hash(settings: Settings) -> str:
-    values = {k: str(v) for k, v in dataclasses.asdict(settings).items() if k not in NOT_ANSWER_SETTINGS}
+def _settings_hash(settings: Settings, only: tuple[str, ...] | None) -> str:
+    values = {k: str(v) for k, v in dataclasses.asdict(settings).items()
+              if k not in NOT_ANSWER_SETTINGS and (only is None or k in only)}
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:12]
 
 
