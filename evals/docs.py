@@ -83,10 +83,10 @@ def block(run: Run, summaries: dict[str, dict[str, dict[str, float]]]) -> str:
 
 
 def update_readme(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- eval:{re.escape(name)} -->\n).*?(\n<!-- /eval:{re.escape(name)} -->)", re.S)
+    pattern = re.compile(rf"(<!-- eval:{re.escape(name)} -->\n).*?(<!-- /eval:{re.escape(name)} -->)", re.S)
     if not pattern.search(text):
         raise ValueError(f"README has no <!-- eval:{name} --> block")
-    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+    return pattern.sub(lambda m: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text)
 
 
 def main() -> None:
