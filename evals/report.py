@@ -140,8 +140,7 @@ def write_report(suite: Suite, configs: list[str], report_dir: Path, limit: int 
     judge = judge_scores(judged, suite, results) if judged else {}
     report_dir.mkdir(parents=True, exist_ok=True)
     payload = {"suite": suite.name, "limit": limit, "split": split, "headline": headline, "summary": summaries,
-               "by_type": by_type, "judge": judge, "fingerprints": fingerprints(results),
-               "results": {name: list(res.values()) for name, res in results.items()}}
+               "by_type": by_type, "judge": judge, "fingerprints": fingerprints(results)}  # rows: results/*.jsonl
     (report_dir / f"{suite.name}.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False), "utf-8")
     plots = _plots(suite, summaries.get(headline, {}), results, head_cases, report_dir)
     md = _markdown(suite, configs, summaries, by_type, results, limit, plots, judge, judged)
