@@ -231,6 +231,13 @@ def _markdown(
 
             lines.append(WEAK_JUDGE_NOTE)
         lines += ["", table(judge, list(judge)), ""]
+    if judged and judged.get("citations"):
+        from evals.judge import Verdict, agreement
+
+        audit = agreement([Verdict(**v) for v in judged["citations"]])
+        lines += ["## newsrag's citation rule against the judge", "",
+                  f"{int(audit['judged'])} citations sampled from newsrag's answers, each judged yes/no.", "",
+                  "| figure | value |", "|---|---|", *(f"| {k} | {_fmt(v)} |" for k, v in audit.items()), ""]
     lines += [f"## By question type ({next(iter(summaries), 'all')} split)", ""]
     for kind, per_config in by_type.items():
         lines += [f"### {kind}", "", table(per_config, configs), ""]

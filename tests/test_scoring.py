@@ -176,3 +176,22 @@ def test_naive_baseline_gets_the_previous_turn_in_its_query_and_prompt(fake, see
     assert prompt[0].content == "What does China import from the US?" and prompt[1].content == "Helium [1]."
     assert str(prompt[2].content).endswith("Question: And how much does it use?\nHelpful Answer:")
     assert result.answer == "About 4,300 tonnes." and result.refused is False
+
+
+def test_report_shows_the_judges_agreement_and_warns_when_it_is_weak(tmp_path: Path):
+    cases = [case("a"), case("u", kind="unanswerable")]
+    results = {"a": row("a", "Microsoft [1].", [(TITLE, GOLD)]), "u": row("u", "Oracle [1].", [(TITLE, GOLD)])}
+    path = results_path(tmp_path, "mini", "newsrag")
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(json.dumps(r) for r in results.values()), "utf-8")
+    judged = {"judge": "the bundled local model", "weak": True,
+              "newsrag": [{"case_id": "a", "verdict": "correct", "raw": "Correct."},
+                          {"case_id": "u", "verdict": "correct", "raw": "correct"}],
+              "citations": [{"claim": "Microsoft.", "passage": GOLD, "rule": True, "judge": False}]}
+    report = write_report(Suite("mini", cases, [], tmp_path), ["newsrag"], tmp_path, None, judged=judged)
+    text = report.read_text("utf-8")
+    assert "weak judge" in text
+    # "a": both right. "u" is unanswerable, so "correct" is not the judge's right verdict there ("refused" is),
+    # and the rule also says wrong (it answered): they agree on both.
+    assert "| judge_right | 0.500 |" in text and "| agreement | 1 |" in text
+    assert "| rule_yes_judge_no | 1 |" in text  # the one audited citation
