@@ -78,9 +78,10 @@ def run(
         _run_config(name, suite, ctx, fingerprint(settings, name, name in configs.ANSWERING), report_dir, progress)
     judged = _judge(suite, config_names, report_dir, judge, get_llm) if judge else None
     path = write_report(suite, config_names, report_dir, limit, split, judged)
+    ids = {case.id for case in suite.cases}
     errors = sum(1 for name in config_names
-                 for case in suite.cases
-                 if (load_results(results_path(report_dir, suite.name, name)).get(case.id) or {}).get("error"))
+                 for case_id, row in load_results(results_path(report_dir, suite.name, name)).items()
+                 if case_id in ids and row.get("error"))
     return path, errors
 
 

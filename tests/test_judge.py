@@ -1,8 +1,6 @@
 """The answer judge: verdict parsing and agreement by hand with a scripted judge, then one real judge (the 0.5B
 model behind llama-cpp-python's OpenAI-compatible server)."""
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +11,7 @@ from evals.judge import NO_GOLD, AnswerVerdict, answer_agreement, build_judge, j
 from rag.config import Settings
 from rag.fakes import ScriptedChat
 from rag.models import model_file
-from tests.servers import free_port, wait_for
+from tests.servers import llama_server
 
 HELIUM = Case("helium", "inference_query", "How much helium does China use every year?", ("4,300 tonnes",), ())
 CEO = Case("ceo", "inference_query", "Who leads Microsoft as chief executive?", ("Satya Nadella",), ())
@@ -79,19 +77,8 @@ def test_answer_agreement_by_hand():
 @pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
     pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    model = model_file("qwen2.5-coder-0.5b", Settings().model_cache)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "qwen-small",
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/v1/models", proc, 120)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with llama_server(model_file("qwen2.5-coder-0.5b", Settings().model_cache), "qwen-small") as url:
+        yield url
 
 
 @pytest.mark.model

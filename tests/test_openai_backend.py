@@ -1,7 +1,5 @@
 """The OpenAI-compatible backend against a real local server: llama-cpp-python's own, with the 0.5B model."""
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from rag.config import Settings
 from rag.llm import LLMError
 from rag.models import model_file
 from rag.pipeline import build_parts
-from tests.servers import free_port, wait_for
+from tests.servers import free_port, llama_server
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -21,19 +19,8 @@ pytestmark = [pytest.mark.model, pytest.mark.server]
 @pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
     pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    model = model_file("qwen2.5-coder-0.5b", Settings().model_cache)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "qwen-small",
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/v1/models", proc, 120)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with llama_server(model_file("qwen2.5-coder-0.5b", Settings().model_cache), "qwen-small") as url:
+        yield url
 
 
 def test_answers_through_an_openai_compatible_server(server_url: str, tmp_path: Path):
