@@ -31,6 +31,12 @@ class Run:
     split: str = "all"
     limit: int | None = None
     rows: tuple[str, ...] = ()  # the metrics the README table shows (all when empty)
+    settings: tuple[tuple[str, str], ...] = ()  # settings the run overrides, as NEWSRAG_* variables
+
+    @property
+    def readme(self) -> bool:
+        """Whether the run has its own README block (a Pareto point is a row of the `pareto` block)."""
+        return not self.name.startswith("pareto-")
 
     @property
     def report(self) -> Path:
@@ -40,7 +46,8 @@ class Run:
         flags = " ".join(f"--config {c}" for c in self.configs)
         extra = f" --split {self.split}" if self.split != "all" else ""
         extra += f" --limit {self.limit}" if self.limit else ""
-        return f"newsrag eval {self.suite} {flags}{extra} --report docs/eval/{self.name}"
+        env = "".join(f"NEWSRAG_{k.upper()}={v} " for k, v in self.settings)
+        return f"{env}newsrag eval {self.suite} {flags}{extra} --report docs/eval/{self.name}"
 
 
 ANSWER_ROWS = ("questions", "errors", "accuracy", "gold_in_question", "accuracy_gold_in_question", "token_f1",
@@ -55,6 +62,13 @@ RUNS = (
     Run("multihop", "multihop", ("naive", "oracle", "newsrag"), split="test", limit=15, rows=ANSWER_ROWS),
     Run("multihop-retrieval", "multihop", ("dense", "bm25", "hybrid", "retrieval"), rows=RETRIEVAL_ROWS),
 )
+# The accuracy / first-token trade-off of the evidence budget (`context_tokens`), on the dev split only: the
+# default is picked from this table, then shown on test by the `seed` run.
+BUDGETS = (150, 250, 400, 600)
+PARETO = tuple(Run(f"pareto-{b}", "seed", ("newsrag",), split="dev", rows=ANSWER_ROWS,
+                   settings=(("context_tokens", str(b)),)) for b in BUDGETS)
+PARETO_ROWS = ("accuracy", "refusal_precision", "refusal_recall", "citation_precision", "prompt_tokens",
+               "t_first_token", "t_total")
 
 
 def regenerate(run: Run, work: Path) -> dict[str, dict[str, dict[str, float]]] | None:
@@ -82,6 +96,19 @@ def block(run: Run, summaries: dict[str, dict[str, dict[str, float]]]) -> str:
     return "\n".join(lines)
 
 
+def pareto_block(points: dict[int, dict[str, float]]) -> str:
+    """One row per budget (newsrag on the seed dev split), and the rule the default was picked by."""
+    head = "| context_tokens | " + " | ".join(PARETO_ROWS) + " |"
+    lines = [head, "|" + "---|" * (len(PARETO_ROWS) + 1)]
+    for budget, summary in sorted(points.items()):
+        cells = [f"{summary.get(m, float('nan')):.3f}" for m in PARETO_ROWS]
+        lines.append(f"| {budget} | " + " | ".join(cells) + " |")
+    commands = [run.command() for run in PARETO if int(dict(run.settings)["context_tokens"]) in points]
+    return "\n".join(["```sh", *commands, "```", "", *lines, "",
+                      "Reports: " + ", ".join(f"[{r.name}](docs/eval/{r.name}/{r.suite}.md)" for r in PARETO
+                                              if int(dict(r.settings)["context_tokens"]) in points) + "."])
+
+
 def update_readme(text: str, name: str, body: str) -> str:
     pattern = re.compile(rf"(<!-- eval:{re.escape(name)} -->\n).*?(<!-- /eval:{re.escape(name)} -->)", re.S)
     if not pattern.search(text):
@@ -94,17 +121,23 @@ def main() -> None:
     parser.add_argument("--commands", action="store_true", help="print the command behind each run and stop")
     args = parser.parse_args()
     if args.commands:
-        print("\n".join(run.command() for run in RUNS))
+        print("\n".join(run.command() for run in (*RUNS, *PARETO)))
         return
     readme = README.read_text("utf-8")
+    points: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for run in RUNS:
+        for run in (*RUNS, *PARETO):
             summaries = regenerate(run, Path(tmp))
             if summaries is None:
                 print(f"{run.name}: no committed results; run `{run.command()}`")
                 continue
-            readme = update_readme(readme, run.name, block(run, summaries))
+            if run.readme:
+                readme = update_readme(readme, run.name, block(run, summaries))
+            else:
+                points[int(dict(run.settings)["context_tokens"])] = summaries["dev"]["newsrag"]
             print(f"{run.name}: regenerated {run.report.relative_to(ROOT)}")
+    if points:
+        readme = update_readme(readme, "pareto", pareto_block(points))
     README.write_text(readme, "utf-8")
 
 

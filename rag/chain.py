@@ -16,12 +16,14 @@ from rag.citations import normalise_markers, resolve
 from rag.condense import resolve_pronouns
 from rag.config import Settings
 from rag.corpus import Corpus
+from rag.evidence import select
 from rag.llm import LLMError
 from rag.models import ModelUnavailableError
 from rag.pipeline import Parts
 from rag.prompt import PROMPT, REFUSAL, human_message
-from rag.retrieve import Scored, SentenceCache, hybrid_search
-from rag.text import is_refusal
+from rag.question import answers_kind, expected_type, question_parts
+from rag.retrieve import Scored, SentenceCache, hybrid_search, question_weights
+from rag.text import MARKER, is_refusal, sentences
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
 
 History = Sequence[tuple[str, str]]
@@ -43,6 +45,7 @@ class Turn:
     standalone: str = ""  # the retrieval query
     resolved: str = ""  # the question as the LLM sees it (pronouns of a follow-up resolved)
     previous: str | None = None
+    parts: list[str] = field(default_factory=list)  # the question's parts, when it asks several things
     scored: list[Scored] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -76,12 +79,13 @@ class AnswerChain:
         started = time.perf_counter()
         turn = Turn(question.strip(), history, filters, k or self.settings.k)
         turn = self.retrieve.invoke(self.condense.invoke(turn))
-        turn.scored, passages = distinct_windows(turn.scored, self.settings.passage_chars, turn.k)
-        yield Sources(turn.standalone, passages, [s.best_sentence() for s in turn.scored])
+        chosen = self._select(turn)
+        passages = [p for p, _ in chosen]
+        yield Sources(turn.standalone, passages, [best for _, best in chosen])
         turn.timings["sources"] = time.perf_counter() - started
 
         top = turn.scored[0].score if turn.scored else 0.0
-        if top < self.settings.min_score:
+        if top < self.settings.min_score or not passages:
             yield Token(REFUSAL)
             raw = REFUSAL
         else:
@@ -133,51 +137,55 @@ class AnswerChain:
         return turn
 
     def _retrieve(self, turn: Turn) -> Turn:
+        """Candidates for the whole question and, when it asks several things, for each part on its own, so
+        every part's evidence can reach the prompt."""
         started = time.perf_counter()
-        # Two spare candidates: windows of neighbouring chunks can overlap and are then dropped.
-        turn.scored = hybrid_search(turn.standalone, self._corpus(), self.parts, turn.k + 2, turn.filters,
-                                    self._cache)
+        corpus = self._corpus()
+        turn.parts = question_parts(turn.standalone)
+        best: dict[str, Scored] = {}
+        for query in dict.fromkeys([turn.standalone, *turn.parts]):
+            for s in hybrid_search(query, corpus, self.parts, self.settings.candidates, turn.filters, self._cache):
+                if s.info.chunk_id not in best or best[s.info.chunk_id].score < s.score:
+                    best[s.info.chunk_id] = s
+        turn.scored = sorted(best.values(), key=lambda s: -s.score)
         turn.timings["retrieve"] = time.perf_counter() - started
         return turn
+
+    def _select(self, turn: Turn) -> list[tuple[Passage, str]]:
+        """Evidence sentences under the prompt budget, grouped per article (see rag/evidence.py)."""
+        corpus = self._corpus()
+        vector = self.parts.embedder.embed([turn.standalone], "query")[0]
+
+        def sims(texts: list[str]) -> list[float]:
+            return [float(x) for x in self._cache.embed(self.parts, texts) @ vector] if texts else []
+
+        weights = [question_weights(part, corpus) for part in turn.parts]
+        return select(turn.scored, corpus.article, sims, weights, expected_type(turn.standalone),
+                      self.settings.context_tokens, turn.k)
 
     def _finish(self, turn: Turn, passages: list[Passage], raw: str, top: float, started: float) -> Answer:
         began = time.perf_counter()
         text = normalise_markers(raw, len(passages))
-        refused = text == REFUSAL or (is_refusal(text) and "[" not in text) or not text
+        first = sentences(text)[0] if text else ""
+        declined = not text or is_refusal(first)
         citations: list[Citation] = []
-        checked: list[Citation] = []
-        if not refused:
+        if text and (not declined or MARKER.search(text)):
             text, citations = resolve(text, passages, self.parts.embedder, turn.resolved)
-            # An answer that no passage supports (an invented name or figure, or no evidence at all) is not
-            # shown as an answer: small models rarely refuse on their own, so the check decides.
-            refused = not any(c.supported for c in citations)
-            checked = citations
+        checked = citations
+        supported = [c for c in citations if c.supported]
+        # Not shown as an answer: one that no passage supports (an invented name or figure: small models
+        # rarely refuse on their own, so the check decides), one that declines, and one that lacks the kind
+        # of fact asked for (a related fact is not the answer). What the passages do say stays visible.
+        refused = declined or not supported or not answers_kind(text, turn.resolved)
         if refused:
-            text, citations = REFUSAL, []
+            if not supported:
+                text, citations = REFUSAL, []
+            elif not declined:
+                text = f"{REFUSAL} They say only: {text}"
         turn.timings["verify"] = time.perf_counter() - began
         turn.timings["total"] = time.perf_counter() - started
         return Answer(turn.question, text, citations, passages, refused,
                       _confidence(refused, top, citations, self.settings.min_score), dict(turn.timings), checked)
-
-
-def distinct_windows(scored: list[Scored], max_chars: int, k: int) -> tuple[list[Scored], list[Passage]]:
-    """The tight windows of the best candidates, skipping one that mostly repeats a window already taken
-    (adjacent chunks share a sentence, so their best windows can coincide). At most `k`."""
-    kept: list[tuple[Scored, Passage]] = []
-    for candidate in scored:
-        window = candidate.window(max_chars)
-        if not any(_overlap(window, p) > 0.5 for _, p in kept):
-            kept.append((candidate, window))
-        if len(kept) == k:
-            break
-    return [s for s, _ in kept], [p for _, p in kept]
-
-
-def _overlap(a: Passage, b: Passage) -> float:
-    if a.article_id != b.article_id:
-        return 0.0
-    shared = min(a.end, b.end) - max(a.start, b.start)
-    return max(0, shared) / max(1, min(a.end - a.start, b.end - b.start))
 
 
 def _confidence(refused: bool, top: float, citations: list[Citation], floor: float) -> float:

@@ -9,6 +9,7 @@ plausible name or figure that nothing it was given holds).
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -26,7 +27,8 @@ SUPPORT_LEXICAL = 0.6
 
 
 def normalise_markers(text: str, n_passages: int) -> str:
-    """Rewrite marker variants as `[n]`; drop markers that point at no passage."""
+    """Rewrite marker variants as `[n]`; drop markers that point at no passage. Only markers and the spaces
+    around them change: every word of the model's answer survives, in its order."""
 
     def expand(match: re.Match[str]) -> str:
         numbers = [int(x) for x in re.findall(r"\d+", match.group(1))]
@@ -35,9 +37,6 @@ def normalise_markers(text: str, n_passages: int) -> str:
         return "".join(f"[{n}]" for n in dict.fromkeys(numbers) if 1 <= n <= n_passages)
 
     text = _LIST.sub(expand, text)
-    # "… list. This is stated in passage [1]." -> "… list [1]."
-    text = re.sub(r"([.!?])\s+(?:This|That|It) (?:is|was) (?:stated|mentioned|said|reported|found|described) in "
-                  r"(?:the )?(?:passages?\s*)?((?:\[\d+\])+)\.?", r" \2\1", text)
     if re.match(r"\s*\[\d+\]", text):
         # Leading style, "[1] China built huts. [2] ...": each marker cites the sentence it opens.
         text = "\n".join(" ".join(_marker_to_end(s) for s in sentences(line)) for line in text.split("\n"))
@@ -97,19 +96,54 @@ def _known(term: str, known: set[str]) -> bool:
 
 def support(claim: str, passage: Passage, embedder: Embedder, context: str = "") -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
-    other text the model was given (all passages, the question): names and numbers may come from there."""
+    other text the model was given (all passages, the question): names and numbers may come from there.
+
+    Meaning is judged against the passage's body, not its title: a claim that only repeats the title
+    ("TikTok warning: China threatens retaliation [1]") does not answer anything."""
     claim = _MARKER.sub("", claim).strip()
     parts = sentences(passage.text) or [passage.text]
     vectors = embedder.embed([claim, *parts], "document")
     similarity = float(np.max(vectors[1:] @ vectors[0])) if len(parts) else 0.0
-    claim_words = set(content_words(claim))
-    passage_words = set(content_words(passage.title + " " + passage.text))
+    claim_words = _stems(claim)
+    passage_words = _stems(passage.text)
     lexical = len(claim_words & passage_words) / len(claim_words) if claim_words else 0.0
+    if claim_words and claim_words <= _stems(passage.title) and lexical < SUPPORT_LEXICAL:
+        similarity = lexical = 0.0  # a restated title
     dated = _dated(passage)
     given = f"{passage.text} {passage.title} {dated} {context}"
     known = {re.sub(r"'s$", "", w) for w in words(given)}  # "Britain’s" grounds "Britain"
-    grounded = all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
+    grounded = (all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
+                and all(_known_phrase(n, given) for n in names(claim)))
     return Support(similarity, lexical, grounded)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words with possessives folded ("TikTok's" -> "tiktok")."""
+    return {re.sub(r"['’]s$", "", w) for w in content_words(text)}
+
+
+def names(claim: str) -> list[str]:
+    """Adjacent pairs of capitalised words ("Paradazan System"): a name the model assembled from words that
+    each occur somewhere ("Zhao Raab") is not grounded by its words alone."""
+    tokens = re.findall(r"[\w][\w'’.-]*", _MARKER.sub("", claim))
+    pairs = []
+    for i in range(len(tokens) - 1):
+        a, b = tokens[i].strip(".'’-"), tokens[i + 1].strip(".'’-")
+        if a[:1].isupper() and b[:1].isupper() and len(a) > 1 and len(b) > 1 and not tokens[i].endswith("."):
+            pairs.append(f"{a} {b}".lower())
+    return [p for p in pairs if not set(p.split()) & (STOPWORDS | _STARTERS)]
+
+
+_STARTERS = frozenset({"yes", "no", "according", "both", "however", "while", "although", "in", "on", "mr", "mrs",
+                       "ms", "dr", "president", "prime", "minister", "foreign", "secretary", "chinese", "us"})
+
+
+def _known_phrase(pair: str, given: str) -> bool:
+    """The pair occurs as adjacent words in `given` (a possessive or a slight misspelling allowed)."""
+    tokens = [re.sub(r"'s$", "", w) for w in words(given)]
+    known = {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
+    pair = " ".join(re.sub(r"'s$", "", w) for w in words(pair))
+    return pair in known or bool(difflib.get_close_matches(pair, known, n=1, cutoff=0.85))
 
 
 def _dated(passage: Passage) -> str:
@@ -129,23 +163,60 @@ def resolve(
         text = _attach_markers(text, passages, embedder, context)
     verdicts: dict[int, bool] = {}
     lines = []
+    previous = ""
     for line in text.split("\n"):
         repaired = []
         for sentence in sentences(line):
             cited = list(dict.fromkeys(int(m) for m in _MARKER.findall(sentence)))
             if cited:
-                checks = [support(sentence, p, embedder, context) for p in passages]
+                claim = claim_of(sentence, previous, question)
+                checks = [support(claim, p, embedder, context) for p in passages]
+                joint = _joint(claim, cited, passages, checks, embedder, context)
                 for n in cited:
-                    better = None if checks[n - 1].supported else _best(checks, exclude=set(cited))
+                    ok = checks[n - 1].supported or n in joint
+                    better = None if ok else _best(checks, exclude=set(cited))
                     if better is not None:
                         sentence = sentence.replace(f"[{n}]", f"[{better}]")
-                        n = better
-                    verdicts[n] = verdicts.get(n, True) and checks[n - 1].supported
+                        n, ok = better, True
+                    verdicts[n] = verdicts.get(n, True) and ok
             repaired.append(sentence)
+            previous = sentence
         lines.append(" ".join(repaired))
     text = "\n".join(lines)
     order = list(dict.fromkeys(int(m) for m in _MARKER.findall(text)))
     return text, [Citation(n, passages[n - 1], verdicts.get(n, False)) for n in order]
+
+
+_YES_NO = re.compile(r"^\s*(yes|no)\b[,.!]?", re.I)
+_NON_CLAIM = frozenset({"yes", "no", "stated", "mentioned", "reported", "said", "described", "found", "passage",
+                        "passages", "article", "articles", "according", "true", "correct", "both", "published",
+                        "information", "source", "sources", "cited", "given", "provided"})
+
+
+def claim_of(sentence: str, previous: str, question: str) -> str:
+    """What a cited sentence claims. "Yes [1]." claims the question's statement; "This is stated in passage
+    [2]." claims the sentence before it; anything with two words of its own claims itself."""
+    own = [w for w in content_words(_MARKER.sub("", sentence)) if w not in _NON_CLAIM]
+    if len(own) >= 2:
+        return sentence
+    if re.match(r"\s*(yes|no)\b", sentence, re.I) and question:
+        return question + " " + _YES_NO.sub("", sentence)
+    return f"{previous} {sentence}" if previous else sentence
+
+
+def _joint(claim: str, cited: list[int], passages: list[Passage], checks: list[Support], embedder: Embedder,
+           context: str) -> set[int]:
+    """A comparison or a two-article claim ("X said A [1], while Y said B [2]") is supported by its cited
+    passages together when no one of them holds all of it; each passage must hold some of its words."""
+    if len(cited) < 2 or all(checks[n - 1].supported for n in cited):
+        return set()
+    together = passages[cited[0] - 1]
+    together = Passage(together.chunk_id, together.article_id, together.title, together.source, together.published,
+                       " ".join(passages[n - 1].text for n in cited), together.score, together.start, together.end)
+    if not support(claim, together, embedder, context).supported:
+        return set()
+    words = set(content_words(_MARKER.sub("", claim)))
+    return {n for n in cited if words & set(content_words(passages[n - 1].text))}
 
 
 def _best(checks: list[Support], exclude: set[int]) -> int | None:

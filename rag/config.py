@@ -32,7 +32,11 @@ class Settings:
     chunk_overlap_sentences: int = 1
     max_file_bytes: int = 20_000_000
     near_dup_threshold: float = 0.8
-    k: int = 4
+    k: int = 6  # at most this many passages (runs of evidence sentences) in the prompt
+    candidates: int = 10  # chunks retrieved per question (and per part of a multi-part question)
+    # Prompt budget for the evidence, in estimated tokens; picked from the accuracy/first-token Pareto
+    # table on the dev splits (docs/eval/pareto.md).
+    context_tokens: int = 300
     # Answering. `local_model` is a bundled model name or a .gguf path; `llm_url` switches to an
     # OpenAI-compatible server (vLLM, Ollama, LM Studio, OpenAI) serving `llm_model`.
     local_model: str = "qwen2.5-coder-1.5b"
@@ -43,7 +47,6 @@ class Settings:
     llm_timeout: float = 300.0
     n_ctx: int = 2048
     max_answer_tokens: int = 160
-    passage_chars: int = 250  # the tight window of each passage that the LLM reads
     min_score: float = 0.45  # below this best-passage score the articles are taken not to hold the answer
     # Follow-ups: "llm" rewrites them into a standalone question (5-6 of the 7 seed follow-ups right, about
     # +1.5 s); "cheap" resolves pronouns from the last turn with no LLM call (4 of 7). See README.

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 from rag import manifest as mf
+from rag.article import ArticleText
 from rag.keyword import KeywordIndex
 from rag.pipeline import Parts
 from rag.ports import Store
@@ -29,6 +30,7 @@ class Corpus:
         self.stamp = stamp
         self.chunks: dict[str, Passage] = {}  # every committed chunk, score 0
         self._df: dict[str, int] | None = None
+        self._articles: dict[str, ArticleText] = {}
         for aid, rec in manifest.articles.items():
             published = dt.date.fromisoformat(rec.published) if rec.published else None
             for cid, start, end in rec.chunks:
@@ -51,6 +53,15 @@ class Corpus:
 
     def passage(self, chunk_id: str, score: float) -> Passage:
         return dataclasses.replace(self.chunks[chunk_id], score=score)
+
+    def article(self, article_id: str) -> ArticleText | None:
+        """The cleaned text of an article with its sentence spans (for neighbours of retrieved sentences)."""
+        if article_id not in self._articles:
+            rec = self.manifest.articles.get(article_id)
+            if rec is None:
+                return None
+            self._articles[article_id] = ArticleText(rec.text)
+        return self._articles[article_id]
 
     def idf(self, word: str) -> float:
         """Inverse document frequency over chunks, computed on first use."""

@@ -46,25 +46,6 @@ class Scored:
         start, end = self.spans[int(np.argmax(self.evidence))]
         return self.info.text[start:end]
 
-    def window(self, max_chars: int) -> Passage:
-        """The best sentence, grown with its better neighbour while it fits: the tight passage for the prompt."""
-        best = int(np.argmax(self.evidence))
-        lo = hi = best
-        while True:
-            options = [i for i in (lo - 1, hi + 1) if 0 <= i < len(self.spans)]
-            options = [i for i in options if _span_len(self.spans, min(lo, i), max(hi, i)) <= max_chars]
-            if not options:
-                break
-            pick = max(options, key=lambda i: self.evidence[i])
-            lo, hi = min(lo, pick), max(hi, pick)
-        start, end = self.spans[lo][0], self.spans[hi][1]
-        return dataclasses.replace(self.info, text=self.info.text[start:end], score=self.score,
-                                   start=self.info.start + start, end=self.info.start + end)
-
-
-def _span_len(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
-    return spans[hi][1] - spans[lo][0]
-
 
 class SentenceCache:
     """Sentence vectors, kept across questions: the same candidate chunks come back often in a chat."""

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 
@@ -23,7 +24,7 @@ def _passage(text: str, title: str = "Helium plant opens", published: dt.date | 
         ("[2] Microsoft bid. [1] Facebook too.", "Microsoft bid [2]. Facebook too [1]."),
         ("Microsoft bid. [1]", "Microsoft bid [1]."),
         ("[1] The U.S. Commerce Department acted on March 2.", "The U.S. Commerce Department acted on March 2 [1]."),
-        ("Microsoft bid for it. This is stated in passage [2].", "Microsoft bid for it [2]."),
+        ("Microsoft bid. This is stated in passage [2].", "Microsoft bid. This is stated in passage [2]."),
         ('He said "stop." [3]', 'He said "stop [3]."'),
     ],
 )
@@ -94,3 +95,66 @@ def test_a_slightly_misspelt_long_name_is_still_grounded_but_an_invented_one_is_
     passage = _passage("The entities dealt with an Iranian company, Paradazan System Namad Arman.", "Entity List")
     assert support("They dealt with Parasazan System [1].", passage, HashEmbedder()).grounded
     assert not support("They dealt with Huawei Systems [1].", passage, HashEmbedder()).grounded
+
+
+MESSY = [
+    "and [3] [2]. Pompeo and Raab said that China was a threat.",
+    "[1] Pompeo said it. [2] Raab said so too.",
+    "Pompeo [3] and Raab [2] said that China was a threat.",
+    "Microsoft bid [Passage 1, 2] and Oracle [1-2] did too. [3]",
+    "Yes [1]. Both articles report it [1][2].",
+    "Zhao Lijian【1】said so; Mao Ning [^2] agreed [9].",
+    "The articles do not say. They say only that he spoke [2].",
+    "He said \"stop.\" [3] Then he left [1].",
+]
+
+
+@pytest.mark.parametrize("raw", MESSY)
+def test_marker_repair_never_deletes_or_reorders_words(raw: str):
+    def plain(text: str) -> list[str]:
+        return re.findall(r"[A-Za-z][\w']*", re.sub(r"[\[【][^\]】]*[\]】]", " ", text))
+
+    passages = [_passage("Pompeo said China was a threat."), _passage("Raab said so too.", "Raab"),
+                _passage("Microsoft and Oracle bid.", "Bids")]
+    normalised = normalise_markers(raw, 3)
+    assert plain(normalised) == plain(raw)
+    text, _ = resolve(normalised, passages, HashEmbedder(), "What did Pompeo and Raab say?")
+    assert plain(text) == plain(raw)
+
+
+def test_a_bare_yes_is_checked_as_the_questions_statement():
+    passage = _passage("Microsoft made an offer to acquire TikTok's US operations.", "TikTok sale")
+    _, citations = resolve("Yes [1].", [passage], HashEmbedder(), "Did Microsoft make an offer to acquire TikTok?")
+    assert citations[0].supported
+    _, citations = resolve("Yes [1].", [passage], HashEmbedder(), "Did Oracle win the Olympic bid in Paris?")
+    assert not citations[0].supported
+
+
+def test_a_restated_title_is_not_support():
+    passage = _passage("The company confirmed the talks on Sunday.", "TikTok warning: China threatens retaliation")
+    assert not support("TikTok warning: China threatens retaliation [1].", passage, HashEmbedder()).supported
+
+
+def test_a_name_assembled_from_known_words_is_not_grounded():
+    passage = _passage("Zhao Lijian spoke on Friday. Dominic Raab replied.", "China and the UK")
+    assert support("Zhao Lijian spoke on Friday [1].", passage, HashEmbedder()).grounded
+    assert not support("Zhao Raab spoke on Friday [1].", passage, HashEmbedder()).grounded
+
+
+def test_a_comparison_is_supported_by_its_passages_together():
+    passages = [_passage("Pompeo called the consulate a hub of spying in Houston.", "Pompeo on Houston"),
+                _passage("Raab said the UK would suspend its extradition treaty with Hong Kong.", "Raab on Hong Kong")]
+    claim = ("Pompeo called the Houston consulate a hub of spying, while Raab said the UK would suspend the "
+             "treaty [1][2].")
+    _, citations = resolve(claim, passages, HashEmbedder())
+    assert [(c.marker, c.supported) for c in citations] == [(1, True), (2, True)]
+
+
+def test_a_trailing_where_it_was_found_sentence_cites_the_claim_before_it():
+    # A small model's habit: the claim unmarked, then "This was published in [2]." pointing at a wrong passage.
+    passages = [_passage("Microsoft made an offer to acquire TikTok's operations in the US and Canada.", "TikTok"),
+                _passage("ByteDance denies this.", "Entity List")]
+    raw = "Microsoft made an offer to acquire TikTok's operations. This was published in [2]."
+    text, citations = resolve(normalise_markers(raw, 2), passages, HashEmbedder(), "Who made an offer?")
+    assert text.startswith("Microsoft made an offer to acquire TikTok's operations.")
+    assert [(c.marker, c.supported) for c in citations] == [(1, True)]

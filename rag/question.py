@@ -1,0 +1,76 @@
+"""What a question asks for, read by cheap rules: the kind of answer it expects (a number, a date, a name)
+and, for a question that asks several things at once, its parts (each is retrieved for on its own).
+
+    >>> expected_type("How long did the standoff last?"), expected_type("Who bought TikTok?")
+    ('number', 'name')
+    >>> question_parts("What did Raab say about China, and what did Pompeo say about Huawei?")
+    ['What did Raab say about China', 'what did Pompeo say about Huawei?']
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import STOPWORDS, content_words, strip_markers, words
+
+_NUMBER_Q = re.compile(
+    r"\bhow (many|much|long|old|far|big|large|often|tall|high)\b|\bwhat (percentage|percent|share|amount|number|"
+    r"proportion|fraction|price|sum)\b|\bby how much\b|\bwhat (was|is|were) the (cost|price|value|size|total|"
+    r"amount|number|figure)\b", re.I)
+_DATE_Q = re.compile(r"\bwhen\b|\bwhat (year|date|day|month|time)\b|\bwhich (year|date|day|month)\b|\bby when\b",
+                     re.I)
+_NAME_Q = re.compile(
+    r"^\s*(and\s+)?who(m|se)?\b|\bwhich (company|companies|person|people|firm|firms|country|countries|"
+    r"organi[sz]ations?|officials?|ministers?|reporters?|newspapers?|outlets?|city|cities|state|agency|group)\b|"
+    r"\bwhat (company|companies|is the name|was the name|country|organi[sz]ation)\b", re.I)
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
+           "apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday")
+_DATE = re.compile(rf"\b({_MONTHS})\b|\b(1[89]|20)\d\d\b|\b(yesterday|today|last (week|month|year))\b", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|"
+                     r"million|billion|dozen|half|twice)\b", re.I)
+# A clause boundary that starts a new question: ", and what ...", "; who ...", " and when did ...".
+# ", while ..." and ", whereas ..." always contrast two statements.
+_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?=(?:what|who|whom|when|where|which|how|why|did|does|do|is|"
+                    r"was|were|has|had)\b)|,?\s+(?:while|whereas)\s+", re.I)
+
+
+def expected_type(question: str) -> str | None:
+    """"number", "date" or "name" when the wording asks for one; None otherwise (a why, a yes/no, a what)."""
+    if _NUMBER_Q.search(question):
+        return "number"
+    if _DATE_Q.search(question):
+        return "date"
+    if _NAME_Q.search(question):
+        return "name"
+    return None
+
+
+def has_type(text: str, kind: str | None) -> bool:
+    """Whether `text` holds something of the expected kind (a name: a capitalised word inside a sentence)."""
+    if kind == "number":
+        return bool(_NUMBER.search(text))
+    if kind == "date":
+        return bool(_DATE.search(text))
+    if kind == "name":
+        return any(w.lower() not in _NOT_NAMES for w in re.findall(r"\b[A-Z][\w’'-]+", text))
+    return True
+
+
+_NOT_NAMES = STOPWORDS | {"according", "yes", "no", "both", "however", "articles", "passages", "they", "only"}
+
+
+def answers_kind(answer: str, question: str) -> bool:
+    """Whether the answer holds the kind of fact the question asks for in words the question does not already
+    have: "The name of the deputy speaker is the deputy speaker" repeats the question and names nobody."""
+    asked = set(words(question))
+    own = " ".join(t for t in strip_markers(answer).split() if not set(words(t)) <= asked)
+    return has_type(own, expected_type(question))
+
+
+def question_parts(question: str) -> list[str]:
+    """The question's parts when it asks several things ("..., and what did Y say?"); `[question]` otherwise.
+    A part needs two content words of its own, so "Microsoft and Oracle" stays one question."""
+    pieces = [p.strip(" ,;") for p in _SPLIT.split(question) if p.strip(" ,;")]
+    if len(pieces) < 2 or any(len(content_words(p)) < 2 for p in pieces):
+        return [question]
+    return pieces

@@ -1,0 +1,26 @@
+import pytest
+
+from rag.question import answers_kind, expected_type, question_parts
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("How long did the standoff last?", "number"), ("When was the note sent?", "date"),
+     ("Who interviewed him?", "name"), ("Why did China retaliate?", None)],
+)
+def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None):
+    assert expected_type(question) == kind
+
+
+def test_an_answer_must_hold_the_asked_kind_of_fact_beyond_the_question_words():
+    question = "What is the name of the deputy speaker of Tibet's exile parliament?"
+    assert not answers_kind("The name of the deputy speaker of Tibet's exile parliament is the speaker [1].", question)
+    assert answers_kind("The deputy speaker is Dolma Tsering [1].", question)
+    assert not answers_kind("The plant was cheap to build [1].", "How much did the helium plant cost?")
+    assert answers_kind("It cost 60 million yuan [1].", "How much did the helium plant cost?")
+
+
+def test_a_question_that_asks_two_things_is_split_into_parts():
+    assert question_parts("What did Raab say about China, and what did Pompeo say about Huawei?") == [
+        "What did Raab say about China", "what did Pompeo say about Huawei?"]
+    assert question_parts("Did Microsoft and Oracle bid for TikTok?") == ["Did Microsoft and Oracle bid for TikTok?"]
