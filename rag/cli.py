@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="open the chat window (Gradio); indexes the samples if the index is empty")
     chat.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1, this machine only)")
     chat.add_argument("--port", type=int, default=7860)
+    chat.add_argument("--auth-file", type=Path,
+                      help="logins, `user:password` per line (env NEWSRAG_AUTH_FILE); needed off this machine")
+    chat.add_argument("--no-auth", action="store_true", help="serve off this machine without a login (not advised)")
 
     ev = sub.add_parser("eval", help="score a suite of questions under one or more configs")
     ev.add_argument("suite", help="seed, multihop, rgb, rgb_counterfactual, or a .jsonl question file")
@@ -139,9 +142,21 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from ui.app import serve
+    import os
 
-    serve(settings, host=args.host, port=args.port, samples=BUNDLED_ARTICLES)
+    from ui.app import serve
+    from ui.auth import AuthError, login_for
+
+    auth_file = args.auth_file or (Path(os.environ["NEWSRAG_AUTH_FILE"]) if os.environ.get("NEWSRAG_AUTH_FILE")
+                                   else None)
+    try:
+        logins, warning = login_for(args.host, auth_file, args.no_auth)
+    except AuthError as exc:
+        print(f"newsrag chat: {exc}", file=sys.stderr)
+        return 2
+    if warning:
+        print(f"newsrag chat: {warning}", file=sys.stderr)
+    serve(settings, host=args.host, port=args.port, samples=BUNDLED_ARTICLES, auth=logins)
     return 0
 
 

@@ -365,7 +365,8 @@ def ensure_index(samples: Path) -> None:
           f"{len(report.errors)} errors) in {report.seconds:.1f} s", file=sys.stderr)
 
 
-def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, samples: Path | None = None) -> None:
+def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, samples: Path | None = None,
+          auth: list[tuple[str, str]] | None = None) -> None:
     """`newsrag chat`: configure `rag`, make sure something is indexed, load the embedder, then serve."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     rag.configure(settings)
@@ -381,5 +382,5 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, samp
     app.launch(
         server_name=host, server_port=port, css=CSS, footer_links=[], ssr_mode=False, show_error=False,
         theme=gr.themes.Soft(font=THEME_FONTS, font_mono=["ui-monospace", "monospace"]),
-        max_file_size=f"{10 * MAX_UPLOAD_BYTES // 10**6}mb",
+        max_file_size=f"{10 * MAX_UPLOAD_BYTES // 10**6}mb", auth=auth,
     )
