@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.article import ArticleText
+from rag.injection import instruction_like
 from rag.question import has_type
 from rag.retrieve import Scored, lexical_overlap
 from rag.text import content_words
 from rag.tuning import SELECTION as T
 from rag.types import Passage
 
+LONGEST_NEIGHBOUR = 1_000  # characters; chunks are capped, a neighbour read from the article is not
 SentenceSims = Callable[[list[str]], list[float]]  # the question's similarity to each text
 
 
@@ -82,6 +84,8 @@ def candidates(scored: list[Scored], articles: Callable[[str], ArticleText | Non
     for s in scored:
         article = articles(s.info.article_id)
         for (a, b), evidence in zip(s.spans, s.evidence, strict=True):
+            if instruction_like(s.info.text[a:b]):
+                continue  # an article's words are never instructions to the model: left out of the prompt
             start = s.info.start + a
             index = article.index_at(start) if article else None
             sentence = Sentence(s.info.article_id, index if index is not None else -1, start, s.info.start + b,
@@ -105,6 +109,8 @@ def _add_neighbours(pool: dict[tuple[str, int], Sentence], top: list[Sentence],
         for i in (s.index - 1, s.index + 1):
             if 0 <= i < len(article.spans) and (s.article_id, article.spans[i][0]) not in pool:
                 a, b = article.spans[i]
+                if b - a > LONGEST_NEIGHBOUR or instruction_like(article.text[a:b]):
+                    continue
                 new.append(Sentence(s.article_id, i, a, b, article.text[a:b], 0.0, s.info))
                 pool[(s.article_id, a)] = new[-1]
     if new:
