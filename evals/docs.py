@@ -52,7 +52,8 @@ class Run:
 
 ANSWER_ROWS = ("questions", "errors", "accuracy", "gold_in_question", "accuracy_gold_in_question", "token_f1",
                "answer_words", "refusal_precision", "refusal_recall", "citation_precision", "citation_recall",
-               "self_supported", "self_supported_agrees", "calibration_error", "prompt_tokens", "t_sources",
+               "self_supported", "self_supported_agrees", "calibration_error", "right_at_0.8+",
+               "right_below_0.5", "prompt_tokens", "t_sources",
                "t_first_token", "t_total")
 RETRIEVAL_ROWS = ("questions", "errors", "hit@4", "hit@10", "mrr@10", "ndcg@10", "evidence_recall@4",
                   "evidence_recall@10", "all_evidence@4", "all_evidence@10")

@@ -85,6 +85,10 @@ def answer_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
     if confident:
         out["calibration_error"] = m.expected_calibration_error(
             [float(r["confidence"]) for _, r in confident], [float(is_right(c, r)) for c, r in confident])
+        # The promise the shown confidence makes: answers at >= 0.8 are right that often, those < 0.5 are not.
+        shown = [(float(r["confidence"]), is_right(c, r)) for c, r in confident if not r.get("refused")]
+        out["right_at_0.8+"] = _mean([float(ok) for conf, ok in shown if conf >= 0.8])
+        out["right_below_0.5"] = _mean([float(ok) for conf, ok in shown if conf < 0.5])
     for key in ("prompt_tokens", "t_sources", "t_first_token", "t_total"):
         values = [float(r[key]) for _, r in rows if r.get(key) is not None]
         out[key] = m.median(values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from rag.prompt import PROMPT, REFUSAL, human_message
 from rag.question import answers_kind, expected_type, question_parts
 from rag.retrieve import Scored, SentenceCache, hybrid_search, question_weights
 from rag.text import MARKER, is_refusal, sentences
+from rag.tuning import CALIBRATION
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
 
 History = Sequence[tuple[str, str]]
@@ -189,11 +191,17 @@ class AnswerChain:
 
 
 def _confidence(refused: bool, top: float, citations: list[Citation], floor: float) -> float:
-    """From retrieval, not from the prompt. `margin` is how far the best passage clears the refusal floor
-    (0.5 at the floor); a refusal is as confident as that passage is weak, an answer as its margin and the
-    share of its citations that were verified."""
+    """The chance that what is shown (an answer, or a refusal) is right, calibrated on the dev split (see
+    `CALIBRATION`). The raw value comes from retrieval, not from the prompt: `margin` is how far the best
+    passage clears the refusal floor (0.5 at the floor); a refusal is as confident as that passage is weak,
+    an answer as its margin and the share of its citations that were verified."""
     margin = min(1.0, max(0.0, 0.5 + 2 * (top - floor)))
     if refused:
-        return round(1.0 - margin, 3)
-    verified = sum(1 for c in citations if c.supported) / len(citations) if citations else 0.0
-    return round(0.5 * margin + 0.5 * verified, 3)
+        raw = 1.0 - margin
+    else:
+        verified = sum(1 for c in citations if c.supported) / len(citations) if citations else 0.0
+        raw = 0.5 * margin + 0.5 * verified
+    if CALIBRATION is None:
+        return round(raw, 3)
+    a, b = CALIBRATION["refusal" if refused else "answer"]
+    return round(1 / (1 + math.exp(-(a * raw + b))), 3)

@@ -19,3 +19,8 @@ SELECTION: dict[str, float] = {
     "min_gain": 0.5,  # below this, a sentence is not worth its tokens (the best one is always taken)
     "neighbours_of": 6,  # the best sentences whose neighbours in the article are also candidates
 }
+
+# The shown confidence: sigmoid(a * raw + b) of the chain's raw confidence (retrieval margin and verified
+# citations), one (a, b) for answers and one for refusals, fitted on seed dev rows by `evals/calibrate.py`.
+# None shows the raw value (how the rows that a fit reads are made).
+CALIBRATION: dict[str, tuple[float, float]] | None = None
