@@ -121,3 +121,20 @@ def test_upload_summary_escapes_file_names_and_lists_reasons():
     html = render.upload_html(render.UploadSummary(3, 2, 1, [(f"{IMG}.pdf", "unsupported file type")], 1.5))
     _no_live_markup(html)
     assert "2 articles added from 3 files; 1 duplicate skipped" in html and "unsupported file type" in html
+
+
+def test_confidence_is_shown_in_words_with_the_number_on_hover():
+    passages = [_passage(1)]
+    answer = _answer("Helium output will reach 20 tonnes [1].", [Citation(1, passages[0], True)], passages)
+    html = render.answer_html(answer, turn=1)
+    assert "well supported" in html and 'title="confidence 80%"' in html
+    assert render.confidence_words(0.6) == "partly supported"
+    assert render.confidence_words(0.3).startswith("weak")
+
+
+def test_a_refusal_that_says_what_the_articles_do_say_links_its_sources():
+    passages = [_passage(1)]
+    text = "The articles do not say. They say only: output will reach 20 tonnes [1]."
+    html = render.answer_html(_answer(text, [Citation(1, passages[0], True)], passages, refused=True), turn=2)
+    assert "nr-refusal" in html and "Not found in the articles" in html
+    assert 'class="nr-cite" href="#src-2-1"' in html
