@@ -160,3 +160,17 @@ def test_each_part_of_a_multi_part_question_reaches_the_prompt(scripted):
     answer = rag.answer("How much helium does China use every year, and what did Dominic Raab say on Sky News?")
     text = " ".join(p.text for p in answer.passages)
     assert "helium" in text and "Raab" in text
+
+
+def test_a_huge_unpunctuated_line_beside_the_answer_never_floods_the_prompt(fake: FakeParts, tmp_path: Path):
+    # 5,000,000 characters with no sentence break, right after the sentence that answers the question.
+    huge = "word " * 1_000_000
+    (tmp_path / "flood.txt").write_text(
+        f"Glass bell cast in Veltrana\n\nVeltrana cast a glass bell weighing 2,417 kilograms.\n{huge}\n", "utf-8")
+    index_paths([tmp_path / "flood.txt"], fake.parts())
+    llm = ScriptedChat(replies=["It weighs 2,417 kilograms [1]."])
+    rag.configure(parts=fake.parts(), llm=llm)
+    answer = rag.answer("How much does the Veltrana glass bell weigh?")
+    human = str(llm.prompts[0][-1].content)
+    assert "2,417 kilograms" in human and len(human) < 4 * (rag.api.current_parts().settings.context_tokens + 200)
+    assert not answer.refused
