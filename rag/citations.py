@@ -18,12 +18,13 @@ import numpy as np
 from rag.ports import Embedder
 from rag.text import MARKER as _MARKER
 from rag.text import STOPWORDS, content_words, sentences, words
+from rag.tuning import SUPPORT
 from rag.types import Citation, Passage
 
 # Forms small models produce instead of "[1][2]": "[1, 2]", "[Passage 1]", "【1】", "[^1]", "[1-2]".
 _LIST = re.compile(r"[\[【]\s*(?:passages?|source|\^)?\s*(\d+(?:\s*(?:,|and|-|–)\s*\d+)*)\s*[\]】]", re.I)
-SUPPORT_SIMILARITY = 0.55
-SUPPORT_LEXICAL = 0.6
+SUPPORT_SIMILARITY = SUPPORT["similarity"]
+SUPPORT_LEXICAL = SUPPORT["lexical"]
 
 
 def normalise_markers(text: str, n_passages: int) -> str:

@@ -17,13 +17,12 @@ from rag.corpus import Corpus
 from rag.pipeline import Parts
 from rag.ports import Vectors
 from rag.text import content_words, sentence_spans
+from rag.tuning import RETRIEVAL as T
 from rag.types import Filters, Passage
 
-RRF_K = 60
-POOL = 20  # candidates from each retriever
-RESCORE = 12  # fused candidates that get sentence-level rescoring
-DUPLICATE_JACCARD = 0.6
-WEIGHTS = {"sentence": 0.55, "lexical": 0.25, "fused": 0.20}
+RRF_K = int(T["rrf_k"])
+POOL = int(T["pool"])
+RESCORE = int(T["rescore"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +149,7 @@ def _rescore(
         top2 = sorted(sims, reverse=True)[:2]
         sentence = 0.7 * top2[0] + 0.3 * (top2[-1])
         lexical = lexical_overlap(weights, info.title + " " + info.text)
-        score = WEIGHTS["sentence"] * sentence + WEIGHTS["lexical"] * lexical + WEIGHTS["fused"] * fused
+        score = T["w_sentence"] * sentence + T["w_lexical"] * lexical + T["w_fused"] * fused
         evidence = [s + 0.5 * lexical_overlap(weights, info.text[a:b]) for s, (a, b) in zip(sims, sp, strict=True)]
         out.append(Scored(info, score, sentence, lexical, fused, sp, sims, evidence))
     return sorted(out, key=lambda s: -s.score)
@@ -183,12 +182,12 @@ def drop_near_duplicates(scored: list[Scored]) -> list[Scored]:
     kept: list[tuple[Scored, set[str]]] = []
     for candidate in scored:
         words = set(content_words(candidate.info.text))
-        if all(_jaccard(words, other) < DUPLICATE_JACCARD for _, other in kept):
+        if all(_jaccard(words, other) < T["duplicate_jaccard"] for _, other in kept):
             kept.append((candidate, words))
     return [c for c, _ in kept]
 
 
-def diversify(scored: list[Scored], k: int, per_article: int = 2) -> list[Scored]:
+def diversify(scored: list[Scored], k: int, per_article: int = int(T["per_article"])) -> list[Scored]:
     """Best `k`, at most `per_article` from one article while others remain, so a question that spans two
     stories sees both."""
     first = [s for i, s in enumerate(scored) if _rank_in_article(scored, i) < per_article]
