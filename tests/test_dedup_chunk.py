@@ -58,7 +58,23 @@ def test_chunks_respect_size_and_overlap_one_sentence():
         assert b.text.startswith(last_sentence.rstrip("."))
 
 
-def test_an_overlong_sentence_is_its_own_chunk():
+def test_an_overlong_sentence_is_cut_at_spaces_into_chunks_of_at_most_size():
     long = "Word " + "word " * 300 + "end."
-    chunks = chunk_article(_article(f"Short one. {long} Short two."), size=100, overlap=0)
-    assert [c.text[:9] for c in chunks] == ["Short one", "Word word", "Short two"]
+    text = f"Short one. {long} Short two."
+    chunks = chunk_article(_article(text), size=100, overlap=0)
+    assert chunks[0].text == "Short one." and chunks[-1].text.endswith("end. Short two.")
+    for c in chunks:
+        assert len(c.text) <= 100 and text[c.start:c.end] == c.text
+        assert (c.start == 0 or text[c.start - 1] == " ") and (c.end == len(text) or text[c.end] == " ")
+
+
+def test_a_5_mb_line_without_punctuation_never_makes_a_chunk_over_size():
+    """Whole words where they fit, characters where one "word" is longer than the size."""
+    unit = "the harbour council said no " * 40 + "x" * 1500 + " "
+    text = "Endless\n" + (unit * (5_000_000 // len(unit) + 1))[:5_000_000]
+    chunks = chunk_article(_article(text), size=600, overlap=1)
+    assert max(len(c.text) for c in chunks) <= 600 and len(chunks) > 5_000_000 // 600
+    assert all(text[c.start:c.end] == c.text for c in chunks)
+    for a, b in itertools.pairwise(chunks):  # in order, and no text between two chunks is skipped
+        assert a.start < b.start and not text[a.end:b.start].strip()
+    assert chunks[0].start == 0 and chunks[-1].end == len(text.rstrip())
