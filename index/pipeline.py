@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import shutil
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,11 +14,15 @@ from typing import Any
 
 from tqdm import tqdm
 
-from index.chunk import chunk_article
+from index.chunk import chunk_article, longest_sentence
 from index.dedup import Deduplicator, signature
 from index.load import FileError, LoadError, discover, load_file, read_bytes
 from index.split import parse_document
+from index.sweep import note_collection, remove_orphans, remove_stale_keyword_dirs
 from rag import manifest as mf
+from rag.keyword import KeywordIndex
+from rag.manifest import embedding_text as embedding_text  # re-exported: evals import it from here
+from rag.manifest import stored_chunks as stored_chunks  # re-exported: evals import it from here
 from rag.pipeline import Parts
 from rag.ports import StoredChunk
 from rag.types import Article
@@ -34,8 +37,10 @@ class IndexReport:
     duplicates: int = 0
     chunks_added: int = 0
     chunks_removed: int = 0
+    orphans_removed: int = 0  # vectors no committed chunk listed (left by a run that was killed)
     boilerplate_lines: int = 0
     errors: list[FileError] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # indexed, but not as written (path, warning)
     duplicate_articles: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -46,20 +51,25 @@ class IndexReport:
             "duplicates": self.duplicates,
             "chunks_added": self.chunks_added,
             "chunks_removed": self.chunks_removed,
+            "orphans_removed": self.orphans_removed,
             "boilerplate_lines": self.boilerplate_lines,
             "errors": [{"path": e.path, "error": e.error} for e in self.errors],
+            "warnings": self.warnings,
         }
 
 
 def index_paths(
     paths: Iterable[Path], parts: Parts, *, rebuild: bool = False, progress: bool = False
 ) -> IndexReport:
-    """Bring the index in line with the files under `paths`; files indexed from elsewhere are kept."""
+    """Bring the index in line with the files under `paths`; files indexed from elsewhere are kept.
+
+    A rebuild never needs the old manifest, so it also repairs a damaged one.
+    """
     started = time.perf_counter()
     settings = parts.settings
     roots = [p.resolve() for p in paths]
     with _writer_lock(settings.home):
-        old = mf.load(settings.home)
+        old, old_collection = _committed(settings.home, rebuild)
         chunking = f"{settings.chunk_chars}/{settings.chunk_overlap_sentences}"
         fresh = rebuild or old is None or old.embed_model != parts.embedder.name or old.chunking != chunking
         base = None if fresh else old
@@ -79,10 +89,25 @@ def index_paths(
         for path, data, sha in changed:
             new.files[str(path)] = _parse_file(path, data, sha, dedup, new, settings.chunk_chars,
                                                settings.chunk_overlap_sentences)
-        _commit(parts, old, base, new, report, progress)
+        _commit(parts, old_collection, base, new, report, progress)
         _summarise(new, files, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _committed(home: Path, rebuild: bool) -> tuple[mf.Manifest | None, str | None]:
+    """The committed manifest and its vector collection.
+
+    A damaged manifest is an error, except for a rebuild: that starts over, and still drops the old
+    collection when the damaged file names it.
+    """
+    try:
+        old = mf.load(home)
+    except mf.DamagedIndexError:
+        if not rebuild:
+            raise
+        old = None
+    return old, old.collection if old else mf.salvage_collection(home)
 
 
 @contextmanager
@@ -162,6 +187,11 @@ def _parse_file(
             dedup.add(article.article_id, sig)
             record.articles.append(article.article_id)
             new.articles[article.article_id] = _article_record(article, sig, size, overlap)
+            if (longest := longest_sentence(article.text)) > size:
+                record.warnings.append({"path": str(path), "warning": (
+                    f"{' '.join(article.title.split())[:60]!r} has a sentence of {longest:,} characters, "
+                    f"split into chunks of at most {size}"
+                )})
     return record
 
 
@@ -178,22 +208,9 @@ def _article_record(article: Article, sig: list[int], size: int, overlap: int) -
     )
 
 
-def stored_chunks(article_id: str, record: mf.ArticleRecord) -> list[StoredChunk]:
-    return [
-        StoredChunk(cid, article_id, record.text[start:end], record.title, record.source,
-                    record.published, start, end)
-        for cid, start, end in record.chunks
-    ]
-
-
-def embedding_text(chunk: StoredChunk) -> str:
-    """The title goes in front so a chunk that never names its subject still matches questions about it."""
-    return f"{chunk.title}\n{chunk.text}"
-
-
 def _commit(
     parts: Parts,
-    old: mf.Manifest | None,
+    old_collection: str | None,
     base: mf.Manifest | None,
     new: mf.Manifest,
     report: IndexReport,
@@ -205,13 +222,13 @@ def _commit(
     added = [c for aid, rec in new.articles.items() if aid not in before for c in stored_chunks(aid, rec)]
     removed = [cid for aid, rec in before.items() if aid not in new.articles for cid, _, _ in rec.chunks]
     pending = (base.pending_deletes if base else []) + removed
+    replaced = old_collection if old_collection and old_collection != new.collection else None
+    # Noted before any write: a kill from here on leaves vectors that the next commit removes.
+    if replaced:
+        note_collection(home, replaced)
     if added:
-        store = parts.open_store(new.collection)
-        with tqdm(total=len(added), desc="embedding", unit="chunk", disable=not progress) as bar:
-            for i in range(0, len(added), _EMBED_SLICE):
-                batch = added[i:i + _EMBED_SLICE]
-                store.upsert(batch, parts.embedder.embed([embedding_text(c) for c in batch], "document"))
-                bar.update(len(batch))
+        note_collection(home, new.collection)
+        _embed(parts, new.collection, added, progress)
     keyword_stale = bool(added or removed) or not (home / new.keyword_dir).is_dir() or not new.keyword_dir
     if keyword_stale:
         new.keyword_dir = _write_keyword_index(home, new)
@@ -222,22 +239,24 @@ def _commit(
         new.pending_deletes = []
         mf.save(home, new)
     report.chunks_added, report.chunks_removed = len(added), len(removed)
-    if old and old.keyword_dir and old.keyword_dir != new.keyword_dir:
-        shutil.rmtree(home / old.keyword_dir, ignore_errors=True)
-    if old and old.collection != new.collection:
-        parts.open_store(old.collection).drop()
+    if replaced:
+        parts.open_store(replaced).drop()  # before the sweep, so replaced vectors are not counted as orphans
+    report.orphans_removed = remove_orphans(parts, new, check=bool(added or pending))
+    remove_stale_keyword_dirs(home, new.keyword_dir)
+
+
+def _embed(parts: Parts, collection: str, chunks: list[StoredChunk], progress: bool) -> None:
+    store = parts.open_store(collection)
+    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
+        for i in range(0, len(chunks), _EMBED_SLICE):
+            batch = chunks[i:i + _EMBED_SLICE]
+            store.upsert(batch, parts.embedder.embed([embedding_text(c) for c in batch], "document"))
+            bar.update(len(batch))
 
 
 def _write_keyword_index(home: Path, manifest: mf.Manifest) -> str:
-    from rag.keyword import KeywordIndex
-
-    ids, texts = [], []
-    for aid, rec in manifest.articles.items():
-        for chunk in stored_chunks(aid, rec):
-            ids.append(chunk.chunk_id)
-            texts.append(embedding_text(chunk))
     name = f"bm25-{uuid.uuid4().hex[:8]}"
-    KeywordIndex.build(ids, texts).save(home / name)
+    KeywordIndex.build(*mf.search_documents(manifest)).save(home / name)
     return name
 
 
@@ -252,3 +271,4 @@ def _summarise(new: mf.Manifest, files: list[Path], report: IndexReport) -> None
         report.duplicate_articles.extend({"source": str(path), **d} for d in record.duplicates)
         report.boilerplate_lines += record.boilerplate_lines
         report.errors.extend(FileError(e["path"], e["error"]) for e in record.errors)
+        report.warnings.extend(record.warnings)

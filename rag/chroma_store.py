@@ -15,6 +15,7 @@ from rag.ports import StoredChunk, Vectors
 from rag.types import Filters
 
 _BATCH = 1000  # stay well under Chroma's max batch size
+_PAGE = 10_000  # ids per `get` when listing the collection
 
 
 def connect(home: Path, url: str | None) -> Any:
@@ -73,6 +74,14 @@ class ChromaStore:
 
     def count(self) -> int:
         return int(self.collection.count())
+
+    def ids(self) -> list[str]:
+        found: list[str] = []
+        while True:  # paged, so a large collection never travels in one response
+            page = self.collection.get(include=[], limit=_PAGE, offset=len(found))["ids"]
+            found.extend(page)
+            if len(page) < _PAGE:
+                return found
 
     def drop(self) -> None:
         import chromadb.errors

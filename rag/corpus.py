@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import math
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from rag.pipeline import Parts
 from rag.ports import Store
 from rag.text import content_words
 from rag.types import Filters, Passage
+
+log = logging.getLogger(__name__)
 
 
 class EmptyIndexError(RuntimeError):
@@ -43,8 +46,8 @@ class Corpus:
         path = mf.path_for(home)
         manifest = mf.load(home)
         if manifest is None or not manifest.articles:
-            raise EmptyIndexError(f"the index at {home} is empty: run `newsrag index PATH` first")
-        keyword = KeywordIndex.load(Path(home) / manifest.keyword_dir)
+            raise EmptyIndexError(f"nothing is indexed yet in {home}: run `newsrag index PATH` to add articles")
+        keyword = open_keyword_index(Path(home), manifest)
         return cls(manifest, parts.open_store(manifest.collection), keyword, path.stat().st_mtime)
 
     def is_stale(self, parts: Parts) -> bool:
@@ -79,3 +82,26 @@ class Corpus:
         """Only committed chunks (the manifest lists them) that pass the filters."""
         info = self.chunks.get(chunk_id)
         return info is not None and (filters is None or filters.admits(info.published, info.source))
+
+
+def open_keyword_index(home: Path, manifest: mf.Manifest) -> KeywordIndex:
+    """The keyword index the manifest names, rebuilt from the committed chunks when it is missing or unreadable.
+
+    It is derived data, so any failure to read it is repaired (with a warning) rather than shown to the user.
+    """
+    folder = home / manifest.keyword_dir
+    try:
+        index = KeywordIndex.load(folder)
+        if set(index.chunk_ids) == set(manifest.chunk_ids()):
+            return index
+        problem = "it does not list the committed chunks"
+    except Exception as exc:  # bm25s raises many types for damaged files
+        problem = f"{type(exc).__name__}: {exc}"
+    log.warning("newsrag: rebuilding the keyword index %s from the manifest (%s)", folder, problem)
+    index = KeywordIndex.build(*mf.search_documents(manifest))
+    if manifest.keyword_dir:  # never replace `home` itself
+        try:
+            index.save(folder)
+        except OSError as exc:
+            log.warning("newsrag: could not save the rebuilt keyword index (%s); it lives in memory only", exc)
+    return index

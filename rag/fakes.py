@@ -67,6 +67,9 @@ class MemoryStore:
     def count(self) -> int:
         return len(self.chunks)
 
+    def ids(self) -> list[str]:
+        return list(self.chunks)
+
     def drop(self) -> None:
         self.chunks.clear()
         self.vectors.clear()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,8 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, chunk_ids: Sequence[str], texts: Sequence[str]) -> KeywordIndex:
+        if not chunk_ids:
+            return cls([], None)  # bm25s cannot index nothing; an empty index is still a valid state
         import bm25s
 
         model = bm25s.BM25()
@@ -26,10 +31,16 @@ class KeywordIndex:
         return cls(list(chunk_ids), model)
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        if self.chunk_ids:
-            self._model.save(str(folder), show_progress=False)
-        (folder / "chunk_ids.txt").write_text("\n".join(self.chunk_ids), "utf-8")
+        """Write beside `folder`, then rename into place: a reader sees the whole index or none of it."""
+        tmp = _beside(folder, "new")
+        tmp.mkdir(parents=True)
+        try:
+            if self.chunk_ids:
+                self._model.save(str(tmp), show_progress=False)
+            (tmp / "chunk_ids.txt").write_text("\n".join(self.chunk_ids), "utf-8")
+            _swap_in(tmp, folder)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
@@ -52,3 +63,24 @@ class KeywordIndex:
             for d, s in zip(np.asarray(docs)[0], np.asarray(scores)[0], strict=True)
             if s > 0
         ]
+
+
+def _beside(folder: Path, kind: str) -> Path:
+    """A hidden sibling of `folder`, so half-written or half-deleted copies never carry its name."""
+    return folder.with_name(f".{folder.name}-{kind}-{uuid.uuid4().hex[:8]}")
+
+
+def _swap_in(tmp: Path, folder: Path) -> None:
+    """Rename `tmp` to `folder`; a damaged `folder` is moved aside first (a rename cannot replace a full folder)."""
+    aside = _beside(folder, "old") if folder.exists() else None
+    if aside:
+        os.replace(folder, aside)
+    try:
+        os.replace(tmp, folder)
+    except OSError:
+        if not (folder / "chunk_ids.txt").is_file():
+            raise
+        # Another reader rebuilt the same folder first; its copy is as good as ours.
+    finally:
+        if aside:
+            shutil.rmtree(aside, ignore_errors=True)

@@ -8,7 +8,6 @@ from index.pipeline import index_paths
 from rag import manifest as mf
 from rag.corpus import Corpus
 from rag.retrieve import dense_search
-from rag.text import sentences
 from tests.conftest import FakeParts
 from tests.test_clean_split import BOILERPLATE
 
@@ -142,7 +141,7 @@ def test_changing_chunk_size_reindexes(fake: FakeParts, seed_dir: Path):
     report = index_paths([seed_dir], fake.parts(chunk_chars=300))
     manifest = mf.load(fake.settings.home)
     assert manifest is not None and report.chunks_added == len(manifest.chunk_ids())
-    assert all(len(t) <= 300 or len(sentences(t)) == 1 for t in _chunks(fake).values())
+    assert all(len(t) <= 300 for t in _chunks(fake).values())
 
 
 def test_retrieval_filters_by_date_and_source(fake: FakeParts, seed_dir: Path):

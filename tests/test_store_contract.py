@@ -71,3 +71,12 @@ def test_drop_empties_the_collection(store: Store):
     store.upsert([_chunk("a:0", "")], np.stack([_unit(1, 0)]))
     store.drop()
     assert store.count() == 0 and store.search(_unit(1, 0), 3) == []
+
+
+def test_ids_lists_every_chunk_across_pages(store: Store, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("rag.chroma_store._PAGE", 2)  # several pages of ids from Chroma
+    assert store.ids() == []
+    names = [f"{c}:0" for c in "abcde"]
+    store.upsert([_chunk(cid, "") for cid in names], np.stack([_unit(1, i) for i in range(5)]))
+    store.delete(["c:0"])
+    assert sorted(store.ids()) == ["a:0", "b:0", "d:0", "e:0"]
