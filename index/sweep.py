@@ -9,9 +9,19 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from rag import manifest as mf
 from rag.pipeline import Parts
+
+
+@runtime_checkable
+class Listing(Protocol):
+    """A store that can list its ids (both of ours can). Optional, so a store that cannot is still a `Store`:
+    its orphans are then only removed with the whole collection."""
+
+    def ids(self) -> list[str]: ...
+
 
 _WRITTEN = "written-collections.txt"  # collections written to since the last clean-up, one name a line
 
@@ -36,6 +46,8 @@ def remove_orphans(parts: Parts, manifest: mf.Manifest, *, check: bool) -> int:
     for name in sorted(names):
         store = parts.open_store(name)
         if name == manifest.collection:
+            if not isinstance(store, Listing):
+                continue
             orphans = sorted(set(store.ids()) - set(manifest.chunk_ids()))
             store.delete(orphans)
             removed += len(orphans)

@@ -86,19 +86,28 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from index.pipeline import index_paths
+    from rag.manifest import DamagedIndexError
     from rag.pipeline import build_parts
 
     paths = args.paths or [BUNDLED_ARTICLES]
-    report = index_paths(paths, build_parts(settings), rebuild=args.rebuild, progress=sys.stderr.isatty())
+    try:
+        report = index_paths(paths, build_parts(settings), rebuild=args.rebuild, progress=sys.stderr.isatty())
+    except DamagedIndexError as exc:
+        print(f"newsrag: {exc}", file=sys.stderr)
+        return 2
     for error in report.errors:
         print(f"skipped {error.path}: {error.error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning {warning['path']}: {warning['warning']}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json()))
     else:
         print(
             f"{report.articles} articles from {report.files} files ({report.duplicates} duplicates skipped, "
             f"{report.boilerplate_lines} boilerplate lines removed); {report.chunks_added} chunks added, "
-            f"{report.chunks_removed} removed; {len(report.errors)} errors; {report.seconds:.1f} s"
+            f"{report.chunks_removed} removed"
+            + (f", {report.orphans_removed} orphan vectors removed" if report.orphans_removed else "")
+            + f"; {len(report.errors)} errors; {report.seconds:.1f} s"
         )
         for dup in report.duplicate_articles:
             kind = "copy" if dup["exact"] else "near-copy"
@@ -110,6 +119,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import rag
     from rag.corpus import EmptyIndexError
     from rag.llm import LLMError
+    from rag.manifest import DamagedIndexError
     from rag.models import ModelUnavailableError
     from rag.prompt import format_date
 
@@ -123,7 +133,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
                 print(event.text, end="", flush=True)
             elif isinstance(event, rag.Answer):
                 answer = event
-    except (EmptyIndexError, LLMError, ModelUnavailableError) as exc:
+    except (EmptyIndexError, DamagedIndexError, LLMError, ModelUnavailableError) as exc:
         print(f"newsrag: {exc}", file=sys.stderr)
         return 2
     if args.json:
@@ -156,7 +166,13 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if warning:
         print(f"newsrag chat: {warning}", file=sys.stderr)
-    serve(settings, host=args.host, port=args.port, samples=BUNDLED_ARTICLES, auth=logins)
+    from rag.manifest import DamagedIndexError
+
+    try:
+        serve(settings, host=args.host, port=args.port, samples=BUNDLED_ARTICLES, auth=logins)
+    except DamagedIndexError as exc:
+        print(f"newsrag chat: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

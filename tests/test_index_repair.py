@@ -174,3 +174,17 @@ def test_a_killed_rebuild_leaves_no_collection_behind(fake, seed_dir, monkeypatc
     assert report.orphans_removed == 2 and fake.stores[abandoned[0]].count() == 0
     rebuilt = index_paths([seed_dir], fake.parts(), rebuild=True)
     assert rebuilt.orphans_removed == 0 and fake.stores[committed.collection].count() == 0
+
+
+def test_the_cli_names_a_damaged_manifest_and_the_command_that_recovers(tmp_path, capsys):
+    from rag.cli import main
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "manifest.json").write_bytes(b'{"version": 1, "collection": "newsrag-1", "files": {')
+    assert main(["--home", str(home), "ask", "Who bought TikTok?"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "manifest.json is damaged" in err and "newsrag index --rebuild" in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1
+    assert main(["--home", str(home), "index", str(tmp_path / "missing")]) == 2
+    assert "--rebuild" in capsys.readouterr().err

@@ -22,6 +22,7 @@ import gradio as gr
 import rag
 from rag.config import Settings
 from rag.corpus import EmptyIndexError
+from rag.manifest import DamagedIndexError
 from rag.types import Filters
 from ui import render
 
@@ -73,6 +74,8 @@ def describe_error(exc: BaseException) -> str:
     name = type(exc).__name__
     detail = str(exc).strip()[:300]
     if isinstance(exc, FilterError):
+        return str(exc)
+    if isinstance(exc, DamagedIndexError):
         return str(exc)
     if isinstance(exc, EmptyIndexError):
         return ("Nothing is indexed yet. Add articles under 'Add articles' (or run `newsrag index PATH`), "
