@@ -1,8 +1,9 @@
-"""Fit the shown confidence on a dev split: a logistic map (Platt scaling) from the chain's raw confidence
-to the chance that what it shows is right, one map for answers and one for refusals, right or wrong as the
-gold rule scores them (`evals.report.is_right`). The printed constants go into `rag/tuning.py`.
+"""Fit the shown confidence on a dev split: logistic regression from `rag.confidence.features` (the chain's
+raw confidence, and for answers their length) to whether what was shown is right as the gold rule scores
+it (`evals.report.is_right`), one fit for answers and one for refusals. Prints `CALIBRATION` for
+`rag/tuning.py`; the rows must come from a run with `CALIBRATION = None` (their confidence is the raw one).
 
-    python -m evals.calibrate seed docs/eval/pareto-250/results/seed-newsrag.jsonl --split dev
+    python -m evals.calibrate seed docs/eval/calibration/seed-newsrag-dev.jsonl
 """
 
 from __future__ import annotations
@@ -15,26 +16,28 @@ import numpy as np
 
 from evals.report import is_right, load_results
 from evals.suites import load
+from rag.confidence import features
 
-L2 = 0.05  # pulls the slope towards 0: with little signal the map stays near the dev rate of being right
+L2 = 0.05  # pulls the weights (not the bias) towards 0: with little signal the map stays near the dev rate
 
 
-def platt(raw: list[float], right: list[bool], steps: int = 20_000) -> tuple[float, float]:
-    """Slope and intercept of sigmoid(a * raw + b), fitted by gradient descent on the log loss."""
-    x, y = np.array(raw), np.array(right, dtype=float)
-    a = b = 0.0
+def fit(rows: list[dict[str, float]], right: list[bool], steps: int = 20_000) -> dict[str, float]:
+    """Weights of sigmoid(sum of weight x feature), by gradient descent on the regularised log loss."""
+    names = list(rows[0])
+    x = np.array([[row[n] for n in names] for row in rows])
+    y = np.array(right, dtype=float)
+    w = np.zeros(len(names))
+    penalty = np.array([0.0 if n == "bias" else L2 for n in names])
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-(a * x + b)))
-        a -= 0.5 * (float(np.mean((p - y) * x)) + L2 * a)
-        b -= 0.5 * float(np.mean(p - y))
-    return round(a, 3), round(b, 3)
+        p = 1 / (1 + np.exp(-(x @ w)))
+        w -= 0.5 * (x.T @ (p - y) / len(y) + penalty * w)
+    return {n: round(float(v), 3) for n, v in zip(names, w, strict=True)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("suite")
-    parser.add_argument("results", type=Path,
-                        help="newsrag rows made with CALIBRATION = None in rag/tuning.py (their confidence is raw)")
+    parser.add_argument("results", type=Path, help="newsrag result rows made with CALIBRATION = None")
     parser.add_argument("--split", default="dev")
     args = parser.parse_args()
     rows = load_results(args.results)
@@ -43,9 +46,11 @@ def main() -> None:
     fits = {}
     for kind, refused in (("answer", False), ("refusal", True)):
         mine = [(c, rows[c.id]) for c in cases if bool(rows[c.id].get("refused")) == refused]
-        raw = [float(r["confidence"]) for _, r in mine]
-        fits[kind] = platt(raw, [is_right(c, r) for c, r in mine]) if mine else (0.0, 0.0)
-        print(f"{kind}s: {len(mine)}, right {sum(is_right(c, r) for c, r in mine)}, fit {fits[kind]}")
+        if not mine:
+            continue
+        x = [features(float(r["confidence"]), r.get("answer") or "", refused) for _, r in mine]
+        fits[kind] = fit(x, [is_right(c, r) for c, r in mine])
+        print(f"{kind}s: {len(mine)}, right {sum(is_right(c, r) for c, r in mine)}")
     print(f"CALIBRATION = {fits}")
 
 

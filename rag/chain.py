@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.citations import normalise_markers, resolve
 from rag.condense import resolve_pronouns
+from rag.confidence import raw_confidence, shown_confidence
 from rag.config import Settings
 from rag.corpus import Corpus
 from rag.evidence import select
@@ -25,7 +25,6 @@ from rag.prompt import PROMPT, REFUSAL, human_message
 from rag.question import answers_kind, expected_type, question_parts
 from rag.retrieve import Scored, SentenceCache, hybrid_search, question_weights
 from rag.text import MARKER, is_refusal, sentences
-from rag.tuning import CALIBRATION
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
 
 History = Sequence[tuple[str, str]]
@@ -187,21 +186,5 @@ class AnswerChain:
         turn.timings["verify"] = time.perf_counter() - began
         turn.timings["total"] = time.perf_counter() - started
         return Answer(turn.question, text, citations, passages, refused,
-                      _confidence(refused, top, citations, self.settings.min_score), dict(turn.timings), checked)
-
-
-def _confidence(refused: bool, top: float, citations: list[Citation], floor: float) -> float:
-    """The chance that what is shown (an answer, or a refusal) is right, calibrated on the dev split (see
-    `CALIBRATION`). The raw value comes from retrieval, not from the prompt: `margin` is how far the best
-    passage clears the refusal floor (0.5 at the floor); a refusal is as confident as that passage is weak,
-    an answer as its margin and the share of its citations that were verified."""
-    margin = min(1.0, max(0.0, 0.5 + 2 * (top - floor)))
-    if refused:
-        raw = 1.0 - margin
-    else:
-        verified = sum(1 for c in citations if c.supported) / len(citations) if citations else 0.0
-        raw = 0.5 * margin + 0.5 * verified
-    if CALIBRATION is None:
-        return round(raw, 3)
-    a, b = CALIBRATION["refusal" if refused else "answer"]
-    return round(1 / (1 + math.exp(-(a * raw + b))), 3)
+                      shown_confidence(raw_confidence(refused, top, citations, self.settings.min_score), text,
+                                       refused), dict(turn.timings), checked)

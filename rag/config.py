@@ -36,7 +36,7 @@ class Settings:
     candidates: int = 10  # chunks retrieved per question (and per part of a multi-part question)
     # Prompt budget for the evidence, in estimated tokens; picked from the accuracy/first-token Pareto
     # table on the dev splits (docs/eval/pareto.md).
-    context_tokens: int = 300
+    context_tokens: int = 250
     # Answering. `local_model` is a bundled model name or a .gguf path; `llm_url` switches to an
     # OpenAI-compatible server (vLLM, Ollama, LM Studio, OpenAI) serving `llm_model`.
     local_model: str = "qwen2.5-coder-1.5b"
