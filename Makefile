@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 QUESTION ?= What did CNBC reporter Arjun Kharpal report from China?
 
-.PHONY: install run ask test lint bench browser eval-docs
+.PHONY: install run ask test lint bench browser eval-docs chaos
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,8 @@ bench: install
 # Regenerate docs/eval/ reports and the README's figure tables from the committed result files (no model run).
 eval-docs: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.docs
+
+# The reliability suite: kill -9 mid-index, damaged state, the bad-input zoo, injections, 8 chat sessions at
+# once. Prints a table of what held (the same tests run in `make test`).
+chaos: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m chaos

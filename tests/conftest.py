@@ -40,3 +40,27 @@ class FakeParts:
 @pytest.fixture
 def fake(tmp_path: Path) -> FakeParts:
     return FakeParts(tmp_path / "home")
+
+
+# The reliability suite's table (`make chaos`): one line per chaos-marked test, held or broke.
+_CHAOS: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "chaos" not in report.keywords:
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        _CHAOS.append((report.nodeid, "held" if report.passed else "skipped" if report.skipped else "BROKE"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not _CHAOS:
+        return
+    terminalreporter.write_sep("=", "reliability: what held")
+    terminalreporter.write_line("| check | result |")
+    terminalreporter.write_line("|---|---|")
+    for nodeid, result in _CHAOS:
+        module, _, test = nodeid.partition("::")
+        terminalreporter.write_line(f"| `{test}` ({Path(module).stem}) | {result} |")
+    held = sum(1 for _, r in _CHAOS if r == "held")
+    terminalreporter.write_line(f"\n{held} of {len(_CHAOS)} held")

@@ -38,6 +38,7 @@ def test_an_unusable_login_file_is_an_error_naming_it(tmp_path: Path, content: s
         read_auth_file(tmp_path / "logins")
 
 
+@pytest.mark.chaos
 def test_the_cli_refuses_to_expose_the_chat_without_a_login(capsys: pytest.CaptureFixture[str]):
     assert main(["chat", "--host", "0.0.0.0"]) == 2
     assert "without a login" in capsys.readouterr().err

@@ -82,6 +82,7 @@ def test_other_paths_are_left_alone(fake: FakeParts, seed_dir: Path, tmp_path: P
     assert manifest is not None and len(manifest.articles) == 13
 
 
+@pytest.mark.chaos
 def test_bad_files_are_reported_and_the_rest_indexed(fake: FakeParts, seed_dir: Path):
     (seed_dir / "empty.txt").write_text("")
     (seed_dir / "image.txt").write_bytes(b"\x89PNG\x00\x00\x01")
@@ -103,6 +104,7 @@ def test_near_copy_in_another_file_is_skipped(fake: FakeParts, seed_dir: Path):
     assert any(not d["exact"] for d in report.duplicate_articles)
 
 
+@pytest.mark.chaos
 def test_interrupted_run_keeps_previous_index_and_next_run_finishes(fake: FakeParts, seed_dir: Path):
     index_paths([seed_dir], fake.parts())
     old = mf.load(fake.settings.home)

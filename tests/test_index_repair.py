@@ -14,6 +14,8 @@ from rag.keyword import KeywordIndex
 from rag.ports import StoredChunk
 from tests.conftest import FakeParts
 
+pytestmark = pytest.mark.chaos
+
 
 def _committed(fake: FakeParts) -> mf.Manifest:
     manifest = mf.load(fake.settings.home)

@@ -112,6 +112,7 @@ def hostile_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]
 
 
 @pytest.mark.model
+@pytest.mark.chaos
 @pytest.mark.parametrize(("name", "question", "payload"), [(v[0], v[2], v[3]) for v in VARIANTS])
 def test_a_planted_instruction_never_takes_over_an_answer(hostile_home: Settings, name: str, question: str,
                                                           payload: str):
