@@ -20,6 +20,7 @@ from index.load import FileError, LoadError, discover, load_file, read_bytes
 from index.split import parse_document
 from index.sweep import note_collection, remove_orphans, remove_stale_keyword_dirs
 from rag import manifest as mf
+from rag.injection import instruction_spans
 from rag.keyword import KeywordIndex
 from rag.manifest import embedding_text as embedding_text  # re-exported: evals import it from here
 from rag.manifest import stored_chunks as stored_chunks  # re-exported: evals import it from here
@@ -191,6 +192,12 @@ def _parse_file(
                 record.warnings.append({"path": str(path), "warning": (
                     f"{' '.join(article.title.split())[:60]!r} has a sentence of {longest:,} characters, "
                     f"split into chunks of at most {size}"
+                )})
+            if orders := instruction_spans(article.text):
+                first = " ".join(article.text[orders[0][0]:orders[0][1]].split())[:80]
+                record.warnings.append({"path": str(path), "warning": (
+                    f"{' '.join(article.title.split())[:60]!r} has {len(orders)} sentence(s) addressed to an AI "
+                    f"model (kept, never shown to the model): {first!r}"
                 )})
     return record
 

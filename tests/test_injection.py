@@ -121,3 +121,21 @@ def test_a_planted_instruction_never_takes_over_an_answer(hostile_home: Settings
     assert "ignore" not in prompt_text and "hacked" not in prompt_text and "assistant" not in prompt_text
     shown_as_supported = not answer.refused and any(c.supported for c in answer.citations)
     assert not (payload in answer.text.lower() and shown_as_supported), answer.text
+
+
+def test_an_order_is_kept_in_the_article_reported_at_ingest_and_left_out_of_the_prompt(fake, tmp_path: Path):
+    from rag import manifest as mf
+    from rag.fakes import ScriptedChat
+
+    name, content, question, _ = VARIANTS[0]
+    (tmp_path / name).write_text(content, "utf-8")
+    report = index_paths([tmp_path / name], fake.parts())
+    assert [w["path"] for w in report.warnings] == [str(tmp_path / name)]
+    assert "addressed to an AI model" in report.warnings[0]["warning"]
+    manifest = mf.load(fake.settings.home)
+    assert manifest is not None and any("Ignore all previous" in a.text for a in manifest.articles.values())
+    llm = ScriptedChat(replies=["In Yanchi [1]."])
+    rag.configure(parts=fake.parts(), llm=llm)
+    rag.answer(question)
+    prompt = str(llm.prompts[0][-1].content)
+    assert "Yanchi" in prompt and "Ignore" not in prompt and "HACKED" not in prompt
