@@ -12,7 +12,8 @@ from rag.fakes import ScriptedChat
 from rag.llm import LLMError
 from rag.types import Filters
 from tests.conftest import FakeParts
-from ui import app
+from ui import app, library
+from ui import chat as events
 
 HELIUM = "How much helium does China use every year?"
 
@@ -30,7 +31,7 @@ def scripted(fake: FakeParts, seed_dir: Path):
 
 
 def _run(question: str, chat=None, history=None, since="", until="", sources=None, k=4):
-    return list(app.respond(question, chat or [], history or [], since, until, sources or [], k))
+    return list(events.respond(question, chat or [], history or [], since, until, sources or [], k))
 
 
 def test_respond_streams_sources_then_tokens_then_the_final_answer(scripted):
@@ -112,13 +113,13 @@ def test_blank_questions_do_nothing(scripted):
 
 
 def test_parse_filters():
-    assert app.parse_filters("", " ", []) == Filters()
-    assert app.parse_filters("2020-09-01", "2020-09-30", ["/a.txt"]) == Filters(
+    assert events.parse_filters("", " ", []) == Filters()
+    assert events.parse_filters("2020-09-01", "2020-09-30", ["/a.txt"]) == Filters(
         dt.date(2020, 9, 1), dt.date(2020, 9, 30), ("/a.txt",))
-    with pytest.raises(app.FilterError, match="after"):
-        app.parse_filters("2020-10-01", "2020-09-01", [])
-    with pytest.raises(app.FilterError, match="YYYY-MM-DD"):
-        app.parse_filters("20200901", "", [])
+    with pytest.raises(events.FilterError, match="after"):
+        events.parse_filters("2020-10-01", "2020-09-01", [])
+    with pytest.raises(events.FilterError, match="YYYY-MM-DD"):
+        events.parse_filters("20200901", "", [])
 
 
 def test_filters_reach_retrieval(scripted):
@@ -136,13 +137,13 @@ def test_stage_uploads_accepts_articles_and_turns_away_the_rest(tmp_path: Path):
     (incoming / ".hidden.json").write_text("{}")
     folder = tmp_path / "uploads"
     paths = [str(incoming / n) for n in ("story.txt", "photo.pdf", "huge.md", ".hidden.json")]
-    staged, rejected = app.stage_uploads(paths, folder, max_bytes=100)
+    staged, rejected = library.stage_uploads(paths, folder, max_bytes=100)
     assert [p.name for p in staged] == ["story.txt", "hidden.json"]
     assert dict(rejected).keys() == {"photo.pdf", "huge.md"} and "unsupported" in dict(rejected)["photo.pdf"]
-    again, rejected = app.stage_uploads([paths[0]], folder)
+    again, rejected = library.stage_uploads([paths[0]], folder)
     assert again == [] and "identical" in rejected[0][1]
     (incoming / "story.txt").write_text("Another story.")
-    renamed, _ = app.stage_uploads([paths[0]], folder)
+    renamed, _ = library.stage_uploads([paths[0]], folder)
     assert [p.name for p in renamed] == ["story-2.txt"]
 
 
@@ -156,7 +157,7 @@ def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed
     (tmp_path / "empty.txt").write_text("")
     files = [str(story), str(copy), str(tmp_path / "empty.txt"), str(tmp_path / "x.exe")]
     (tmp_path / "x.exe").write_bytes(b"MZ")
-    cleared, summary, dropdown, info = app.add_articles(files, lambda *a, **k: None)
+    cleared, summary, dropdown, info = library.add_articles(files, lambda *a, **k: None)
     assert cleared is None
     assert "1 article added from 4 files" in summary and "duplicate" in summary
     assert "x.exe" in summary and "empty.txt" in summary and "file is empty" in summary
@@ -169,7 +170,7 @@ def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed
 
 
 def test_source_choices_disambiguate_equal_names():
-    assert app.source_choices(["/a/x.txt", "/b/x.txt", "/a/y.txt", "/a/y.txt"]) == [
+    assert library.source_choices(["/a/x.txt", "/b/x.txt", "/a/y.txt", "/a/y.txt"]) == [
         ("a/x.txt", "/a/x.txt"), ("b/x.txt", "/b/x.txt"), ("y.txt", "/a/y.txt")]
 
 

@@ -1,0 +1,116 @@
+"""Chat events: one question in, its answer streamed into the chat and the sources panel (via `ui.render`).
+
+Answers come from `rag.stream` only; errors become a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import gradio as gr
+
+import rag
+from rag.corpus import EmptyIndexError
+from rag.manifest import DamagedIndexError
+from rag.types import Filters
+from ui import render
+
+log = logging.getLogger("newsrag.ui")
+
+History = list[tuple[str, str]]
+Message = dict[str, Any]
+
+
+class FilterError(ValueError):
+    """A filter the user typed that cannot be applied; the message says how to fix it."""
+
+
+def _day(label: str, value: str | None) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise FilterError(f"The {label} date must look like 2020-09-15 (YYYY-MM-DD), not {value!r}.") from None
+
+
+def parse_filters(since: str | None, until: str | None, sources: Sequence[str] | None) -> Filters:
+    """The filter fields of the window as `rag.Filters`; empty fields filter nothing."""
+    start, end = _day("'since'", since), _day("'until'", until)
+    if start and end and start > end:
+        raise FilterError(f"'since' ({start}) is after 'until' ({end}): no article can match.")
+    return Filters(start, end, tuple(sources or ()))
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-paragraph message for the chat; the traceback goes to the server log only."""
+    from rag.llm import LLMError
+    from rag.models import ModelUnavailableError
+
+    name = type(exc).__name__
+    detail = str(exc).strip()[:300]
+    if isinstance(exc, FilterError):
+        return str(exc)
+    if isinstance(exc, DamagedIndexError):
+        return str(exc)
+    if isinstance(exc, EmptyIndexError):
+        return ("Nothing is indexed yet. Add articles under 'Add articles' (or run `newsrag index PATH`), "
+                "then ask again.")
+    if isinstance(exc, ModelUnavailableError):
+        return f"The language model is not available: {detail}"
+    if isinstance(exc, LLMError):
+        return f"No answer: {detail[:1].upper()}{detail[1:]}. Check that the model backend is running, then ask again."
+    if isinstance(exc, ConnectionError | TimeoutError) or "Connect" in name or "Timeout" in name:
+        return (f"The language model backend is not reachable ({name}: {detail}). "
+                "Check that it is running, then ask again.")
+    return f"Something went wrong while answering ({name}: {detail}). The details are in the server log."
+
+
+def _message(role: str, content: str) -> Message:
+    return {"role": role, "content": content}
+
+
+def respond(
+    question: str, chat: list[Message], history: History, since: str, until: str, sources: list[str], k: float
+) -> Iterator[tuple[Any, list[Message], History, Any]]:
+    """Stream one answer: outputs are (question box, chat, history state, sources panel)."""
+    question = (question or "").strip()
+    if not question:
+        yield gr.skip(), chat, history, gr.skip()
+        return
+    turn = 1 + sum(1 for m in chat if m.get("role") == "user")
+    chat = [*chat, _message("user", render.question_html(question)),
+            _message("assistant", render.streaming_html("", turn, []))]
+    yield "", chat, history, render.sources_html(None)
+    view: render.SourcesView | None = None
+    text = ""
+    try:
+        filters = parse_filters(since, until, sources)
+        for event in rag.stream(question, history=history, filters=filters, k=int(k)):
+            if isinstance(event, rag.Sources):
+                view = render.SourcesView(turn, event.passages, event.evidence)
+                yield "", chat, history, render.sources_html(view)
+            elif isinstance(event, rag.Token):
+                text += event.text
+                partial = render.streaming_html(text, turn, view.passages if view else [])
+                chat = [*chat[:-1], _message("assistant", partial)]
+                yield "", chat, history, gr.skip()
+            else:
+                chat = [*chat[:-1], _message("assistant", render.answer_html(event, turn))]
+                history = [*history, (question, event.text)]
+                yield "", chat, history, render.sources_html(view, event)
+    except Exception as exc:
+        log.exception("answering %r failed", question)
+        chat = [*chat[:-1], _message("assistant", render.error_html(describe_error(exc)))]
+        yield "", chat, history, render.sources_html(view, failed=True) if view else gr.skip()
+
+
+def clear() -> tuple[list[Message], History, str, str]:
+    return [], [], render.sources_html(None), ""

@@ -1,0 +1,36 @@
+"""The window's stylesheet and fonts."""
+
+CSS = """
+.nr-header { font-size: 1.05em; padding: 4px 2px; }
+.nr-question p, .nr-answer p, .nr-refusal p, .nr-error p { margin: 0 0 .4em 0; }
+a.nr-cite { display: inline-block; padding: 0 .35em; margin: 0 .1em; border-radius: .6em; font-size: .8em;
+  font-weight: 600; text-decoration: none; background: #dbeafe; color: #1e3a8a; border: 1px solid #93c5fd; }
+a.nr-cite.nr-unsupported { background: #fef3c7; color: #92400e; border: 1px dashed #d97706; }
+.nr-meta { font-size: .75em; opacity: .65; margin-top: .3em; }
+.nr-warning { font-size: .8em; color: #92400e; margin-top: .3em; }
+.nr-pending { opacity: .6; }
+.nr-refusal { border-left: 4px solid #9ca3af; padding: .2em .6em; font-style: italic;
+  color: var(--body-text-color-subdued); }
+.nr-refusal-label, .nr-error-label { font-style: normal; font-weight: 700; font-size: .8em; text-transform: uppercase;
+  letter-spacing: .04em; margin-bottom: .2em; }
+.nr-error { border-left: 4px solid #dc2626; background: #fef2f2; color: #7f1d1d; padding: .3em .6em; }
+.nr-sources { max-height: 640px; overflow-y: auto; padding-right: 4px; }
+.nr-sources-head { font-weight: 700; margin: .2em 0 .5em; }
+.nr-empty { opacity: .6; font-style: italic; padding: 1em .2em; }
+.nr-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: .5em .7em; margin-bottom: .6em;
+  scroll-margin-top: 12px; }
+.nr-source:target { outline: 3px solid #60a5fa; }
+.nr-uncited { opacity: .75; }
+.nr-source-unsupported { border-color: #d97706; border-style: dashed; }
+.nr-source-head .nr-badge { font-weight: 700; color: #1e3a8a; }
+.nr-title { font-weight: 600; }
+.nr-flag { margin-left: .5em; font-size: .75em; color: #92400e; background: #fef3c7; padding: 0 .4em;
+  border-radius: .4em; }
+.nr-source-meta { font-size: .8em; opacity: .7; margin: .15em 0 .35em; }
+.nr-passage { font-size: .9em; line-height: 1.45; white-space: pre-wrap; }
+.nr-passage mark { background: #fde68a; padding: 0 .1em; }
+.nr-rejected ul { margin: .2em 0 0 1.2em; }
+button.nr-example { font-weight: 400; }
+"""
+
+THEME_FONTS = ["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"]
