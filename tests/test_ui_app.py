@@ -30,8 +30,13 @@ def scripted(fake: FakeParts, seed_dir: Path):
     return script
 
 
-def _run(question: str, chat=None, history=None, since="", until="", sources=None, k=4):
-    return list(events.respond(question, chat or [], history or [], since, until, sources or [], k))
+def _run(question: str, chat=None, history=None, since="", until="", sources=None, k=4, earlier=None):
+    """respond's outputs without the earlier-panels state (see `_run_all` for it)."""
+    return [o[:4] for o in _run_all(question, chat, history, since, until, sources, k, earlier)]
+
+
+def _run_all(question: str, chat=None, history=None, since="", until="", sources=None, k=4, earlier=None):
+    return list(events.respond(question, chat or [], history or [], since, until, sources or [], k, earlier or []))
 
 
 def test_respond_streams_sources_then_tokens_then_the_final_answer(scripted):
@@ -58,6 +63,27 @@ def test_follow_ups_carry_the_conversation(scripted):
     assert "Previous question: How much helium" in str(llm.prompts[1][-1].content)
     assert "Question: How much helium does China use every year, and how much" in str(llm.prompts[2][-1].content)
     assert re.search(r'href="#src-2-\d+"', chat[-1]["content"])  # the follow-up links to its own sources
+
+
+def test_markers_of_an_earlier_answer_still_open_its_own_passages(scripted):
+    scripted("China uses more than 4,300 tonnes of helium every year [1].",
+             "How much helium will the new plant make?",
+             "The plant will make 20 tonnes a year [1].")
+    _, chat, history, _, earlier = _run_all(HELIUM)[-1]
+    _, chat, _, panel, earlier = _run_all("And the new plant?", chat, history, earlier=earlier)[-1]
+    first_links = set(re.findall(r'href="#(src-1-\d+)"', chat[1]["content"]))
+    assert first_links and all(f'id="{a}"' in panel for a in first_links)  # the first answer's cards are kept
+    assert re.search(r'id="src-2-\d+"', panel) and panel.index("src-2-") < panel.index("Earlier answers")
+    assert [turn for turn, _ in earlier] == [1, 2]
+
+
+def test_stop_marks_an_answer_cut_off_while_streaming():
+    streaming = [{"role": "user", "content": "q"},
+                 {"role": "assistant", "content": '<div class="nr-answer nr-streaming"><p>China uses</p></div>'}]
+    after = events.stopped(streaming)
+    assert "nr-streaming" not in after[-1]["content"] and "stopped" in after[-1]["content"]
+    done = [{"role": "assistant", "content": '<div class="nr-answer"><p>Done.</p></div>'}]
+    assert events.stopped(done) == done
 
 
 def test_a_refusal_is_shown_as_one(scripted):

@@ -18,7 +18,7 @@ import rag
 from rag.config import Settings
 from rag.corpus import EmptyIndexError
 from ui import render
-from ui.chat import clear, respond
+from ui.chat import clear, respond, stopped
 from ui.library import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, add_articles, refresh
 from ui.style import CSS, THEME_FONTS
 
@@ -40,6 +40,7 @@ def build_app(settings: Settings) -> gr.Blocks:
     app = gr.Blocks(title="newsrag", analytics_enabled=False)
     with app:
         history = gr.State([])
+        earlier = gr.State([])  # each earlier answer's sources panel
         gr.HTML('<div class="nr-header"><b>newsrag</b>: ask questions about the indexed news articles; '
                 "every claim cites its passage.</div>")
         with gr.Row(equal_height=False):
@@ -55,6 +56,7 @@ def build_app(settings: Settings) -> gr.Blocks:
                     question = gr.Textbox(show_label=False, placeholder="Ask about the news…", scale=8,
                                           elem_id="nr-question", autofocus=True, max_lines=4)
                     ask = gr.Button("Ask", variant="primary", scale=1, elem_id="nr-ask")
+                    stop = gr.Button("Stop", scale=1, elem_id="nr-stop")
                     reset = gr.Button("Clear", scale=1, elem_id="nr-clear")
                 with gr.Row(elem_id="nr-examples"):
                     examples = [gr.Button(q, size="sm", elem_classes=["nr-example"]) for q in EXAMPLES]
@@ -77,15 +79,15 @@ def build_app(settings: Settings) -> gr.Blocks:
                 info = gr.HTML("", elem_id="nr-index-info")
 
         answer_io: dict[str, Any] = {
-            "fn": respond, "inputs": [question, chat, history, since, until, chosen, k],
-            "outputs": [question, chat, history, sources], "concurrency_limit": 1, "concurrency_id": "llm",
+            "fn": respond, "inputs": [question, chat, history, since, until, chosen, k, earlier],
+            "outputs": [question, chat, history, sources, earlier], "concurrency_limit": 1, "concurrency_id": "llm",
         }
-        question.submit(**answer_io)
-        ask.click(**answer_io)
+        running: list[dict[str, Any]] = [question.submit(**answer_io), ask.click(**answer_io)]
         for button, text in zip(examples, EXAMPLES, strict=True):
-            button.click(_constant(text), outputs=question, queue=False).then(**answer_io)
-        reset.click(clear, outputs=[chat, history, sources, question], queue=False)
-        chat.clear(clear, outputs=[chat, history, sources, question], queue=False)
+            running.append(button.click(_constant(text), outputs=question, queue=False).then(**answer_io))
+        stop.click(stopped, inputs=chat, outputs=chat, cancels=running, queue=False)
+        reset.click(clear, outputs=[chat, history, sources, question, earlier], queue=False)
+        chat.clear(clear, outputs=[chat, history, sources, question, earlier], queue=False)
         def on_upload(paths: list[str] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008
             return add_articles(paths, progress)
 

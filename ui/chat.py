@@ -23,6 +23,7 @@ log = logging.getLogger("newsrag.ui")
 
 History = list[tuple[str, str]]
 Message = dict[str, Any]
+Earlier = list[tuple[int, str]]  # (turn, its final sources panel), oldest first
 
 
 class FilterError(ValueError):
@@ -78,17 +79,26 @@ def _message(role: str, content: str) -> Message:
 
 
 def respond(
-    question: str, chat: list[Message], history: History, since: str, until: str, sources: list[str], k: float
-) -> Iterator[tuple[Any, list[Message], History, Any]]:
-    """Stream one answer: outputs are (question box, chat, history state, sources panel)."""
+    question: str, chat: list[Message], history: History, since: str, until: str, sources: list[str], k: float,
+    earlier: Earlier | None = None,
+) -> Iterator[tuple[Any, list[Message], History, Any, Earlier]]:
+    """Stream one answer: outputs are (question box, chat, history state, sources panel, earlier panels).
+
+    The panel shows this answer's sources above every earlier answer's (folded), so `[n]` in any answer of
+    the chat still opens its own passage."""
+    earlier = list(earlier or [])
     question = (question or "").strip()
     if not question:
-        yield gr.skip(), chat, history, gr.skip()
+        yield gr.skip(), chat, history, gr.skip(), earlier
         return
     turn = 1 + sum(1 for m in chat if m.get("role") == "user")
     chat = [*chat, _message("user", render.question_html(question)),
             _message("assistant", render.streaming_html("", turn, []))]
-    yield "", chat, history, render.sources_html(None)
+
+    def panel(current: str) -> str:
+        return render.with_earlier(current, earlier)
+
+    yield "", chat, history, panel(render.sources_html(None)), earlier
     view: render.SourcesView | None = None
     text = ""
     try:
@@ -96,21 +106,30 @@ def respond(
         for event in rag.stream(question, history=history, filters=filters, k=int(k)):
             if isinstance(event, rag.Sources):
                 view = render.SourcesView(turn, event.passages, event.evidence)
-                yield "", chat, history, render.sources_html(view)
+                yield "", chat, history, panel(render.sources_html(view)), earlier
             elif isinstance(event, rag.Token):
                 text += event.text
                 partial = render.streaming_html(text, turn, view.passages if view else [])
                 chat = [*chat[:-1], _message("assistant", partial)]
-                yield "", chat, history, gr.skip()
+                yield "", chat, history, gr.skip(), earlier
             else:
                 chat = [*chat[:-1], _message("assistant", render.answer_html(event, turn))]
                 history = [*history, (question, event.text)]
-                yield "", chat, history, render.sources_html(view, event)
+                current = render.sources_html(view, event)
+                yield "", chat, history, panel(current), [*earlier, (turn, current)]
     except Exception as exc:
         log.exception("answering %r failed", question)
         chat = [*chat[:-1], _message("assistant", render.error_html(describe_error(exc)))]
-        yield "", chat, history, render.sources_html(view, failed=True) if view else gr.skip()
+        yield "", chat, history, panel(render.sources_html(view, failed=True)) if view else gr.skip(), earlier
 
 
-def clear() -> tuple[list[Message], History, str, str]:
-    return [], [], render.sources_html(None), ""
+def stopped(chat: list[Message]) -> list[Message]:
+    """After Stop: an answer cut off while streaming says so (it never enters the history)."""
+    if chat and "nr-streaming" in str(chat[-1].get("content", "")):
+        cut = str(chat[-1]["content"]).replace("nr-answer nr-streaming", "nr-answer nr-stopped")
+        return [*chat[:-1], _message("assistant", cut + render.stopped_note())]
+    return chat
+
+
+def clear() -> tuple[list[Message], History, str, str, Earlier]:
+    return [], [], render.sources_html(None), "", []

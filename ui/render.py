@@ -98,6 +98,10 @@ def confidence_words(confidence: float) -> str:
     return "partly supported" if confidence >= 0.5 else "weak: check the sources"
 
 
+def stopped_note() -> str:
+    return '<div class="nr-meta">stopped</div>'
+
+
 def error_html(message: str) -> str:
     return f'<div class="nr-error"><div class="nr-error-label">Error</div>{paragraphs(esc(message))}</div>'
 
@@ -172,6 +176,16 @@ def sources_html(view: SourcesView | None, answer: Answer | None = None, *, fail
         body += (f"<details><summary>Also retrieved, not cited ({len(rest)})</summary>"
                  f"{view.cards(rest, citations, cited=False)}</details>")
     return _panel(f"Sources cited ({len(cited)})", body)
+
+
+def with_earlier(current: str, earlier: Sequence[tuple[int, str]]) -> str:
+    """This answer's panel, then each earlier answer's (newest first, folded): their cards keep their anchors,
+    so a marker of an old answer still opens its own passage (the browser unfolds the target)."""
+    if not earlier:
+        return current
+    folded = "".join(f'<details class="nr-earlier-turn"><summary>Answer {turn}</summary>{html}</details>'
+                     for turn, html in reversed(earlier))
+    return f'{current}<div class="nr-earlier"><div class="nr-sources-head">Earlier answers</div>{folded}</div>'
 
 
 def _panel(head: str, body: str) -> str:

@@ -31,6 +31,9 @@ a.nr-cite.nr-unsupported { background: #fef3c7; color: #92400e; border: 1px dash
 .nr-passage mark { background: #fde68a; padding: 0 .1em; }
 .nr-rejected ul { margin: .2em 0 0 1.2em; }
 button.nr-example { font-weight: 400; }
+.nr-earlier { margin-top: 1em; border-top: 1px solid var(--border-color-primary); padding-top: .4em; }
+.nr-earlier-turn > summary { cursor: pointer; font-size: .9em; margin: .3em 0; }
+.nr-stopped { opacity: .75; }
 """
 
 THEME_FONTS = ["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"]
