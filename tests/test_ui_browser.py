@@ -158,13 +158,40 @@ def test_a_question_streams_a_cited_answer_and_follow_ups_keep_the_thread(browse
     seen.element.find_element("css selector", "a.nr-cite").click()
     assert driver.execute_script("return location.hash") == f"#{cards[0][0]}"
 
+    markdown = seen.element.find_element("css selector", ".nr-md").get_attribute("textContent")
+    assert markdown.startswith(seen.text.split("\n")[0][:30]) and "Sources:\n[" in markdown  # copy as Markdown
+
     follow = _ask(driver, "And how much helium will the new plant produce?")
     assert "nr-error" not in follow.classes, follow.text
     assert len(driver.find_elements("css selector", FINAL)) == 2
+    first = driver.find_elements("css selector", FINAL)[0]
+    assert _cited_cards(driver, first) == cards  # the first answer's [n] still open its own passages
 
     driver.find_element("id", "nr-clear").click()
     time.sleep(1)
     assert not driver.find_elements("css selector", FINAL)
+
+
+def test_stop_cuts_a_running_answer_and_the_next_question_is_answered(browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.find_element(By.ID, "nr-clear").click()
+    time.sleep(1)
+    driver.find_element(By.CSS_SELECTOR, "#nr-question textarea").send_keys(
+        "What did Dominic Raab say about China on Sky News?" + Keys.ENTER)
+    WebDriverWait(driver, ANSWER_WAIT).until(
+        lambda d: (d.find_elements(By.CSS_SELECTOR, "#nr-chat .nr-streaming p")
+                   and d.find_element(By.CSS_SELECTOR, "#nr-chat .nr-streaming").text.strip() not in ("", "…")))
+    driver.find_element(By.ID, "nr-stop").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#nr-chat .nr-stopped"))
+    seen = _ask(driver, "How much helium does China use every year?")
+    assert "nr-answer" in seen.classes and re.search(r"4,?300", seen.text), seen.text
+    driver.find_element(By.ID, "nr-clear").click()
+    time.sleep(1)
+    assert not driver.find_elements(By.CSS_SELECTOR, FINAL)
 
 
 def test_two_tabs_chatting_at_once_keep_their_own_conversations(browser, server: str):

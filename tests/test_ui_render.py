@@ -138,3 +138,14 @@ def test_a_refusal_that_says_what_the_articles_do_say_links_its_sources():
     html = render.answer_html(_answer(text, [Citation(1, passages[0], True)], passages, refused=True), turn=2)
     assert "nr-refusal" in html and "Not found in the articles" in html
     assert 'class="nr-cite" href="#src-2-1"' in html
+
+
+def test_an_answer_copies_as_markdown_with_its_numbered_sources():
+    passages = [_passage(1, "Helium output will reach 20 tonnes.\nOfficials said so.")]
+    answer = _answer(f"Output will reach 20 tonnes {SCRIPT} [1].", [Citation(1, passages[0], True)], passages)
+    markdown = render.answer_markdown(answer)
+    assert markdown.startswith("Output will reach 20 tonnes")
+    assert "[1] Helium plant opens (001_news.txt, 2020-09-12)\n> Helium output will reach 20 tonnes.\n" in markdown
+    html = render.answer_html(answer, turn=1)
+    assert "copy as Markdown" in html and '<pre class="nr-md">' in html
+    _no_live_markup(html)  # the Markdown copy is escaped too

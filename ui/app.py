@@ -20,7 +20,7 @@ from rag.corpus import EmptyIndexError
 from ui import render
 from ui.chat import clear, respond, stopped
 from ui.library import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, add_articles, refresh
-from ui.style import CSS, THEME_FONTS
+from ui.style import COPY_JS, CSS, THEME_FONTS
 
 log = logging.getLogger("newsrag.ui")
 
@@ -127,7 +127,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, samp
     app = build_app(settings)
     app.queue(default_concurrency_limit=1)
     app.launch(
-        server_name=host, server_port=port, css=CSS, footer_links=[], ssr_mode=False, show_error=False,
+        server_name=host, server_port=port, css=CSS, js=COPY_JS, footer_links=[], ssr_mode=False, show_error=False,
         theme=gr.themes.Soft(font=THEME_FONTS, font_mono=["ui-monospace", "monospace"]),
         max_file_size=f"{10 * MAX_UPLOAD_BYTES // 10**6}mb", auth=auth,
     )

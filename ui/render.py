@@ -86,8 +86,21 @@ def answer_html(answer: Answer, turn: int) -> str:
     seconds = answer.timings.get("total")
     timing = f" · {seconds:.1f} s" if seconds is not None else ""
     meta = (f'<div class="nr-meta"><span title="confidence {answer.confidence:.0%}">'
-            f"{confidence_words(answer.confidence)}</span>{timing}</div>")
+            f"{confidence_words(answer.confidence)}</span>{timing} · "
+            '<a class="nr-copy-md" href="#" role="button">copy as Markdown</a></div>'
+            f'<pre class="nr-md">{esc(answer_markdown(answer))}</pre>')
     return f'<div class="nr-answer">{body}{note}{meta}</div>'
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer with its numbered sources, for pasting into notes or a message."""
+    lines = [answer.text.strip(), "", "Sources:"]
+    for c in answer.citations:
+        p = c.passage
+        date = p.published.isoformat() if p.published else "undated"
+        lines += [f"[{c.marker}] {p.title} ({Path(p.source).name}, {date})",
+                  *(f"> {line}" for line in p.text.splitlines() if line.strip())]
+    return "\n".join(lines if answer.citations else lines[:1]) + "\n"
 
 
 def confidence_words(confidence: float) -> str:

@@ -34,6 +34,26 @@ button.nr-example { font-weight: 400; }
 .nr-earlier { margin-top: 1em; border-top: 1px solid var(--border-color-primary); padding-top: .4em; }
 .nr-earlier-turn > summary { cursor: pointer; font-size: .9em; margin: .3em 0; }
 .nr-stopped { opacity: .75; }
+.nr-md { display: none; }
+a.nr-copy-md { color: inherit; }
 """
 
 THEME_FONTS = ["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"]
+
+# "copy as Markdown" under each answer copies the hidden Markdown beside it (the chat's sanitiser strips
+# inline handlers, so one delegated listener is installed when the page loads).
+COPY_JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('.nr-copy-md');
+    if (!link) return;
+    event.preventDefault();
+    const markdown = link.closest('.nr-answer').querySelector('.nr-md');
+    if (!markdown || !navigator.clipboard) return;
+    navigator.clipboard.writeText(markdown.textContent).then(() => {
+      link.textContent = 'copied';
+      setTimeout(() => { link.textContent = 'copy as Markdown'; }, 1500);
+    });
+  });
+}
+"""
