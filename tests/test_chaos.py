@@ -27,6 +27,7 @@ from rag.config import Settings
 from rag.corpus import Corpus
 from rag.pipeline import build_parts
 from tests.servers import free_port, wait_for
+from ui.chat import message_text
 
 pytestmark = [pytest.mark.chaos, pytest.mark.model]
 SEED = Path(__file__).resolve().parent.parent / "data" / "articles"
@@ -104,8 +105,8 @@ QUESTIONS = {
 }
 
 
-def _plain(content: object) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", str(content))).strip()
+def _plain(message: dict[str, object]) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", message_text(message))).strip()
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +133,8 @@ def test_eight_chat_sessions_at_once_each_get_the_answer_to_their_own_question(c
 
     def ask(question: str) -> None:
         _, chat, _ = Client(chat_url, verbose=False).predict(question, [], "", "", [], 6, api_name="/respond")
-        asked[question] = _plain(chat[0]["content"])
-        answers[question] = _plain(chat[-1]["content"]).lower()
+        asked[question] = _plain(chat[0])
+        answers[question] = _plain(chat[-1]).lower()
 
     threads = [threading.Thread(target=ask, args=(q,)) for q in QUESTIONS]
     for thread in threads:

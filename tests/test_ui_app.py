@@ -84,6 +84,9 @@ def test_stop_marks_an_answer_cut_off_while_streaming():
     assert "nr-streaming" not in after[-1]["content"] and "stopped" in after[-1]["content"]
     done = [{"role": "assistant", "content": '<div class="nr-answer"><p>Done.</p></div>'}]
     assert events.stopped(done) == done
+    # As Gradio hands the chat back to a handler: content as a list of text parts.
+    parts = [{"role": "assistant", "content": [{"type": "text", "text": streaming[-1]["content"]}]}]
+    assert "nr-stopped" in events.stopped(parts)[-1]["content"]
 
 
 def test_a_refusal_is_shown_as_one(scripted):

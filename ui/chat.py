@@ -123,10 +123,19 @@ def respond(
         yield "", chat, history, panel(render.sources_html(view, failed=True)) if view else gr.skip(), earlier
 
 
+def message_text(message: Message) -> str:
+    """A chat message's HTML, whether Gradio hands it back as a string or as a list of text parts."""
+    content = message.get("content", "")
+    if isinstance(content, list):
+        return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return str(content)
+
+
 def stopped(chat: list[Message]) -> list[Message]:
     """After Stop: an answer cut off while streaming says so (it never enters the history)."""
-    if chat and "nr-streaming" in str(chat[-1].get("content", "")):
-        cut = str(chat[-1]["content"]).replace("nr-answer nr-streaming", "nr-answer nr-stopped")
+    last = message_text(chat[-1]) if chat else ""
+    if "nr-streaming" in last:
+        cut = last.replace("nr-answer nr-streaming", "nr-answer nr-stopped")
         return [*chat[:-1], _message("assistant", cut + render.stopped_note())]
     return chat
 
