@@ -12,6 +12,7 @@ import html
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -69,10 +70,19 @@ def _committing(home: Path) -> bool:
 MOMENTS: dict[str, Callable[[Path], bool]] = {"start": _started, "embedding": _embedding, "commit": _committing}
 
 
-@pytest.mark.parametrize("moment", list(MOMENTS))
-def test_kill_9_during_an_index_run_keeps_the_last_index_and_a_rerun_converges(tmp_path: Path, moment: str):
-    home, extra = tmp_path / "home", tmp_path / "extra"
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the sample articles indexed by the real CLI (copied for each test)."""
+    home = tmp_path_factory.mktemp("seeded") / "home"
     assert _index(home, SEED).wait(timeout=600) == 0
+    return home
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_kill_9_during_an_index_run_keeps_the_last_index_and_a_rerun_converges(seeded: Path, tmp_path: Path,
+                                                                                moment: str):
+    home, extra = tmp_path / "home", tmp_path / "extra"
+    shutil.copytree(seeded, home)
     before = set(mf.load(home).articles)  # type: ignore[union-attr]
     _synthetic_articles(extra, 60)
     proc = _index(home, SEED, extra)
