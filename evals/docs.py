@@ -97,12 +97,16 @@ def block(run: Run, summaries: dict[str, dict[str, dict[str, float]]]) -> str:
     return "\n".join(lines)
 
 
+def _cell(value: float) -> str:
+    return f"{value:.0f}" if value > 50 else f"{value:.3f}"  # token counts whole, shares and seconds to 3 places
+
+
 def pareto_block(points: dict[int, dict[str, float]]) -> str:
     """One row per budget (newsrag on the seed dev split), and the rule the default was picked by."""
     head = "| context_tokens | " + " | ".join(PARETO_ROWS) + " |"
     lines = [head, "|" + "---|" * (len(PARETO_ROWS) + 1)]
     for budget, summary in sorted(points.items()):
-        cells = [f"{summary.get(m, float('nan')):.3f}" for m in PARETO_ROWS]
+        cells = [_cell(summary.get(m, float("nan"))) for m in PARETO_ROWS]
         lines.append(f"| {budget} | " + " | ".join(cells) + " |")
     commands = [run.command() for run in PARETO if int(dict(run.settings)["context_tokens"]) in points]
     return "\n".join(["```sh", *commands, "```", "", *lines, "",
