@@ -107,7 +107,7 @@ QUESTIONS = {
         "microsoft",
     "Which head of Russia's Investigative Committee is on the UK's Magnitsky sanctions list?": "bastrykin",
     "How many huts has China built along the disputed Pangong Lake shoreline?": "186",
-    "In which US city was the Chinese consulate closed over claims it was a hub for spying?": "houston",
+    "Which Indian opposition leader asked on Twitter why the Prime Minister was silent?": "gandhi",
     "In which Chinese city did China order US diplomatic staff to leave their consulate?": "chengdu",
     "Where was Liu Xiaoming's live news conference about UK-China relations broadcast?": "twitter",
     "Which security minister called Russian attempts to steal COVID-19 vaccine research unacceptable?":
@@ -154,7 +154,8 @@ def test_eight_chat_sessions_at_once_each_get_the_answer_to_their_own_question(c
     assert set(answers) == set(QUESTIONS)
     assert all(asked[q] == q for q in QUESTIONS), asked  # each session shows its own question
     for question, text in answers.items():
-        others = [key for q, key in QUESTIONS.items() if q != question]
+        # Another question's key word, unless this question names it too ("on Twitter").
+        others = [key for q, key in QUESTIONS.items() if q != question and key not in question.lower()]
         assert not any(key in text for key in others), (question, text)  # nobody else's answer
     right = [q for q, text in answers.items() if QUESTIONS[q] in text]
     assert len(right) >= 6, answers

@@ -77,18 +77,6 @@ def test_markers_of_an_earlier_answer_still_open_its_own_passages(scripted):
     assert [turn for turn, _ in earlier] == [1, 2]
 
 
-def test_stop_marks_an_answer_cut_off_while_streaming():
-    streaming = [{"role": "user", "content": "q"},
-                 {"role": "assistant", "content": '<div class="nr-answer nr-streaming"><p>China uses</p></div>'}]
-    after = events.stopped(streaming)
-    assert "nr-streaming" not in after[-1]["content"] and "stopped" in after[-1]["content"]
-    done = [{"role": "assistant", "content": '<div class="nr-answer"><p>Done.</p></div>'}]
-    assert events.stopped(done) == done
-    # As Gradio hands the chat back to a handler: content as a list of text parts.
-    parts = [{"role": "assistant", "content": [{"type": "text", "text": streaming[-1]["content"]}]}]
-    assert "nr-stopped" in events.stopped(parts)[-1]["content"]
-
-
 def test_a_refusal_is_shown_as_one(scripted):
     scripted("The articles do not say.")
     _, chat, _, panel = _run("What colour is the helium plant's roof?")[-1]

@@ -18,7 +18,7 @@ import rag
 from rag.config import Settings
 from rag.corpus import EmptyIndexError
 from ui import render
-from ui.chat import clear, respond, stopped
+from ui.chat import clear, respond
 from ui.library import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, add_articles, refresh
 from ui.style import COPY_JS, CSS, THEME_FONTS
 
@@ -56,7 +56,6 @@ def build_app(settings: Settings) -> gr.Blocks:
                     question = gr.Textbox(show_label=False, placeholder="Ask about the news…", scale=8,
                                           elem_id="nr-question", autofocus=True, max_lines=4)
                     ask = gr.Button("Ask", variant="primary", scale=1, elem_id="nr-ask")
-                    stop = gr.Button("Stop", scale=1, elem_id="nr-stop")
                     reset = gr.Button("Clear", scale=1, elem_id="nr-clear")
                 with gr.Row(elem_id="nr-examples"):
                     examples = [gr.Button(q, size="sm", elem_classes=["nr-example"]) for q in EXAMPLES]
@@ -82,10 +81,10 @@ def build_app(settings: Settings) -> gr.Blocks:
             "fn": respond, "inputs": [question, chat, history, since, until, chosen, k, earlier],
             "outputs": [question, chat, history, sources, earlier], "concurrency_limit": 1, "concurrency_id": "llm",
         }
-        running: list[dict[str, Any]] = [question.submit(**answer_io), ask.click(**answer_io)]
+        question.submit(**answer_io)
+        ask.click(**answer_io)
         for button, text in zip(examples, EXAMPLES, strict=True):
-            running.append(button.click(_constant(text), outputs=question, queue=False).then(**answer_io))
-        stop.click(stopped, inputs=chat, outputs=chat, cancels=running, queue=False)
+            button.click(_constant(text), outputs=question, queue=False).then(**answer_io)
         reset.click(clear, outputs=[chat, history, sources, question, earlier], queue=False)
         chat.clear(clear, outputs=[chat, history, sources, question, earlier], queue=False)
         def on_upload(paths: list[str] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008

@@ -131,14 +131,5 @@ def message_text(message: Message) -> str:
     return str(content)
 
 
-def stopped(chat: list[Message]) -> list[Message]:
-    """After Stop: an answer cut off while streaming says so (it never enters the history)."""
-    last = message_text(chat[-1]) if chat else ""
-    if "nr-streaming" in last:
-        cut = last.replace("nr-answer nr-streaming", "nr-answer nr-stopped")
-        return [*chat[:-1], _message("assistant", cut + render.stopped_note())]
-    return chat
-
-
 def clear() -> tuple[list[Message], History, str, str, Earlier]:
     return [], [], render.sources_html(None), "", []

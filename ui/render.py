@@ -111,10 +111,6 @@ def confidence_words(confidence: float) -> str:
     return "partly supported" if confidence >= 0.5 else "weak: check the sources"
 
 
-def stopped_note() -> str:
-    return '<div class="nr-meta">stopped</div>'
-
-
 def error_html(message: str) -> str:
     return f'<div class="nr-error"><div class="nr-error-label">Error</div>{paragraphs(esc(message))}</div>'
 

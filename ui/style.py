@@ -33,7 +33,6 @@ a.nr-cite.nr-unsupported { background: #fef3c7; color: #92400e; border: 1px dash
 button.nr-example { font-weight: 400; }
 .nr-earlier { margin-top: 1em; border-top: 1px solid var(--border-color-primary); padding-top: .4em; }
 .nr-earlier-turn > summary { cursor: pointer; font-size: .9em; margin: .3em 0; }
-.nr-stopped { opacity: .75; }
 .nr-md { display: none; }
 a.nr-copy-md { color: inherit; }
 """
