@@ -96,10 +96,8 @@ def answer_markdown(answer: Answer) -> str:
     """The answer with its numbered sources, for pasting into notes or a message."""
     lines = [answer.text.strip(), "", "Sources:"]
     for c in answer.citations:
-        p = c.passage
-        date = p.published.isoformat() if p.published else "undated"
-        lines += [f"[{c.marker}] {p.title} ({Path(p.source).name}, {date})",
-                  *(f"> {line}" for line in p.text.splitlines() if line.strip())]
+        lines += [f"[{c.marker}] {_passage_label(c.passage)}",
+                  *(f"> {line}" for line in c.passage.text.splitlines() if line.strip())]
     return "\n".join(lines if answer.citations else lines[:1]) + "\n"
 
 
