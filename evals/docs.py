@@ -34,9 +34,10 @@ class Run:
     settings: tuple[tuple[str, str], ...] = ()  # settings the run overrides, as NEWSRAG_* variables
 
     @property
-    def readme(self) -> bool:
-        """Whether the run has its own README block (a Pareto point is a row of the `pareto` block)."""
-        return not self.name.startswith("pareto-")
+    def budget(self) -> int | None:
+        """The evidence budget a Pareto point sets; None for a run with its own README block."""
+        value = dict(self.settings).get("context_tokens")
+        return int(value) if value is not None else None
 
     @property
     def report(self) -> Path:
@@ -108,10 +109,9 @@ def pareto_block(points: dict[int, dict[str, float]]) -> str:
     for budget, summary in sorted(points.items()):
         cells = [_cell(summary.get(m, float("nan"))) for m in PARETO_ROWS]
         lines.append(f"| {budget} | " + " | ".join(cells) + " |")
-    commands = [run.command() for run in PARETO if int(dict(run.settings)["context_tokens"]) in points]
-    return "\n".join(["```sh", *commands, "```", "", *lines, "",
-                      "Reports: " + ", ".join(f"[{r.name}](docs/eval/{r.name}/{r.suite}.md)" for r in PARETO
-                                              if int(dict(r.settings)["context_tokens"]) in points) + "."])
+    shown = [run for run in PARETO if run.budget in points]
+    return "\n".join(["```sh", *(run.command() for run in shown), "```", "", *lines, "",
+                      "Reports: " + ", ".join(f"[{r.name}](docs/eval/{r.name}/{r.suite}.md)" for r in shown) + "."])
 
 
 def update_readme(text: str, name: str, body: str) -> str:
@@ -136,10 +136,10 @@ def main() -> None:
             if summaries is None:
                 print(f"{run.name}: no committed results; run `{run.command()}`")
                 continue
-            if run.readme:
+            if run.budget is None:
                 readme = update_readme(readme, run.name, block(run, summaries))
             else:
-                points[int(dict(run.settings)["context_tokens"])] = summaries["dev"]["newsrag"]
+                points[run.budget] = summaries["dev"]["newsrag"]
             print(f"{run.name}: regenerated {run.report.relative_to(ROOT)}")
     if points:
         readme = update_readme(readme, "pareto", pareto_block(points))
