@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from index.load import RawDoc
-from index.pipeline import embedding_text, index_paths, stored_chunks
+from index.pipeline import index_paths
 from index.split import parse_document
-from rag import manifest as mf
+from rag.catalogue import Catalogue, embedding_text, path_for
 from rag.config import Settings
 from rag.pipeline import build_parts
 
@@ -57,9 +57,9 @@ def main() -> None:
 
         report = index_paths([corpus], parts)
         pipeline_s = report.seconds
-        manifest = mf.load(home)
-        assert manifest is not None
-        texts = [embedding_text(c) for aid, rec in manifest.articles.items() for c in stored_chunks(aid, rec)]
+        catalogue = Catalogue(path_for(home))
+        passages = catalogue.passages(catalogue.chunk_ids()).values()
+        texts = [embedding_text(p.title, p.text) for p in passages]
 
         model = parts.embedder.model  # type: ignore[attr-defined]
         started = time.perf_counter()

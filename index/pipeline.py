@@ -1,9 +1,10 @@
-"""Index files incrementally: parse what changed, embed only new articles, commit via the manifest."""
+"""Index files incrementally: parse what changed, embed only new articles, commit via the catalogue."""
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,15 +16,14 @@ from typing import Any
 from tqdm import tqdm
 
 from index.chunk import chunk_article, longest_sentence
-from index.dedup import Deduplicator, signature
+from index.dedup import Deduplicator, band_keys, signature
 from index.load import FileError, LoadError, discover, load_file, read_bytes
+from index.migrate import migrate_manifest
 from index.split import parse_document
-from index.sweep import note_collection, remove_orphans, remove_stale_keyword_dirs
-from rag import manifest as mf
+from index.sweep import note_collection, noted, remove_orphans
+from rag import catalogue as cat
+from rag.catalogue import embedding_text
 from rag.injection import instruction_spans
-from rag.keyword import KeywordIndex
-from rag.manifest import embedding_text as embedding_text  # re-exported: evals import it from here
-from rag.manifest import stored_chunks as stored_chunks  # re-exported: evals import it from here
 from rag.pipeline import Parts
 from rag.ports import StoredChunk
 from rag.types import Article
@@ -64,51 +64,62 @@ def index_paths(
 ) -> IndexReport:
     """Bring the index in line with the files under `paths`; files indexed from elsewhere are kept.
 
-    A rebuild never needs the old manifest, so it also repairs a damaged one.
+    Only what changed is read from the catalogue and written back. A rebuild never needs the old catalogue,
+    so it also repairs a damaged one.
     """
     started = time.perf_counter()
     settings = parts.settings
     roots = [p.resolve() for p in paths]
     with _writer_lock(settings.home):
-        old, old_collection = _committed(settings.home, rebuild)
+        catalogue, old, old_collection = _committed(settings.home, settings.collection, rebuild)
         chunking = f"{settings.chunk_chars}/{settings.chunk_overlap_sentences}"
         fresh = rebuild or old is None or old.embed_model != parts.embedder.name or old.chunking != chunking
-        base = None if fresh else old
-        new = mf.Manifest(
-            collection=base.collection if base else f"{settings.collection}-{uuid.uuid4().hex[:8]}",
+        change = cat.Change(
+            collection=old.collection if old and not fresh else f"{settings.collection}-{uuid.uuid4().hex[:8]}",
             embed_model=parts.embedder.name,
             chunking=chunking,
-            keyword_dir=base.keyword_dir if base else "",
+            reset=fresh,
         )
         report = IndexReport()
         files, report.errors = discover(roots)
         report.files = len(files) + len(report.errors)
-        changed = _carry_over(base, new, files, roots, settings.max_file_bytes, report)
-        dedup = Deduplicator(settings.near_dup_threshold)
-        for aid in list(new.articles):
-            dedup.add(aid, new.articles[aid].signature)
+        changed = _changes(catalogue if not fresh else None, files, roots, settings.max_file_bytes, change, report)
+        replaced = {} if fresh else catalogue.articles_of(change.drop_files)
+        dedup = Deduplicator(settings.near_dup_threshold, None if fresh else catalogue, hidden=replaced)
         for path, data, sha in changed:
-            new.files[str(path)] = _parse_file(path, data, sha, dedup, new, settings.chunk_chars,
-                                               settings.chunk_overlap_sentences)
-        _commit(parts, old_collection, base, new, report, progress)
-        _summarise(new, files, report)
+            change.files.append(_parse_file(path, data, sha, dedup, change, settings.chunk_chars,
+                                            settings.chunk_overlap_sentences))
+        leftovers = noted(settings.home)  # collections a killed run may have left vectors in
+        if fresh or change.drop_files or change.files:
+            _commit(parts, catalogue, change, replaced, old_collection, report, progress)
+        # This run's own notes are settled by its commit; only earlier ones can name orphans.
+        report.orphans_removed = remove_orphans(parts, change.collection, catalogue.chunk_ids, leftovers)
+        _summarise(catalogue, files, report)
+        catalogue.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _committed(home: Path, rebuild: bool) -> tuple[mf.Manifest | None, str | None]:
-    """The committed manifest and its vector collection.
+def _committed(home: Path, prefix: str, rebuild: bool) -> tuple[cat.Catalogue, cat.Meta | None, str | None]:
+    """The catalogue (an old manifest.json index converted first), its committed state and vector collection.
 
-    A damaged manifest is an error, except for a rebuild: that starts over, and still drops the old
-    collection when the damaged file names it.
+    A damaged catalogue is an error, except for a rebuild: that moves it aside and starts over, and still
+    drops the old collection when the damaged file names it.
     """
     try:
-        old = mf.load(home)
-    except mf.DamagedIndexError:
+        catalogue = cat.Catalogue.create(home)
+        migrate_manifest(home, catalogue)
+        old = catalogue.meta()
+    except cat.DamagedIndexError:
         if not rebuild:
             raise
-        old = None
-    return old, old.collection if old else mf.salvage_collection(home)
+        collection = cat.salvage_collection(home, prefix)
+        for name in (cat.FILE, f"{cat.FILE}-wal", f"{cat.FILE}-shm", "manifest.json"):
+            if (home / name).exists():
+                os.replace(home / name, home / f"{name}.damaged")
+        catalogue = cat.Catalogue.create(home)
+        return catalogue, None, collection
+    return catalogue, old, old.collection if old else None
 
 
 @contextmanager
@@ -128,43 +139,42 @@ def _under(path: str, roots: Sequence[Path]) -> bool:
     return any(p == r or r in p.parents for r in roots)
 
 
-def _carry_over(
-    base: mf.Manifest | None,
-    new: mf.Manifest,
+def _changes(
+    catalogue: cat.Catalogue | None,
     files: list[Path],
     roots: list[Path],
     max_bytes: int,
+    change: cat.Change,
     report: IndexReport,
 ) -> list[tuple[Path, bytes, str]]:
-    """Copy records of files outside `roots` and of unchanged files; return the files to (re)parse."""
-    old_files = base.files if base else {}
-    for key, kept in old_files.items():
-        if not _under(key, roots):
-            new.files[key] = kept
+    """The files to (re)parse; files under `roots` that changed or are gone go to `change.drop_files`.
+
+    Files outside `roots`, and unchanged files, keep their committed rows untouched.
+    """
+    known = catalogue.file_shas() if catalogue else {}
+    present = {str(path) for path in files}
+    change.drop_files = [key for key in known if _under(key, roots) and key not in present]
     changed: list[tuple[Path, bytes, str]] = []
     for path in files:
         try:
             data = read_bytes(path, max_bytes)
         except LoadError as exc:
             report.errors.append(FileError(str(path), str(exc)))
+            if str(path) in known:  # what it held is no longer what the file says
+                change.drop_files.append(str(path))
             continue
         sha = hashlib.sha256(data).hexdigest()
-        record = old_files.get(str(path))
-        if record is not None and record.sha256 == sha:
-            new.files[str(path)] = record
-        else:
+        if known.get(str(path)) != sha:
             changed.append((path, data, sha))
-    if base:
-        for record in new.files.values():
-            for aid in record.articles:
-                new.articles[aid] = base.articles[aid]
+            if str(path) in known:
+                change.drop_files.append(str(path))
     return changed
 
 
 def _parse_file(
-    path: Path, data: bytes, sha: str, dedup: Deduplicator, new: mf.Manifest, size: int, overlap: int
-) -> mf.FileRecord:
-    record = mf.FileRecord(sha256=sha)
+    path: Path, data: bytes, sha: str, dedup: Deduplicator, change: cat.Change, size: int, overlap: int
+) -> cat.FileRecord:
+    record = cat.FileRecord(str(path), sha)
     try:
         loaded = load_file(path, data)
     except LoadError as exc:
@@ -187,24 +197,33 @@ def _parse_file(
                 continue
             dedup.add(article.article_id, sig)
             record.articles.append(article.article_id)
-            new.articles[article.article_id] = _article_record(article, sig, size, overlap)
-            if (longest := longest_sentence(article.text)) > size:
-                record.warnings.append({"path": str(path), "warning": (
-                    f"{' '.join(article.title.split())[:60]!r} has a sentence of {longest:,} characters, "
-                    f"split into chunks of at most {size}"
-                )})
-            if orders := instruction_spans(article.text):
-                first = " ".join(article.text[orders[0][0]:orders[0][1]].split())[:80]
-                record.warnings.append({"path": str(path), "warning": (
-                    f"{' '.join(article.title.split())[:60]!r} has {len(orders)} sentence(s) addressed to an AI "
-                    f"model (kept, never shown to the model): {first!r}"
-                )})
+            change.articles.append(_article_record(article, str(path), sig, size, overlap))
+            record.warnings.extend(_warnings(article, str(path), size))
     return record
 
 
-def _article_record(article: Article, sig: list[int], size: int, overlap: int) -> mf.ArticleRecord:
+def _warnings(article: Article, path: str, size: int) -> list[dict[str, str]]:
+    """What the reader of the index report should know: indexed, but not as written."""
+    title = " ".join(article.title.split())[:60]
+    found = []
+    if (longest := longest_sentence(article.text)) > size:
+        found.append({"path": path, "warning": (
+            f"{title!r} has a sentence of {longest:,} characters, split into chunks of at most {size}"
+        )})
+    if orders := instruction_spans(article.text):
+        first = " ".join(article.text[orders[0][0]:orders[0][1]].split())[:80]
+        found.append({"path": path, "warning": (
+            f"{title!r} has {len(orders)} sentence(s) addressed to an AI model (kept, never shown to the model): "
+            f"{first!r}"
+        )})
+    return found
+
+
+def _article_record(article: Article, file: str, sig: list[int], size: int, overlap: int) -> cat.ArticleRecord:
     chunks = chunk_article(article, size=size, overlap=overlap)
-    return mf.ArticleRecord(
+    return cat.ArticleRecord(
+        article_id=article.article_id,
+        file=file,
         title=article.title,
         text=article.text,
         source=article.source,
@@ -212,44 +231,49 @@ def _article_record(article: Article, sig: list[int], size: int, overlap: int) -
         url=article.url or "",
         signature=sig,
         chunks=[(c.chunk_id, c.start, c.end) for c in chunks],
+        bands=band_keys(sig),
     )
+
+
+def stored_chunks(record: cat.ArticleRecord) -> list[StoredChunk]:
+    return [
+        StoredChunk(cid, record.article_id, record.text[start:end], record.title, record.source,
+                    record.published, start, end)
+        for cid, start, end in record.chunks
+    ]
 
 
 def _commit(
     parts: Parts,
+    catalogue: cat.Catalogue,
+    change: cat.Change,
+    replaced: dict[str, list[str]],
     old_collection: str | None,
-    base: mf.Manifest | None,
-    new: mf.Manifest,
     report: IndexReport,
     progress: bool,
 ) -> None:
-    """Write vectors, then the keyword index, then the manifest (the commit), then clean up."""
+    """Write vectors, then commit the catalogue (one transaction), then clean up."""
     home = parts.settings.home
-    before = base.articles if base else {}
-    added = [c for aid, rec in new.articles.items() if aid not in before for c in stored_chunks(aid, rec)]
-    removed = [cid for aid, rec in before.items() if aid not in new.articles for cid, _, _ in rec.chunks]
-    pending = (base.pending_deletes if base else []) + removed
-    replaced = old_collection if old_collection and old_collection != new.collection else None
+    new_ids = {a.article_id for a in change.articles}
+    # An article a changed file still holds keeps its vectors; only articles new to the index are embedded.
+    added = [c for a in change.articles if a.article_id not in replaced for c in stored_chunks(a)]
+    removed = [cid for aid, cids in replaced.items() if aid not in new_ids for cid in cids]
+    change.pending_deletes = removed
+    dropped = old_collection if old_collection and old_collection != change.collection else None
     # Noted before any write: a kill from here on leaves vectors that the next commit removes.
-    if replaced:
-        note_collection(home, replaced)
+    if dropped:
+        note_collection(home, dropped)
     if added:
-        note_collection(home, new.collection)
-        _embed(parts, new.collection, added, progress)
-    keyword_stale = bool(added or removed) or not (home / new.keyword_dir).is_dir() or not new.keyword_dir
-    if keyword_stale:
-        new.keyword_dir = _write_keyword_index(home, new)
-    new.pending_deletes = pending
-    mf.save(home, new)
+        note_collection(home, change.collection)
+        _embed(parts, change.collection, added, progress)
+    catalogue.commit(change)
+    pending = catalogue.pending_deletes()
     if pending:
-        parts.open_store(new.collection).delete(pending)
-        new.pending_deletes = []
-        mf.save(home, new)
+        parts.open_store(change.collection).delete(pending)
+        catalogue.clear_pending(pending)
     report.chunks_added, report.chunks_removed = len(added), len(removed)
-    if replaced:
-        parts.open_store(replaced).drop()  # before the sweep, so replaced vectors are not counted as orphans
-    report.orphans_removed = remove_orphans(parts, new, check=bool(added or pending))
-    remove_stale_keyword_dirs(home, new.keyword_dir)
+    if dropped:
+        parts.open_store(dropped).drop()  # before the sweep, so replaced vectors are not counted as orphans
 
 
 def _embed(parts: Parts, collection: str, chunks: list[StoredChunk], progress: bool) -> None:
@@ -257,20 +281,15 @@ def _embed(parts: Parts, collection: str, chunks: list[StoredChunk], progress: b
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress) as bar:
         for i in range(0, len(chunks), _EMBED_SLICE):
             batch = chunks[i:i + _EMBED_SLICE]
-            store.upsert(batch, parts.embedder.embed([embedding_text(c) for c in batch], "document"))
+            store.upsert(batch, parts.embedder.embed([embedding_text(c.title, c.text) for c in batch], "document"))
             bar.update(len(batch))
 
 
-def _write_keyword_index(home: Path, manifest: mf.Manifest) -> str:
-    name = f"bm25-{uuid.uuid4().hex[:8]}"
-    KeywordIndex.build(*mf.search_documents(manifest)).save(home / name)
-    return name
-
-
-def _summarise(new: mf.Manifest, files: list[Path], report: IndexReport) -> None:
+def _summarise(catalogue: cat.Catalogue, files: list[Path], report: IndexReport) -> None:
     """State of the given paths now: distinct articles, copies skipped, boilerplate, per-record errors."""
+    records = catalogue.file_records() if files else {}
     for path in files:
-        record = new.files.get(str(path))
+        record = records.get(str(path))
         if record is None:
             continue
         report.articles += len(record.articles)

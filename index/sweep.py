@@ -1,4 +1,4 @@
-"""Clean-up after a commit: vectors no committed chunk lists, keyword folders the manifest does not name.
+"""Clean-up after a commit: vectors no committed chunk lists, and keyword folders of old (manifest) indexes.
 
 A run killed after writing vectors but before its commit leaves them behind, and so does a rebuild killed
 before it drops the old collection. Each run notes such collections first, so the next commit knows where
@@ -8,10 +8,10 @@ to look without listing the whole store on every run (a run with nothing to embe
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from rag import manifest as mf
 from rag.pipeline import Parts
 
 
@@ -32,34 +32,36 @@ def note_collection(home: Path, collection: str) -> None:
         out.write(collection + "\n")
 
 
-def remove_orphans(parts: Parts, manifest: mf.Manifest, *, check: bool) -> int:
-    """Delete vectors no committed chunk lists; return how many went.
+def noted(home: Path) -> set[str]:
+    """Collections noted by runs that have not cleaned up after themselves (a kill, or this run)."""
+    path = home / _WRITTEN
+    return set(path.read_text("utf-8").split()) if path.exists() else set()
 
-    Looks in the collections noted by `note_collection` (others than the committed one are dropped), and in the
-    committed collection when `check` is set (the store is open anyway).
+
+def remove_orphans(parts: Parts, committed: str, chunk_ids: Callable[[], list[str]], names: set[str]) -> int:
+    """Delete vectors no committed chunk lists from the collections `names`; return how many went.
+
+    Collections other than the committed one are dropped whole. Only a run killed between its vector writes
+    and its commit leaves orphans in the committed collection, and it noted that collection first, so a run
+    that finds nothing noted never lists the store (that would cost a pass over the whole archive).
     """
-    path = parts.settings.home / _WRITTEN
-    names = set(path.read_text("utf-8").split()) if path.exists() else set()
-    if check:
-        names.add(manifest.collection)
     removed = 0
-    for name in sorted(names):
+    for name in sorted(names):  # empty for a run after a clean one: the store is not even opened
         store = parts.open_store(name)
-        if name == manifest.collection:
+        if name == committed:
             if not isinstance(store, Listing):
                 continue
-            orphans = sorted(set(store.ids()) - set(manifest.chunk_ids()))
+            orphans = sorted(set(store.ids()) - set(chunk_ids()))
             store.delete(orphans)
             removed += len(orphans)
         else:
             removed += store.count()
             store.drop()
-    path.unlink(missing_ok=True)
+    (parts.settings.home / _WRITTEN).unlink(missing_ok=True)
     return removed
 
 
-def remove_stale_keyword_dirs(home: Path, keep: str) -> None:
-    """Every keyword folder but `keep`: replaced ones, and ones a killed run or rebuild left half-written."""
+def remove_keyword_dirs(home: Path) -> None:
+    """The bm25s folders of an index from before the catalogue (its keyword index now lives in FTS5)."""
     for folder in [*home.glob("bm25-*"), *home.glob(".bm25-*")]:
-        if folder.name != keep:
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)

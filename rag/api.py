@@ -55,7 +55,7 @@ def current_corpus() -> Corpus:
     """The committed index, reopened when a new index run has committed."""
     state = _current()
     with _lock:
-        if state.corpus is None or state.corpus.is_stale(state.parts):
+        if state.corpus is None or state.corpus.is_stale():
             state.corpus = Corpus.open(state.parts)
         return state.corpus
 

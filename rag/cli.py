@@ -86,7 +86,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from index.pipeline import index_paths
-    from rag.manifest import DamagedIndexError
+    from rag.catalogue import DamagedIndexError
     from rag.pipeline import build_parts
 
     paths = args.paths or [BUNDLED_ARTICLES]
@@ -117,9 +117,9 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import rag
+    from rag.catalogue import DamagedIndexError
     from rag.corpus import EmptyIndexError
     from rag.llm import LLMError
-    from rag.manifest import DamagedIndexError
     from rag.models import ModelUnavailableError
     from rag.prompt import format_date
 
@@ -166,7 +166,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if warning:
         print(f"newsrag chat: {warning}", file=sys.stderr)
-    from rag.manifest import DamagedIndexError
+    from rag.catalogue import DamagedIndexError
 
     try:
         serve(settings, host=args.host, port=args.port, samples=BUNDLED_ARTICLES, auth=logins)

@@ -1,107 +1,83 @@
-"""The committed index as the online path sees it: manifest, vector store and keyword index together."""
+"""The committed index as the online path sees it: the catalogue and the vector store together.
+
+Nothing of the archive is held in memory: passages, article texts and word frequencies are read from the
+catalogue when a question needs them (a few small caches keep what a chat asks for again).
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import logging
 import math
-from pathlib import Path
+from collections import OrderedDict
+from collections.abc import Sequence
 
-from rag import manifest as mf
+from rag import catalogue as cat
 from rag.article import ArticleText
-from rag.keyword import KeywordIndex
 from rag.pipeline import Parts
 from rag.ports import Store
-from rag.text import content_words
 from rag.types import Filters, Passage
-
-log = logging.getLogger(__name__)
 
 
 class EmptyIndexError(RuntimeError):
     """Raised when nothing has been indexed yet."""
 
 
-class Corpus:
-    """Loaded once and reloaded when the manifest changes, so a long-running chat sees new articles."""
+class OldIndexError(EmptyIndexError):
+    """The home holds an index from before the catalogue; `newsrag index` (or `newsrag chat`) converts it."""
 
-    def __init__(self, manifest: mf.Manifest, store: Store, keyword: KeywordIndex, stamp: float) -> None:
-        self.manifest = manifest
+
+class Corpus:
+    """One committed generation of the index; `is_stale` says when an index run has committed a newer one."""
+
+    def __init__(self, catalogue: cat.Catalogue, meta: cat.Meta, store: Store) -> None:
+        self.catalogue = catalogue
+        self.meta = meta
         self.store = store
-        self.keyword = keyword
-        self.stamp = stamp
-        self.chunks: dict[str, Passage] = {}  # every committed chunk, score 0
-        self._df: dict[str, int] | None = None
-        self._articles: dict[str, ArticleText] = {}
-        for aid, rec in manifest.articles.items():
-            published = dt.date.fromisoformat(rec.published) if rec.published else None
-            for cid, start, end in rec.chunks:
-                self.chunks[cid] = Passage(cid, aid, rec.title, rec.source, published, rec.text[start:end],
-                                           0.0, start, end)
+        self.chunk_count = catalogue.chunk_count()
+        self._df: dict[str, int] = {}
+        self._articles: OrderedDict[str, ArticleText | None] = OrderedDict()
 
     @classmethod
     def open(cls, parts: Parts) -> Corpus:
         home = parts.settings.home
-        path = mf.path_for(home)
-        manifest = mf.load(home)
-        if manifest is None or not manifest.articles:
+        path = cat.path_for(home)
+        if not path.exists():
+            if (home / "manifest.json").exists():
+                raise OldIndexError(f"{home} holds an index from an older newsrag: run `newsrag index` once to "
+                                    "convert it (nothing is embedded again)")
             raise EmptyIndexError(f"nothing is indexed yet in {home}: run `newsrag index PATH` to add articles")
-        keyword = open_keyword_index(Path(home), manifest)
-        return cls(manifest, parts.open_store(manifest.collection), keyword, path.stat().st_mtime)
+        catalogue = cat.Catalogue(path)
+        meta = catalogue.meta()
+        if meta is None or catalogue.article_count() == 0:
+            raise EmptyIndexError(f"nothing is indexed yet in {home}: run `newsrag index PATH` to add articles")
+        return cls(catalogue, meta, parts.open_store(meta.collection))
 
-    def is_stale(self, parts: Parts) -> bool:
-        path = mf.path_for(parts.settings.home)
-        return not path.exists() or path.stat().st_mtime != self.stamp
+    def is_stale(self) -> bool:
+        return self.catalogue.generation() != self.meta.generation
 
-    def passage(self, chunk_id: str, score: float) -> Passage:
-        return dataclasses.replace(self.chunks[chunk_id], score=score)
+    def passages(self, scored: Sequence[tuple[str, float]], filters: Filters | None = None) -> list[Passage]:
+        """The committed chunks of `scored` that pass `filters`, in the given order, with their scores.
+
+        Chunks the catalogue does not list (vectors of a run killed before its commit) are dropped here.
+        """
+        found = self.catalogue.passages([cid for cid, _ in scored], filters)
+        return [dataclasses.replace(found[cid], score=score) for cid, score in scored if cid in found]
 
     def article(self, article_id: str) -> ArticleText | None:
         """The cleaned text of an article with its sentence spans (for neighbours of retrieved sentences)."""
         if article_id not in self._articles:
-            rec = self.manifest.articles.get(article_id)
-            if rec is None:
-                return None
-            self._articles[article_id] = ArticleText(rec.text)
+            text = self.catalogue.article_text(article_id)
+            self._articles[article_id] = ArticleText(text) if text is not None else None
+            while len(self._articles) > 256:
+                self._articles.popitem(last=False)
         return self._articles[article_id]
 
     def idf(self, word: str) -> float:
-        """Inverse document frequency over chunks, computed on first use."""
-        if self._df is None:
-            df: dict[str, int] = {}
-            for info in self.chunks.values():
-                for w in set(content_words(info.title + " " + info.text)):
-                    df[w] = df.get(w, 0) + 1
-            self._df = df
-        n = len(self.chunks)
-        count = self._df.get(word, 0)
+        """Inverse document frequency over chunks (FTS5's vocabulary; remembered for this generation)."""
+        if word not in self._df:
+            self._df.update(dict.fromkeys([word], 0) | self.catalogue.doc_freq([word]))
+        n, count = self.chunk_count, self._df[word]
         return math.log(1 + (n - count + 0.5) / (count + 0.5))
 
-    def admits(self, chunk_id: str, filters: Filters | None) -> bool:
-        """Only committed chunks (the manifest lists them) that pass the filters."""
-        info = self.chunks.get(chunk_id)
-        return info is not None and (filters is None or filters.admits(info.published, info.source))
-
-
-def open_keyword_index(home: Path, manifest: mf.Manifest) -> KeywordIndex:
-    """The keyword index the manifest names, rebuilt from the committed chunks when it is missing or unreadable.
-
-    It is derived data, so any failure to read it is repaired (with a warning) rather than shown to the user.
-    """
-    folder = home / manifest.keyword_dir
-    try:
-        index = KeywordIndex.load(folder)
-        if set(index.chunk_ids) == set(manifest.chunk_ids()):
-            return index
-        problem = "it does not list the committed chunks"
-    except Exception as exc:  # bm25s raises many types for damaged files
-        problem = f"{type(exc).__name__}: {exc}"
-    log.warning("newsrag: rebuilding the keyword index %s from the manifest (%s)", folder, problem)
-    index = KeywordIndex.build(*mf.search_documents(manifest))
-    if manifest.keyword_dir:  # never replace `home` itself
-        try:
-            index.save(folder)
-        except OSError as exc:
-            log.warning("newsrag: could not save the rebuilt keyword index (%s); it lives in memory only", exc)
-    return index
+    def keyword(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        return self.catalogue.keyword(query, k, filters)

@@ -67,25 +67,16 @@ def dense_search(
     question: str, corpus: Corpus, parts: Parts, k: int, filters: Filters | None = None
 ) -> list[Passage]:
     """Plain dense retrieval (a baseline and an eval config)."""
-    vector = parts.embedder.embed([question], "query")[0]
-    return [corpus.passage(cid, score) for cid, score in _dense(corpus, vector, k, filters)]
+    return _dense(corpus, parts.embedder.embed([question], "query")[0], k, filters)
 
 
-def _dense(corpus: Corpus, vector: Vectors, k: int, filters: Filters | None) -> list[tuple[str, float]]:
+def _dense(corpus: Corpus, vector: Vectors, k: int, filters: Filters | None) -> list[Passage]:
     # Over-fetch: chunks of a run that crashed before its commit may sit in the store; they are skipped.
-    hits = corpus.store.search(vector, k * 2 + 8, filters)
-    return [(cid, s) for cid, s in hits if corpus.admits(cid, filters)][:k]
+    return corpus.passages(corpus.store.search(vector, k * 2 + 8, filters), filters)[:k]
 
 
-def keyword_search(
-    question: str, corpus: Corpus, k: int, filters: Filters | None = None
-) -> list[Passage]:
-    return [corpus.passage(cid, score) for cid, score in _keyword(corpus, question, k, filters)]
-
-
-def _keyword(corpus: Corpus, question: str, k: int, filters: Filters | None) -> list[tuple[str, float]]:
-    hits = corpus.keyword.search(question, k * 3 + 10)
-    return [(cid, s) for cid, s in hits if corpus.admits(cid, filters)][:k]
+def keyword_search(question: str, corpus: Corpus, k: int, filters: Filters | None = None) -> list[Passage]:
+    return corpus.passages(corpus.keyword(question, k, filters), filters)[:k]
 
 
 def fuse(*rankings: list[str]) -> dict[str, float]:
@@ -100,19 +91,21 @@ def fuse(*rankings: list[str]) -> dict[str, float]:
 
 def _fused(
     question: str, corpus: Corpus, parts: Parts, filters: Filters | None
-) -> tuple[Vectors, list[tuple[str, float]]]:
+) -> tuple[Vectors, list[Passage]]:
+    """Dense and keyword candidates fused by reciprocal rank, best first, each scored by its fused value."""
     vector = parts.embedder.embed([question], "query")[0]
-    dense = [cid for cid, _ in _dense(corpus, vector, POOL, filters)]
-    keyword = [cid for cid, _ in _keyword(corpus, question, POOL, filters)]
-    return vector, list(fuse(dense, keyword).items())
+    dense = _dense(corpus, vector, POOL, filters)
+    keyword = keyword_search(question, corpus, POOL, filters)
+    by_id = {p.chunk_id: p for p in dense + keyword}
+    fused = fuse([p.chunk_id for p in dense], [p.chunk_id for p in keyword])
+    return vector, [dataclasses.replace(by_id[cid], score=s) for cid, s in fused.items()]
 
 
 def fused_search(
     question: str, corpus: Corpus, parts: Parts, k: int, filters: Filters | None = None
 ) -> list[Passage]:
     """Dense and keyword results fused by reciprocal rank, no rescoring (an eval config)."""
-    _, fused = _fused(question, corpus, parts, filters)
-    return [corpus.passage(cid, s) for cid, s in fused[:k]]
+    return _fused(question, corpus, parts, filters)[1][:k]
 
 
 def hybrid_search(
@@ -132,18 +125,18 @@ def hybrid_search(
 def _rescore(
     question: str,
     vector: Vectors,
-    candidates: list[tuple[str, float]],
+    infos: list[Passage],
     corpus: Corpus,
     parts: Parts,
     cache: SentenceCache,
 ) -> list[Scored]:
-    infos = [corpus.chunks[cid] for cid, _ in candidates]
     spans = [sentence_spans(info.text) or [(0, len(info.text))] for info in infos]
     texts = [info.text[a:b] for info, sp in zip(infos, spans, strict=True) for a, b in sp]
     sims_all = cache.embed(parts, texts) @ vector if texts else np.zeros(0)
     weights = question_weights(question, corpus)
     out, offset = [], 0
-    for (_, fused), info, sp in zip(candidates, infos, spans, strict=True):
+    for info, sp in zip(infos, spans, strict=True):
+        fused = info.score
         sims = [float(s) for s in sims_all[offset:offset + len(sp)]]
         offset += len(sp)
         top2 = sorted(sims, reverse=True)[:2]

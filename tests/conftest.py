@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.catalogue import Catalogue, Meta, path_for
 from rag.config import Settings
 from rag.fakes import HashEmbedder, MemoryStore
 from rag.pipeline import Parts
@@ -35,6 +36,17 @@ class FakeParts:
 
     def open_store(self, collection: str) -> Store:
         return self.stores.setdefault(collection, MemoryStore())
+
+    def catalogue(self) -> Catalogue:
+        return Catalogue(path_for(self.settings.home))
+
+    def committed(self) -> Meta:
+        """The committed index's settings and collection (fails when nothing was committed)."""
+        catalogue = self.catalogue()
+        meta = catalogue.meta()
+        catalogue.close()
+        assert meta is not None
+        return meta
 
 
 @pytest.fixture

@@ -51,7 +51,8 @@ def test_evidence_fits_the_budget_and_points_into_the_article(scripted):
     answer = rag.answer("How much helium does China use every year?")
     corpus = rag.api.current_corpus()
     for passage in answer.passages:
-        article = corpus.manifest.articles[passage.article_id]
+        article = corpus.article(passage.article_id)
+        assert article is not None
         assert article.text[passage.start:passage.end] == passage.text
     context = str(llm.prompts[0][-1].content).split("\n\nQuestion:")[0]
     assert len(context) // 4 <= 140  # the budget, give or take a header's estimate

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from index.pipeline import index_paths
-from rag import manifest as mf
 from rag.corpus import Corpus
 from rag.retrieve import dense_search
 from tests.conftest import FakeParts
@@ -13,9 +12,7 @@ from tests.test_clean_split import BOILERPLATE
 
 
 def _chunks(fake: FakeParts) -> dict[str, str]:
-    manifest = mf.load(fake.settings.home)
-    assert manifest is not None
-    return {c.chunk_id: c.text for c in fake.stores[manifest.collection].chunks.values()}
+    return {c.chunk_id: c.text for c in fake.stores[fake.committed().collection].chunks.values()}
 
 
 def test_seed_corpus_report(fake: FakeParts, seed_dir: Path):
@@ -56,11 +53,10 @@ def test_a_file_holding_many_articles_changes_only_the_edited_one(fake: FakePart
     path = seed_dir / "001_6e42feeb05231df3.txt"
     path.write_text(path.read_text().replace("Building more plants", "Building many more plants"))
     report = index_paths([seed_dir], fake.parts())
-    manifest = mf.load(fake.settings.home)
-    assert manifest is not None
-    assert report.articles == 12 == len(manifest.articles)
-    helium = [a for a in manifest.articles.values() if a.title.startswith("China retaliation")]
-    assert report.chunks_added == len(helium[0].chunks)
+    catalogue = fake.catalogue()
+    assert report.articles == 12 == catalogue.article_count()
+    helium = [p for p in catalogue.passages(catalogue.chunk_ids()).values() if p.title.startswith("China retaliation")]
+    assert report.chunks_added == len(helium)
 
 
 def test_deleting_a_file_removes_its_chunks(fake: FakeParts, seed_dir: Path):
@@ -78,8 +74,7 @@ def test_other_paths_are_left_alone(fake: FakeParts, seed_dir: Path, tmp_path: P
     index_paths([seed_dir], fake.parts())
     report = index_paths([extra], fake.parts())
     assert report.articles == 1
-    manifest = mf.load(fake.settings.home)
-    assert manifest is not None and len(manifest.articles) == 13
+    assert fake.catalogue().article_count() == 13
 
 
 @pytest.mark.chaos
@@ -107,7 +102,7 @@ def test_near_copy_in_another_file_is_skipped(fake: FakeParts, seed_dir: Path):
 @pytest.mark.chaos
 def test_interrupted_run_keeps_previous_index_and_next_run_finishes(fake: FakeParts, seed_dir: Path):
     index_paths([seed_dir], fake.parts())
-    old = mf.load(fake.settings.home)
+    old = fake.committed(), sorted(fake.catalogue().chunk_ids())
     extra = seed_dir / "zz_new.txt"
     extra.write_text("Harbour council votes today\n\n" + "The harbour council voted to close the pier. " * 40)
     embed = fake.embedder.embed
@@ -119,7 +114,7 @@ def test_interrupted_run_keeps_previous_index_and_next_run_finishes(fake: FakePa
     fake.embedder.embed = crash  # type: ignore[method-assign]
     with pytest.raises(KeyboardInterrupt):
         index_paths([seed_dir], fake.parts())
-    assert mf.load(fake.settings.home) == old
+    assert (fake.committed(), sorted(fake.catalogue().chunk_ids())) == old
     corpus = Corpus.open(fake.parts())
     hits = dense_search("harbour council pier", corpus, fake.parts(), 3)
     assert hits and all("harbour" not in p.text for p in hits)
@@ -130,19 +125,18 @@ def test_interrupted_run_keeps_previous_index_and_next_run_finishes(fake: FakePa
 
 def test_rebuild_starts_a_new_collection_and_drops_the_old(fake: FakeParts, seed_dir: Path):
     index_paths([seed_dir], fake.parts())
-    first = mf.load(fake.settings.home)
+    first = fake.committed()
     report = index_paths([seed_dir], fake.parts(), rebuild=True)
-    second = mf.load(fake.settings.home)
-    assert first and second and first.collection != second.collection
-    assert report.chunks_added == len(second.chunk_ids())
+    second = fake.committed()
+    assert first.collection != second.collection
+    assert report.chunks_added == len(fake.catalogue().chunk_ids())
     assert fake.stores[first.collection].count() == 0
 
 
 def test_changing_chunk_size_reindexes(fake: FakeParts, seed_dir: Path):
     index_paths([seed_dir], fake.parts())
     report = index_paths([seed_dir], fake.parts(chunk_chars=300))
-    manifest = mf.load(fake.settings.home)
-    assert manifest is not None and report.chunks_added == len(manifest.chunk_ids())
+    assert report.chunks_added == len(fake.catalogue().chunk_ids())
     assert all(len(t) <= 300 for t in _chunks(fake).values())
 
 

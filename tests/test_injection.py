@@ -124,7 +124,6 @@ def test_a_planted_instruction_never_takes_over_an_answer(hostile_home: Settings
 
 
 def test_an_order_is_kept_in_the_article_reported_at_ingest_and_left_out_of_the_prompt(fake, tmp_path: Path):
-    from rag import manifest as mf
     from rag.fakes import ScriptedChat
 
     name, content, question, _ = VARIANTS[0]
@@ -132,8 +131,8 @@ def test_an_order_is_kept_in_the_article_reported_at_ingest_and_left_out_of_the_
     report = index_paths([tmp_path / name], fake.parts())
     assert [w["path"] for w in report.warnings] == [str(tmp_path / name)]
     assert "addressed to an AI model" in report.warnings[0]["warning"]
-    manifest = mf.load(fake.settings.home)
-    assert manifest is not None and any("Ignore all previous" in a.text for a in manifest.articles.values())
+    catalogue = fake.catalogue()
+    assert any("Ignore all previous" in p.text for p in catalogue.passages(catalogue.chunk_ids()).values())
     llm = ScriptedChat(replies=["In Yanchi [1]."])
     rag.configure(parts=fake.parts(), llm=llm)
     rag.answer(question)

@@ -182,7 +182,8 @@ def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed
     assert sorted(p.name for p in uploads.iterdir()) == ["copy.txt", "veltrana.txt"]
     labels = [label for label, _ in dropdown.constructor_args["choices"]]
     assert "veltrana.txt" in labels and "articles from" in info
-    titles = {rec.title for rec in rag.api.current_corpus().manifest.articles.values()}
+    catalogue = rag.api.current_corpus().catalogue
+    titles = {p.title for p in catalogue.passages(catalogue.chunk_ids()).values()}
     assert "Glassworks in Veltrana cast the largest green bell" in titles
 
 

@@ -16,7 +16,7 @@ import gradio as gr
 
 import rag
 from rag.config import Settings
-from rag.corpus import EmptyIndexError
+from rag.corpus import EmptyIndexError, OldIndexError
 from ui import render
 from ui.chat import clear, respond
 from ui.library import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, add_articles, refresh
@@ -97,11 +97,16 @@ def build_app(settings: Settings) -> gr.Blocks:
 
 
 def ensure_index(samples: Path) -> None:
-    """On a fresh install the index is empty: index the bundled sample articles, showing progress."""
+    """On a fresh install the index is empty: index the bundled sample articles, showing progress. An index
+    from an older newsrag is converted instead (its articles stay; nothing is embedded again)."""
     from index.pipeline import index_paths
 
     try:
         rag.api.current_corpus()
+        return
+    except OldIndexError:
+        print("newsrag: converting the index to the catalogue format", file=sys.stderr)
+        index_paths([], rag.api.current_parts())
         return
     except EmptyIndexError:
         pass

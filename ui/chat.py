@@ -14,8 +14,8 @@ from typing import Any
 import gradio as gr
 
 import rag
+from rag.catalogue import DamagedIndexError
 from rag.corpus import EmptyIndexError
-from rag.manifest import DamagedIndexError
 from rag.types import Filters
 from ui import render
 

@@ -116,7 +116,7 @@ def source_choices(sources: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _index_state() -> tuple[list[tuple[str, str]], str]:
-    """Sources for the filter and a line about the index, from the committed manifest."""
+    """Sources for the filter and a line about the index, from the committed catalogue."""
     try:
         corpus = rag.api.current_corpus()
     except EmptyIndexError:
@@ -124,11 +124,10 @@ def _index_state() -> tuple[list[tuple[str, str]], str]:
     except Exception as exc:
         log.exception("reading the index failed")
         return [], render.error_html(f"Cannot read the index ({type(exc).__name__}: {str(exc)[:200]}).")
-    articles = corpus.manifest.articles
-    sources = [rec.source for rec in articles.values()]
+    sources = corpus.catalogue.sources()
     home = rag.api.current_parts().settings.home
-    info = f"{len(articles)} articles from {len(set(sources))} files, indexed in {home}"
-    return source_choices(sources), render.paragraphs(render.esc(info))
+    info = f"{sum(sources.values())} articles from {len(sources)} files, indexed in {home}"
+    return source_choices(list(sources)), render.paragraphs(render.esc(info))
 
 
 def _model_name() -> str:

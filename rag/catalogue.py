@@ -1,0 +1,371 @@
+"""The catalogue: what is indexed (files, articles, chunks), its keyword index (SQLite FTS5) and the
+near-duplicate bands, in one SQLite file per index home.
+
+One transaction is the commit point. An index run writes vectors to the store first and then commits the
+catalogue; chunks the catalogue does not list are never shown, so a run killed at any moment leaves the last
+commit usable. WAL mode lets chat processes read while an indexer writes; a reader sees a new commit at its
+next question (the `generation` counter). Readers fetch only the rows they need, never the whole archive.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag.text import content_words
+from rag.types import Filters, Passage
+
+FILE = "catalogue.sqlite"
+VERSION = "1"
+REBUILD_HINT = "newsrag index --rebuild PATH"
+_IN = 500  # ids per `IN (...)` (SQLite limits bound parameters)
+
+# FTS5 sees the text already cut into our words (`content_words`), one space apart; the tokenizer keeps the
+# characters our words may hold, so FTS5's words and document frequencies are exactly ours.
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, boilerplate_lines INTEGER NOT NULL,
+                   report TEXT NOT NULL);
+CREATE TABLE articles(id TEXT PRIMARY KEY, file TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+                      source TEXT NOT NULL, published TEXT NOT NULL, url TEXT NOT NULL, signature TEXT NOT NULL);
+CREATE INDEX articles_file ON articles(file);
+CREATE TABLE chunks(n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, article TEXT NOT NULL,
+                    start INTEGER NOT NULL, end INTEGER NOT NULL);
+CREATE INDEX chunks_article ON chunks(article);
+CREATE VIRTUAL TABLE chunk_words USING fts5(words, tokenize="unicode61 remove_diacritics 0 tokenchars '''.-_'");
+CREATE VIRTUAL TABLE chunk_vocab USING fts5vocab(chunk_words, row);
+CREATE TABLE bands(key INTEGER NOT NULL, article TEXT NOT NULL);
+CREATE INDEX bands_key ON bands(key);
+CREATE INDEX bands_article ON bands(article);
+CREATE TABLE pending_deletes(chunk_id TEXT PRIMARY KEY);
+"""
+
+
+class DamagedIndexError(RuntimeError):
+    """The catalogue cannot be read (cut short, overwritten, not ours); the message names the way out."""
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    collection: str  # the vector-store collection the committed chunks live in
+    embed_model: str
+    chunking: str
+    generation: int  # bumped by every commit
+
+
+@dataclass(slots=True)
+class FileRecord:
+    path: str
+    sha256: str
+    articles: list[str] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    boilerplate_lines: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # indexed, but not as written (path, warning)
+
+
+@dataclass(slots=True)
+class ArticleRecord:
+    article_id: str
+    file: str
+    title: str
+    text: str
+    source: str
+    published: str  # ISO date or ""
+    url: str
+    signature: list[int]
+    chunks: list[tuple[str, int, int]]  # (chunk_id, start, end) into `text`
+    bands: list[int]  # near-duplicate lookup keys
+
+
+@dataclass(slots=True)
+class Change:
+    """One index run's commit: rows of `drop_files` go, `files` and `articles` come in."""
+
+    collection: str
+    embed_model: str
+    chunking: str
+    reset: bool = False  # a rebuild: every row goes first
+    drop_files: list[str] = field(default_factory=list)
+    files: list[FileRecord] = field(default_factory=list)
+    articles: list[ArticleRecord] = field(default_factory=list)
+    pending_deletes: list[str] = field(default_factory=list)  # vectors to delete once committed
+
+
+def embedding_text(title: str, text: str) -> str:
+    """The title goes in front so a chunk that never names its subject still matches questions about it."""
+    return f"{title}\n{text}"
+
+
+def path_for(home: Path) -> Path:
+    return home / FILE
+
+
+class Catalogue:
+    """One SQLite catalogue; a connection per thread (the chat answers on several threads)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    @classmethod
+    def create(cls, home: Path) -> Catalogue:
+        """Open the catalogue under `home` for writing, creating it when there is none."""
+        home.mkdir(parents=True, exist_ok=True)
+        catalogue = cls(path_for(home))
+        with catalogue._errors():
+            db = catalogue._db()
+            db.execute("PRAGMA journal_mode=WAL")
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+                db.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
+        return catalogue
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA synchronous=NORMAL")  # with WAL: a commit survives a process kill
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Whatever SQLite says about a file that is not a readable catalogue becomes one clear error."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            raise damaged(self.path, str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, str(exc)) from exc
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._errors():
+            return self._db().execute(sql, params).fetchall()
+
+    def _in(self, sql: str, ids: Sequence[str], params: Sequence[Any] = ()) -> list[Any]:
+        """`sql` with `{ids}` standing for an `IN (...)` list, run in slices."""
+        out: list[Any] = []
+        for i in range(0, len(ids), _IN):
+            part = list(ids[i:i + _IN])
+            out.extend(self._rows(sql.format(ids=",".join("?" * len(part))), [*part, *params]))
+        return out
+
+    # ---- reading
+
+    def meta(self) -> Meta | None:
+        """The committed index's settings; None before the first commit."""
+        values = dict(self._rows("SELECT key, value FROM meta"))
+        if values.get("version") != VERSION:
+            return None
+        return Meta(values["collection"], values["embed_model"], values["chunking"], int(values["generation"]))
+
+    def generation(self) -> int:
+        row = self._rows("SELECT value FROM meta WHERE key='generation'")
+        return int(row[0][0]) if row else 0
+
+    def file_shas(self) -> dict[str, str]:
+        return dict(self._rows("SELECT path, sha256 FROM files"))
+
+    def file_records(self) -> dict[str, FileRecord]:
+        records = {
+            path: FileRecord(path, sha, boilerplate_lines=lines, **json.loads(report))
+            for path, sha, lines, report in self._rows("SELECT path, sha256, boilerplate_lines, report FROM files")
+        }
+        for aid, file in self._rows("SELECT id, file FROM articles"):
+            if file in records:
+                records[file].articles.append(aid)
+        return records
+
+    def articles_of(self, files: Sequence[str]) -> dict[str, list[str]]:
+        """The articles the given files hold, each with its chunk ids."""
+        found: dict[str, list[str]] = {}
+        for aid, cid in self._in(
+            "SELECT a.id, c.id FROM articles a LEFT JOIN chunks c ON c.article = a.id WHERE a.file IN ({ids})", files
+        ):
+            found.setdefault(aid, []).extend([cid] if cid else [])
+        return found
+
+    def has_article(self, article_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM articles WHERE id=?", [article_id]))
+
+    def near(self, keys: Sequence[int]) -> list[tuple[str, list[int]]]:
+        """Articles sharing a near-duplicate band key with `keys`, with their MinHash signatures."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return [(aid, json.loads(sig)) for aid, sig in self._rows(
+            f"SELECT id, signature FROM articles WHERE id IN (SELECT article FROM bands WHERE key IN ({marks}))", keys
+        )]
+
+    def passages(self, chunk_ids: Sequence[str], filters: Filters | None = None) -> dict[str, Passage]:
+        """The committed chunks among `chunk_ids` that pass `filters`, as passages with score 0."""
+        where, params = _filter_sql(filters)
+        rows = self._in(
+            "SELECT c.id, c.article, a.title, a.source, a.published, substr(a.text, c.start + 1, c.end - c.start),"
+            f" c.start, c.end FROM chunks c JOIN articles a ON a.id = c.article WHERE c.id IN ({{ids}}){where}",
+            chunk_ids, params,
+        )
+        return {row[0]: _passage(row) for row in rows}
+
+    def article_text(self, article_id: str) -> str | None:
+        row = self._rows("SELECT text FROM articles WHERE id=?", [article_id])
+        return row[0][0] if row else None
+
+    def keyword(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """BM25 (FTS5's ranking) over the committed chunks' words; higher is better."""
+        words = list(dict.fromkeys(content_words(query)))
+        if not words or k <= 0:
+            return []
+        where, params = _filter_sql(filters)
+        join = " JOIN articles a ON a.id = c.article" if where else ""
+        match = " OR ".join(f'"{w}"' for w in words)
+        rows = self._rows(
+            "SELECT c.id, -bm25(chunk_words) FROM chunk_words JOIN chunks c ON c.n = chunk_words.rowid"
+            f"{join} WHERE chunk_words MATCH ?{where} ORDER BY bm25(chunk_words) LIMIT ?",
+            [match, *params, k],
+        )
+        return [(cid, float(score)) for cid, score in rows]
+
+    def doc_freq(self, words: Iterable[str]) -> dict[str, int]:
+        """How many chunks hold each word (from FTS5's vocabulary, no scan of the chunks)."""
+        wanted = list(dict.fromkeys(words))
+        return {term: int(n) for term, n in self._in("SELECT term, doc FROM chunk_vocab WHERE term IN ({ids})", wanted)}
+
+    def chunk_count(self) -> int:
+        return int(self._rows("SELECT count(*) FROM chunks")[0][0])
+
+    def article_count(self) -> int:
+        return int(self._rows("SELECT count(*) FROM articles")[0][0])
+
+    def chunk_ids(self) -> list[str]:
+        return [cid for (cid,) in self._rows("SELECT id FROM chunks")]
+
+    def sources(self) -> dict[str, int]:
+        """Each source file with how many articles it holds."""
+        return dict(self._rows("SELECT source, count(*) FROM articles GROUP BY source"))
+
+    def pending_deletes(self) -> list[str]:
+        return [cid for (cid,) in self._rows("SELECT chunk_id FROM pending_deletes")]
+
+    # ---- writing
+
+    def commit(self, change: Change) -> None:
+        """Apply `change` in one transaction: readers see all of it or none of it."""
+        with self._errors():
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if change.reset:
+                    for table in ("files", "articles", "chunks", "chunk_words", "bands", "pending_deletes"):
+                        db.execute(f"DELETE FROM {table}")
+                self._drop(db, change.drop_files)
+                self._insert(db, change)
+                db.executemany("INSERT OR IGNORE INTO pending_deletes VALUES (?)",
+                               [(c,) for c in change.pending_deletes])
+                generation = self.generation() + 1
+                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+                    ("version", VERSION), ("collection", change.collection), ("embed_model", change.embed_model),
+                    ("chunking", change.chunking), ("generation", str(generation)),
+                ])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def clear_pending(self, chunk_ids: Sequence[str]) -> None:
+        with self._errors():
+            self._db().executemany("DELETE FROM pending_deletes WHERE chunk_id=?", [(c,) for c in chunk_ids])
+
+    @staticmethod
+    def _drop(db: sqlite3.Connection, files: Sequence[str]) -> None:
+        for i in range(0, len(files), _IN):
+            part = list(files[i:i + _IN])
+            marks = ",".join("?" * len(part))
+            articles = f"SELECT id FROM articles WHERE file IN ({marks})"
+            db.execute(f"DELETE FROM chunk_words WHERE rowid IN "
+                       f"(SELECT n FROM chunks WHERE article IN ({articles}))", part)
+            db.execute(f"DELETE FROM chunks WHERE article IN ({articles})", part)
+            db.execute(f"DELETE FROM bands WHERE article IN ({articles})", part)
+            db.execute(f"DELETE FROM articles WHERE file IN ({marks})", part)
+            db.execute(f"DELETE FROM files WHERE path IN ({marks})", part)
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, change: Change) -> None:
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", [
+            (f.path, f.sha256, f.boilerplate_lines,
+             json.dumps({"duplicates": f.duplicates, "errors": f.errors, "warnings": f.warnings}))
+            for f in change.files
+        ])
+        for a in change.articles:
+            db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
+                a.article_id, a.file, a.title, a.text, a.source, a.published, a.url, json.dumps(a.signature)))
+            db.executemany("INSERT INTO bands VALUES (?, ?)", [(key, a.article_id) for key in a.bands])
+            for cid, start, end in a.chunks:
+                n = db.execute("INSERT INTO chunks(id, article, start, end) VALUES (?, ?, ?, ?)",
+                               (cid, a.article_id, start, end)).lastrowid
+                words = " ".join(content_words(embedding_text(a.title, a.text[start:end])))
+                db.execute("INSERT INTO chunk_words(rowid, words) VALUES (?, ?)", (n, words))
+
+
+def _passage(row: Sequence[Any]) -> Passage:
+    import datetime as dt
+
+    cid, aid, title, source, published, text, start, end = row
+    return Passage(cid, aid, title, source, dt.date.fromisoformat(published) if published else None, text,
+                   0.0, start, end)
+
+
+def _filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
+    """Date and source filters as SQL over `articles a` (ISO dates compare as text; "" means no date)."""
+    if filters is None:
+        return "", []
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.sources:
+        clauses.append(f"a.source IN ({','.join('?' * len(filters.sources))})")
+        params.extend(filters.sources)
+    if filters.since:
+        clauses.append("a.published >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        clauses.append("a.published <> '' AND a.published <= ?")
+        params.append(filters.until.isoformat())
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def damaged(path: Path, reason: str) -> DamagedIndexError:
+    return DamagedIndexError(
+        f"the index catalogue {path} is damaged ({reason}); run `{REBUILD_HINT}` to index the articles again"
+    )
+
+
+def salvage_collection(home: Path, prefix: str) -> str | None:
+    """The vector collection a damaged catalogue (or an old manifest.json) names, so a rebuild can drop it.
+
+    SQLite stores short text as it is, so the name is usually still readable in the raw bytes.
+    """
+    pattern = re.compile(re.escape(prefix).encode() + rb"-[0-9a-f]{8}")
+    for name in (FILE, "manifest.json"):
+        try:
+            with open(home / name, "rb") as handle:
+                found = pattern.search(handle.read(1 << 20))
+        except OSError:
+            continue
+        if found:
+            return found.group().decode()
+    return None
