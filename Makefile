@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 QUESTION ?= What did CNBC reporter Arjun Kharpal report from China?
 
-.PHONY: install run ask test lint bench browser eval-docs chaos
+.PHONY: install run ask test lint bench bench-scale browser eval-docs chaos
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: lint browser
 bench: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench_index
 	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench_answer
+
+# Index and retrieval cost as the archive grows (synthetic archives; figures and plot in docs/scale/).
+SIZES ?= 1000 10000
+bench-scale: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench_scale --sizes $(SIZES)
 
 # Regenerate docs/eval/ reports and the README's figure tables from the committed result files (no model run).
 eval-docs: install

@@ -226,14 +226,13 @@ class Catalogue:
         row = self._rows("SELECT text FROM articles WHERE id=?", [article_id])
         return row[0][0] if row else None
 
-    def keyword(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        """BM25 (FTS5's ranking) over the committed chunks' words; higher is better."""
-        words = list(dict.fromkeys(content_words(query)))
+    def keyword(self, words: Sequence[str], k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
+        """BM25 (FTS5's ranking) of the committed chunks for any of `words` (ours: `content_words`)."""
         if not words or k <= 0:
             return []
         where, params = _filter_sql(filters)
         join = " JOIN articles a ON a.id = c.article" if where else ""
-        match = " OR ".join(f'"{w}"' for w in words)
+        match = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
         rows = self._rows(
             "SELECT c.id, -bm25(chunk_words) FROM chunk_words JOIN chunks c ON c.n = chunk_words.rowid"
             f"{join} WHERE chunk_words MATCH ?{where} ORDER BY bm25(chunk_words) LIMIT ?",

@@ -15,6 +15,8 @@ from rag import catalogue as cat
 from rag.article import ArticleText
 from rag.pipeline import Parts
 from rag.ports import Store
+from rag.text import content_words
+from rag.tuning import RETRIEVAL as T
 from rag.types import Filters, Passage
 
 
@@ -72,12 +74,23 @@ class Corpus:
                 self._articles.popitem(last=False)
         return self._articles[article_id]
 
+    def doc_freq(self, words: Sequence[str]) -> dict[str, int]:
+        """How many chunks hold each word (FTS5's vocabulary; remembered for this generation)."""
+        missing = [w for w in words if w not in self._df]
+        if missing:
+            self._df.update(dict.fromkeys(missing, 0) | self.catalogue.doc_freq(missing))
+        return {w: self._df[w] for w in words}
+
     def idf(self, word: str) -> float:
-        """Inverse document frequency over chunks (FTS5's vocabulary; remembered for this generation)."""
-        if word not in self._df:
-            self._df.update(dict.fromkeys([word], 0) | self.catalogue.doc_freq([word]))
-        n, count = self.chunk_count, self._df[word]
+        """Inverse document frequency over chunks."""
+        n, count = self.chunk_count, self.doc_freq([word])[word]
         return math.log(1 + (n - count + 0.5) / (count + 0.5))
 
     def keyword(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        return self.catalogue.keyword(query, k, filters)
+        """BM25 over the question's words, leaving out words most of the archive holds (see `common_share`)."""
+        words = list(dict.fromkeys(content_words(query)))
+        df = self.doc_freq(words)
+        limit = max(T["common_floor"], T["common_share"] * self.chunk_count)
+        present = [w for w in words if df[w]]
+        kept = [w for w in present if df[w] <= limit] or present  # all common: the exact (slower) search
+        return self.catalogue.keyword(kept, k, filters)

@@ -152,3 +152,24 @@ def test_retrieval_filters_by_date_and_source(fake: FakeParts, seed_dir: Path):
     source = str(seed_dir.resolve() / "003_ceb1761aac35b2bc.txt")
     only = dense_search("TikTok", corpus, fake.parts(), 5, Filters(sources=(source,)))
     assert only and {p.source for p in only} == {source}
+
+
+def test_common_words_are_left_out_of_the_keyword_search(fake: FakeParts, seed_dir: Path, monkeypatch):
+    """At scale a common word's posting list is what slows a search; its BM25 weight is small anyway."""
+    from rag.tuning import RETRIEVAL
+
+    index_paths([seed_dir], fake.parts())
+    corpus = Corpus.open(fake.parts())
+    exact = corpus.catalogue.keyword(["china", "helium", "tonnes"], 3)
+    monkeypatch.setitem(RETRIEVAL, "common_floor", 5)  # as if the 80 sample chunks were a big archive
+    searched: list[list[str]] = []
+    search = corpus.catalogue.keyword
+
+    def spy(words: list[str], k: int, filters: object = None) -> list[tuple[str, float]]:
+        searched.append(words)
+        return search(words, k)
+
+    monkeypatch.setattr(corpus.catalogue, "keyword", spy)
+    found = corpus.keyword("China helium tonnes", 3)
+    assert searched[-1] == ["helium", "tonnes"] and found[0][0] == exact[0][0]
+    assert corpus.keyword("China", 3)  # only common words: still searched, exactly

@@ -63,7 +63,7 @@ def test_indexing_nothing_leaves_an_empty_valid_index(fake, seed_dir, tmp_path, 
     report = index_paths([path], fake.parts())
     assert [Path(e.path).name for e in report.errors] == ["nope.txt"] and report.articles == 0
     assert fake.catalogue().article_count() == 0 and fake.stores == {}  # nothing to embed: store never opened
-    assert fake.catalogue().keyword("harbour council", 5) == []
+    assert fake.catalogue().keyword(["harbour", "council"], 5) == []
     with pytest.raises(EmptyIndexError, match=r"nothing is indexed yet .*`newsrag index PATH`"):
         Corpus.open(fake.parts())
     assert index_paths([seed_dir], fake.parts()).articles == 12
