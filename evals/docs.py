@@ -8,6 +8,7 @@ Each run below is reproduced by the command it prints (`python -m evals.docs --c
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import tempfile
 from dataclasses import dataclass
@@ -143,7 +144,25 @@ def main() -> None:
             print(f"{run.name}: regenerated {run.report.relative_to(ROOT)}")
     if points:
         readme = update_readme(readme, "pareto", pareto_block(points))
-    README.write_text(readme, "utf-8")
+    README.write_text(committed_tables(readme), "utf-8")
+
+
+def committed_tables(readme: str) -> str:
+    """The keyword comparison and the scale benchmark, from their committed outputs."""
+    from evals.bench_scale import table
+
+    keyword = ROOT / "docs" / "eval" / "keyword" / "keyword.md"
+    if keyword.exists():
+        rows = [line for line in keyword.read_text("utf-8").splitlines() if line.startswith("|")]
+        readme = update_readme(readme, "keyword", "\n".join(rows))
+    scale = sorted((ROOT / "docs" / "scale").glob("scale-*.json"))
+    runs = [row for path in scale for row in json.loads(path.read_text())]
+    if runs:
+        runs.sort(key=lambda r: (r["size"], r.get("label") != "before"))
+        body = (f"{table(runs)}\n\nFrom `docs/scale/scale-*.json` (`make bench-scale`); plot: "
+                "[docs/scale/scale.png](docs/scale/scale.png).")
+        readme = update_readme(readme, "scale", body)
+    return readme
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -86,11 +87,11 @@ def index_paths(
         changed = _changes(catalogue if not fresh else None, files, roots, settings.max_file_bytes, change, report)
         replaced = {} if fresh else catalogue.articles_of(change.drop_files)
         dedup = Deduplicator(settings.near_dup_threshold, None if fresh else catalogue, hidden=replaced)
-        for path, data, sha in changed:
-            change.files.append(_parse_file(path, data, sha, dedup, change, settings.chunk_chars,
+        for path, data, sha, stamp in changed:
+            change.files.append(_parse_file(path, data, sha, stamp, dedup, change, settings.chunk_chars,
                                             settings.chunk_overlap_sentences))
         leftovers = noted(settings.home)  # collections a killed run may have left vectors in
-        if fresh or change.drop_files or change.files:
+        if fresh or change.drop_files or change.files or change.restamp:
             _commit(parts, catalogue, change, replaced, old_collection, report, progress)
         # This run's own notes are settled by its commit; only earlier ones can name orphans.
         report.orphans_removed = remove_orphans(parts, change.collection, catalogue.chunk_ids, leftovers)
@@ -124,10 +125,14 @@ def _committed(home: Path, prefix: str, rebuild: bool) -> tuple[cat.Catalogue, c
 
 @contextmanager
 def _writer_lock(home: Path) -> Iterator[None]:
-    """One writer at a time per index (a second `newsrag index` or a UI upload waits)."""
+    """One writer at a time per index (a second `newsrag index` or a UI upload waits, and says so)."""
     home.mkdir(parents=True, exist_ok=True)
     with open(home / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"newsrag: another index run is writing to {home}; waiting for it to finish", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -146,35 +151,51 @@ def _changes(
     max_bytes: int,
     change: cat.Change,
     report: IndexReport,
-) -> list[tuple[Path, bytes, str]]:
-    """The files to (re)parse; files under `roots` that changed or are gone go to `change.drop_files`.
+) -> list[tuple[Path, bytes, str, str]]:
+    """The files to (re)parse, with their bytes, sha256 and stamp; files under `roots` that changed or are gone
+    go to `change.drop_files`. Files outside `roots`, and unchanged files, keep their committed rows untouched.
 
-    Files outside `roots`, and unchanged files, keep their committed rows untouched.
+    A file whose size and modification time are as recorded is not read at all (as git does): a no-change run
+    over an archive costs a `stat` per file.
     """
-    known = catalogue.file_shas() if catalogue else {}
+    known = catalogue.file_state() if catalogue else {}
     present = {str(path) for path in files}
     change.drop_files = [key for key in known if _under(key, roots) and key not in present]
-    changed: list[tuple[Path, bytes, str]] = []
+    changed: list[tuple[Path, bytes, str, str]] = []
     for path in files:
+        old_sha, old_stamp = known.get(str(path), ("", ""))
+        stamp = _stamp(path)
+        if stamp and stamp == old_stamp:
+            continue
         try:
             data = read_bytes(path, max_bytes)
         except LoadError as exc:
             report.errors.append(FileError(str(path), str(exc)))
-            if str(path) in known:  # what it held is no longer what the file says
+            if old_sha:  # what it held is no longer what the file says
                 change.drop_files.append(str(path))
             continue
         sha = hashlib.sha256(data).hexdigest()
-        if known.get(str(path)) != sha:
-            changed.append((path, data, sha))
-            if str(path) in known:
-                change.drop_files.append(str(path))
+        if sha == old_sha:
+            change.restamp.append((str(path), stamp))
+            continue
+        changed.append((path, data, sha, stamp))
+        if old_sha:
+            change.drop_files.append(str(path))
     return changed
 
 
+def _stamp(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return ""  # read_bytes will say why
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
 def _parse_file(
-    path: Path, data: bytes, sha: str, dedup: Deduplicator, change: cat.Change, size: int, overlap: int
+    path: Path, data: bytes, sha: str, stamp: str, dedup: Deduplicator, change: cat.Change, size: int, overlap: int
 ) -> cat.FileRecord:
-    record = cat.FileRecord(str(path), sha)
+    record = cat.FileRecord(str(path), sha, stamp=stamp)
     try:
         loaded = load_file(path, data)
     except LoadError as exc:

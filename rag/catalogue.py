@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rag.text import content_words
 from rag.types import Filters, Passage
@@ -32,7 +32,7 @@ _IN = 500  # ids per `IN (...)` (SQLite limits bound parameters)
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, boilerplate_lines INTEGER NOT NULL,
-                   report TEXT NOT NULL);
+                   report TEXT NOT NULL, stamp TEXT NOT NULL);
 CREATE TABLE articles(id TEXT PRIMARY KEY, file TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
                       source TEXT NOT NULL, published TEXT NOT NULL, url TEXT NOT NULL, signature TEXT NOT NULL);
 CREATE INDEX articles_file ON articles(file);
@@ -69,6 +69,7 @@ class FileRecord:
     boilerplate_lines: int = 0
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)  # indexed, but not as written (path, warning)
+    stamp: str = ""  # "size:mtime_ns" when it was read: an unchanged stamp means an unchanged file, unread
 
 
 @dataclass(slots=True)
@@ -97,6 +98,33 @@ class Change:
     files: list[FileRecord] = field(default_factory=list)
     articles: list[ArticleRecord] = field(default_factory=list)
     pending_deletes: list[str] = field(default_factory=list)  # vectors to delete once committed
+    restamp: list[tuple[str, str]] = field(default_factory=list)  # (path, stamp) of touched but unchanged files
+
+
+class Reader(Protocol):
+    """What the online path reads (the port): `Catalogue` is the SQLite one. A catalogue shared by several app
+    servers on one Chroma server (e.g. Postgres with its full-text search) would implement this and the
+    `commit` of a `Change`; nothing else reads the catalogue."""
+
+    def meta(self) -> Meta | None: ...
+
+    def generation(self) -> int: ...
+
+    def passages(self, chunk_ids: Sequence[str], filters: Filters | None = None) -> dict[str, Passage]: ...
+
+    def article_text(self, article_id: str) -> str | None: ...
+
+    def keyword(self, words: Sequence[str], k: int, filters: Filters | None = None) -> list[tuple[str, float]]: ...
+
+    def doc_freq(self, words: Iterable[str]) -> dict[str, int]: ...
+
+    def chunk_count(self) -> int: ...
+
+    def article_count(self) -> int: ...
+
+    def chunk_ids(self) -> list[str]: ...
+
+    def sources(self) -> dict[str, int]: ...
 
 
 def embedding_text(title: str, text: str) -> str:
@@ -178,13 +206,15 @@ class Catalogue:
         row = self._rows("SELECT value FROM meta WHERE key='generation'")
         return int(row[0][0]) if row else 0
 
-    def file_shas(self) -> dict[str, str]:
-        return dict(self._rows("SELECT path, sha256 FROM files"))
+    def file_state(self) -> dict[str, tuple[str, str]]:
+        """Each indexed file's (sha256, stamp)."""
+        return {path: (sha, stamp) for path, sha, stamp in self._rows("SELECT path, sha256, stamp FROM files")}
 
     def file_records(self) -> dict[str, FileRecord]:
         records = {
-            path: FileRecord(path, sha, boilerplate_lines=lines, **json.loads(report))
-            for path, sha, lines, report in self._rows("SELECT path, sha256, boilerplate_lines, report FROM files")
+            path: FileRecord(path, sha, boilerplate_lines=lines, stamp=stamp, **json.loads(report))
+            for path, sha, lines, report, stamp in self._rows(
+                "SELECT path, sha256, boilerplate_lines, report, stamp FROM files")
         }
         for aid, file in self._rows("SELECT id, file FROM articles"):
             if file in records:
@@ -305,11 +335,12 @@ class Catalogue:
 
     @staticmethod
     def _insert(db: sqlite3.Connection, change: Change) -> None:
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", [
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", [
             (f.path, f.sha256, f.boilerplate_lines,
-             json.dumps({"duplicates": f.duplicates, "errors": f.errors, "warnings": f.warnings}))
+             json.dumps({"duplicates": f.duplicates, "errors": f.errors, "warnings": f.warnings}), f.stamp)
             for f in change.files
         ])
+        db.executemany("UPDATE files SET stamp=? WHERE path=?", [(stamp, path) for path, stamp in change.restamp])
         for a in change.articles:
             db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
                 a.article_id, a.file, a.title, a.text, a.source, a.published, a.url, json.dumps(a.signature)))

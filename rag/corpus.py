@@ -31,7 +31,7 @@ class OldIndexError(EmptyIndexError):
 class Corpus:
     """One committed generation of the index; `is_stale` says when an index run has committed a newer one."""
 
-    def __init__(self, catalogue: cat.Catalogue, meta: cat.Meta, store: Store) -> None:
+    def __init__(self, catalogue: cat.Reader, meta: cat.Meta, store: Store) -> None:
         self.catalogue = catalogue
         self.meta = meta
         self.store = store
@@ -91,6 +91,6 @@ class Corpus:
         words = list(dict.fromkeys(content_words(query)))
         df = self.doc_freq(words)
         limit = max(T["common_floor"], T["common_share"] * self.chunk_count)
-        present = [w for w in words if df[w]]
-        kept = [w for w in present if df[w] <= limit] or present  # all common: the exact (slower) search
+        present = sorted((w for w in words if df[w]), key=df.__getitem__)
+        kept = [w for w in present if df[w] <= limit] or present[:1]  # all common: the rarest one
         return self.catalogue.keyword(kept, k, filters)

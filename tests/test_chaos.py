@@ -104,7 +104,6 @@ def test_kill_9_during_an_index_run_keeps_the_last_index_and_a_rerun_converges(s
     corpus = Corpus.open(parts)
     assert len(_articles(home)) in (len(before), len(before) + 60)
     assert corpus.keyword("helium", 3)  # the last commit answers
-    corpus.catalogue.close()
     assert _index(home, SEED, extra).wait(timeout=600) == 0
     assert len(_articles(home)) == len(before) + 60
     catalogue = Catalogue(path_for(home))

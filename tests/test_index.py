@@ -171,5 +171,28 @@ def test_common_words_are_left_out_of_the_keyword_search(fake: FakeParts, seed_d
 
     monkeypatch.setattr(corpus.catalogue, "keyword", spy)
     found = corpus.keyword("China helium tonnes", 3)
-    assert searched[-1] == ["helium", "tonnes"] and found[0][0] == exact[0][0]
-    assert corpus.keyword("China", 3)  # only common words: still searched, exactly
+    assert sorted(searched[-1]) == ["helium", "tonnes"] and found[0][0] == exact[0][0]
+    assert corpus.keyword("China trade", 3) and searched[-1] == ["trade"]  # all common: the rarer one
+
+
+def test_a_rerun_reads_only_files_whose_size_or_time_changed(fake: FakeParts, seed_dir: Path, monkeypatch):
+    import os
+
+    import index.pipeline
+    from index.load import read_bytes
+
+    index_paths([seed_dir], fake.parts())
+    read: list[str] = []
+
+    def counted(path: Path, limit: int) -> bytes:
+        read.append(path.name)
+        return read_bytes(path, limit)
+
+    monkeypatch.setattr(index.pipeline, "read_bytes", counted)
+    assert index_paths([seed_dir], fake.parts()).articles == 12 and read == []
+    touched = seed_dir / "003_ceb1761aac35b2bc.txt"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    report = index_paths([seed_dir], fake.parts())
+    assert read == [touched.name] and report.chunks_added == report.chunks_removed == 0
+    read.clear()
+    assert index_paths([seed_dir], fake.parts()).articles == 12 and read == []  # its new time was recorded
