@@ -14,7 +14,7 @@ import rag
 from rag.config import Settings
 from tests.servers import chroma_server
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.chaos, pytest.mark.model]
 BELL = ("Glass bell cast in Veltrana\n\ndate 2021-03-02\n\nThe town of Veltrana cast a glass bell weighing 2,417 "
         "kilograms for its harbour tower. The foundry needed nine days to cool the glass.\n")
 QUESTION = "How much does the Veltrana glass bell weigh?"
