@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evals.bm25s_reference import KeywordIndex
-from evals.cases import Case
 from evals.configs import RANK_DEPTH
+from evals.configs import _query as retrieval_query  # the retrieval eval's query for a follow-up
 from evals.metrics import evidence_recall_at_k, hit_at_k, mrr_at_k
 from evals.suites import load
 from index.pipeline import index_paths
@@ -29,10 +29,6 @@ from rag.pipeline import build_parts
 from rag.retrieve import keyword_search
 
 SUITES = ("seed", "multihop")
-
-
-def _query(case: Case) -> str:
-    return f"{case.history[-1][0]} {case.question}" if case.history else case.question
 
 
 def compare(suite_name: str, work: Path) -> dict[str, dict[str, float]]:
@@ -53,7 +49,7 @@ def compare(suite_name: str, work: Path) -> dict[str, dict[str, float]]:
         scores: dict[str, list[float]] = {"hit@4": [], "mrr@10": [], "evidence_recall@10": [], "ms": []}
         for case in cases:
             started = time.perf_counter()
-            ranked = rank(_query(case))
+            ranked = rank(retrieval_query(case))
             scores["ms"].append(1000 * (time.perf_counter() - started))
             scores["hit@4"].append(hit_at_k(ranked, case.evidence, 4))
             scores["mrr@10"].append(mrr_at_k(ranked, case.evidence, RANK_DEPTH))

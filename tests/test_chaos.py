@@ -71,7 +71,7 @@ def _committing(home: Path) -> bool:
 def _articles(home: Path) -> set[str]:
     """The committed article ids, read straight from the catalogue."""
     catalogue = Catalogue(path_for(home))
-    found = {aid for (aid,) in catalogue._rows("SELECT id FROM articles")}
+    found = {aid for record in catalogue.file_records().values() for aid in record.articles}
     catalogue.close()
     return found
 
