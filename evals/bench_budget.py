@@ -22,7 +22,7 @@ from rag.chain import AnswerChain, Turn
 from rag.config import Settings
 from rag.corpus import Corpus
 from rag.evidence import tokens
-from rag.pipeline import build_parts
+from rag.parts import build_parts
 from rag.prompt import format_passages
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "eval" / "budget.md"

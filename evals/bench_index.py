@@ -23,7 +23,7 @@ from index.pipeline import index_paths
 from index.split import parse_document
 from rag.catalogue import Catalogue, embedding_text, path_for
 from rag.config import Settings
-from rag.pipeline import build_parts
+from rag.parts import build_parts
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "articles"
 

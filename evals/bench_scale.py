@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from rag.config import Settings
-from rag.pipeline import Parts, build_parts
+from rag.parts import Parts, build_parts
 from rag.ports import Embedder, Kind, Vectors
 from rag.text import content_words, sentences
 

@@ -25,7 +25,7 @@ from index.pipeline import index_paths
 from rag.catalogue import embedding_text
 from rag.config import Settings
 from rag.corpus import Corpus
-from rag.pipeline import build_parts
+from rag.parts import build_parts
 from rag.retrieve import keyword_search
 
 SUITES = ("seed", "multihop")

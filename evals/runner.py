@@ -26,7 +26,7 @@ from index.pipeline import index_paths
 from rag.config import Settings
 from rag.corpus import Corpus
 from rag.llm import build_chat_model
-from rag.pipeline import build_parts
+from rag.parts import build_parts
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from index.sweep import note_collection, noted, remove_orphans
 from rag import catalogue as cat
 from rag.catalogue import embedding_text
 from rag.injection import instruction_spans
-from rag.pipeline import Parts
+from rag.parts import Parts
 from rag.ports import StoredChunk
 from rag.types import Article
 
@@ -71,33 +71,44 @@ def index_paths(
     started = time.perf_counter()
     settings = parts.settings
     roots = [p.resolve() for p in paths]
-    with _writer_lock(settings.home):
-        catalogue, old, old_collection = _committed(settings.home, settings.collection, rebuild)
-        chunking = f"{settings.chunk_chars}/{settings.chunk_overlap_sentences}"
-        fresh = rebuild or old is None or old.embed_model != parts.embedder.name or old.chunking != chunking
-        change = cat.Change(
-            collection=old.collection if old and not fresh else f"{settings.collection}-{uuid.uuid4().hex[:8]}",
-            embed_model=parts.embedder.name,
-            chunking=chunking,
-            reset=fresh,
-        )
-        report = IndexReport()
-        files, report.errors = discover(roots)
-        report.files = len(files) + len(report.errors)
-        changed = _changes(catalogue if not fresh else None, files, roots, settings.max_file_bytes, change, report)
-        replaced = {} if fresh else catalogue.articles_of(change.drop_files)
-        dedup = Deduplicator(settings.near_dup_threshold, None if fresh else catalogue, hidden=replaced)
-        for path, data, sha, stamp in changed:
-            change.files.append(_parse_file(path, data, sha, stamp, dedup, change, settings.chunk_chars,
-                                            settings.chunk_overlap_sentences))
-        leftovers = noted(settings.home)  # collections a killed run may have left vectors in
-        if fresh or change.drop_files or change.files or change.restamp:
-            _commit(parts, catalogue, change, replaced, old_collection, report, progress)
-        # This run's own notes are settled by its commit; only earlier ones can name orphans.
-        report.orphans_removed = remove_orphans(parts, change.collection, catalogue.chunk_ids, leftovers)
-        _summarise(catalogue, files, report)
-        catalogue.close()
+    with writer_lock(settings.folder):
+        catalogue, old, old_collection = _committed(settings.folder, settings.collection, rebuild)
+        try:
+            report = _run(parts, catalogue, old, old_collection, roots, rebuild, progress)
+        finally:
+            catalogue.close()
     report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run(parts: Parts, catalogue: cat.Catalogue, old: cat.Meta | None, old_collection: str | None,
+         roots: list[Path], rebuild: bool, progress: bool) -> IndexReport:
+    """One run under the writer lock: what changed is parsed, committed, then cleaned up after."""
+    settings = parts.settings
+    chunking = f"{settings.chunk_chars}/{settings.chunk_overlap_sentences}"
+    fresh = rebuild or old is None or old.embed_model != parts.embedder.name or old.chunking != chunking
+    change = cat.Change(
+        collection=old.collection if old and not fresh else f"{settings.collection}-{uuid.uuid4().hex[:8]}",
+        embed_model=parts.embedder.name,
+        chunking=chunking,
+        reset=fresh,
+    )
+    report = IndexReport()
+    files, report.errors = discover(roots)
+    report.files = len(files) + len(report.errors)
+    changed = _changes(catalogue if not fresh else None, files, roots, settings.max_file_bytes, change, report)
+    replaced = {} if fresh else catalogue.articles_of(change.drop_files)
+    dedup = Deduplicator(settings.near_dup_threshold, None if fresh else catalogue, hidden=replaced)
+    deleted = catalogue.deleted_ids() if changed else set()
+    for path, data, sha, stamp in changed:
+        change.files.append(_parse_file(path, data, sha, stamp, dedup, change, settings.chunk_chars,
+                                        settings.chunk_overlap_sentences, deleted))
+    leftovers = noted(settings.folder)  # collections a killed run may have left vectors in
+    if fresh or change.drop_files or change.files or change.restamp:
+        _commit(parts, catalogue, change, replaced, old_collection, report, progress)
+    # This run's own notes are settled by its commit; only earlier ones can name orphans.
+    report.orphans_removed = remove_orphans(parts, change.collection, catalogue.chunk_ids, leftovers)
+    _summarise(catalogue, files, report)
     return report
 
 
@@ -124,7 +135,7 @@ def _committed(home: Path, prefix: str, rebuild: bool) -> tuple[cat.Catalogue, c
 
 
 @contextmanager
-def _writer_lock(home: Path) -> Iterator[None]:
+def writer_lock(home: Path) -> Iterator[None]:
     """One writer at a time per index (a second `newsrag index` or a UI upload waits, and says so)."""
     home.mkdir(parents=True, exist_ok=True)
     with open(home / ".lock", "w") as handle:
@@ -193,7 +204,8 @@ def _stamp(path: Path) -> str:
 
 
 def _parse_file(
-    path: Path, data: bytes, sha: str, stamp: str, dedup: Deduplicator, change: cat.Change, size: int, overlap: int
+    path: Path, data: bytes, sha: str, stamp: str, dedup: Deduplicator, change: cat.Change, size: int, overlap: int,
+    deleted: set[str],
 ) -> cat.FileRecord:
     record = cat.FileRecord(str(path), sha, stamp=stamp)
     try:
@@ -206,6 +218,8 @@ def _parse_file(
         parsed = parse_document(doc)
         record.boilerplate_lines += parsed.boilerplate_lines
         for article in parsed.articles:
+            if article.article_id in deleted:
+                continue  # a user deleted it from the library; it comes back only if its text changes
             sig = signature(article.text)
             duplicate = dedup.check(article.article_id, sig)
             if duplicate is not None:
@@ -274,7 +288,7 @@ def _commit(
     progress: bool,
 ) -> None:
     """Write vectors, then commit the catalogue (one transaction), then clean up."""
-    home = parts.settings.home
+    home = parts.settings.folder
     new_ids = {a.article_id for a in change.articles}
     # An article a changed file still holds keeps its vectors; only articles new to the index are embedded.
     added = [c for a in change.articles if a.article_id not in replaced for c in stored_chunks(a)]
@@ -308,7 +322,7 @@ def _embed(parts: Parts, collection: str, chunks: list[StoredChunk], progress: b
 
 def _summarise(catalogue: cat.Catalogue, files: list[Path], report: IndexReport) -> None:
     """State of the given paths now: distinct articles, copies skipped, boilerplate, per-record errors."""
-    records = catalogue.file_records() if files else {}
+    records = catalogue.file_records([str(path) for path in files]) if files else {}
     for path in files:
         record = records.get(str(path))
         if record is None:

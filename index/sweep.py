@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from rag.pipeline import Parts
+from rag.parts import Parts
 
 
 @runtime_checkable
@@ -57,7 +57,7 @@ def remove_orphans(parts: Parts, committed: str, chunk_ids: Callable[[], list[st
         else:
             removed += store.count()
             store.drop()
-    (parts.settings.home / _WRITTEN).unlink(missing_ok=True)
+    (parts.settings.folder / _WRITTEN).unlink(missing_ok=True)
     return removed
 
 

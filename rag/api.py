@@ -1,85 +1,46 @@
-"""The public entry points. Settings are resolved on first use (never at import); the model loads once."""
+"""The public entry points: thin wrappers over a default `Pipeline`, so scripts need no setup.
+
+Settings are resolved on first use (never at import); `configure` replaces the default pipeline whole, so a
+new LLM never meets an old corpus.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from rag.chain import AnswerChain
 from rag.config import Settings
-from rag.corpus import Corpus
-from rag.llm import build_chat_model
-from rag.pipeline import Parts, build_parts
-from rag.retrieve import SentenceCache, hybrid_search
+from rag.parts import Parts
+from rag.pipeline import Pipeline
 from rag.types import Answer, Event, Filters, Passage
 
-
-@dataclass(slots=True)
-class _State:
-    parts: Parts
-    llm: BaseChatModel | None = None
-    corpus: Corpus | None = None
-    cache: SentenceCache = field(default_factory=SentenceCache)
-    chain: AnswerChain | None = None
-
-
-_lock = threading.RLock()
-_state: list[_State] = []
+_lock = threading.Lock()
+_default: list[Pipeline] = []
 
 
 def configure(
     settings: Settings | None = None, parts: Parts | None = None, llm: BaseChatModel | None = None
-) -> Parts:
-    """Set (or reset) what `retrieve`/`answer`/`stream` use. Called by the CLI, the UI and tests."""
+) -> Pipeline:
+    """Set (or reset) the pipeline `retrieve`/`answer`/`stream` use, and return it."""
+    pipeline = Pipeline(settings, parts=parts, llm=llm)
     with _lock:
-        _state.clear()
-        _state.append(_State(parts or build_parts(settings or Settings.load()), llm))
-        return _state[0].parts
+        _default[:] = [pipeline]
+    return pipeline
 
 
-def _current() -> _State:
+def default() -> Pipeline:
+    """The default pipeline, built from `Settings.load()` on first use."""
     with _lock:
-        if not _state:
-            configure()
-        return _state[0]
-
-
-def current_parts() -> Parts:
-    return _current().parts
-
-
-def current_corpus() -> Corpus:
-    """The committed index, reopened when a new index run has committed."""
-    state = _current()
-    with _lock:
-        if state.corpus is None or state.corpus.is_stale():
-            state.corpus = Corpus.open(state.parts)
-        return state.corpus
-
-
-def current_llm() -> BaseChatModel:
-    state = _current()
-    with _lock:
-        if state.llm is None:
-            state.llm = build_chat_model(state.parts.settings)
-        return state.llm
-
-
-def _chain() -> AnswerChain:
-    state = _current()
-    with _lock:
-        if state.chain is None:
-            state.chain = AnswerChain(state.parts, current_llm, current_corpus)
-        return state.chain
+        if not _default:
+            _default.append(Pipeline(Settings.load()))
+        return _default[0]
 
 
 def retrieve(question: str, k: int = 8, filters: Filters | None = None) -> list[Passage]:
     """The `k` best passages (whole chunks) for `question`, best first: hybrid search, rescored, de-duplicated."""
-    scored = hybrid_search(question, current_corpus(), current_parts(), k, filters, _current().cache)
-    return [s.passage() for s in scored]
+    return default().retrieve(question, k, filters)
 
 
 def stream(
@@ -89,7 +50,7 @@ def stream(
     k: int | None = None,
 ) -> Iterator[Event]:
     """`Sources` first (before the LLM reads anything), then `Token`s, then one final `Answer`."""
-    yield from _chain().stream(question, history, filters, k)
+    yield from default().stream(question, history, filters, k)
 
 
 def answer(
@@ -99,7 +60,4 @@ def answer(
     k: int | None = None,
 ) -> Answer:
     """Answer `question` from the indexed articles, with `[n]` citations that resolve to passages."""
-    for event in stream(question, history, filters, k):
-        if isinstance(event, Answer):
-            return event
-    raise RuntimeError("the chain ended without an answer")  # pragma: no cover
+    return default().answer(question, history, filters, k)

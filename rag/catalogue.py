@@ -9,6 +9,7 @@ next question (the `generation` counter). Readers fetch only the rows they need,
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -26,6 +27,7 @@ FILE = "catalogue.sqlite"
 VERSION = "1"
 REBUILD_HINT = "newsrag index --rebuild PATH"
 _IN = 500  # ids per `IN (...)` (SQLite limits bound parameters)
+_FILES = "SELECT path, sha256, boilerplate_lines, report, stamp"
 
 # FTS5 sees the text already cut into our words (`content_words`), one space apart; the tokenizer keeps the
 # characters our words may hold, so FTS5's words and document frequencies are exactly ours.
@@ -46,6 +48,9 @@ CREATE INDEX bands_key ON bands(key);
 CREATE INDEX bands_article ON bands(article);
 CREATE TABLE pending_deletes(chunk_id TEXT PRIMARY KEY);
 """
+# Articles a user deleted (by content id): index runs keep them out until their text changes. Created on
+# open too, for catalogues written before deletion existed.
+_DELETED = "CREATE TABLE IF NOT EXISTS deleted(article TEXT PRIMARY KEY, title TEXT NOT NULL, at TEXT NOT NULL)"
 
 
 class DamagedIndexError(RuntimeError):
@@ -93,12 +98,40 @@ class Change:
     collection: str
     embed_model: str
     chunking: str
-    reset: bool = False  # a rebuild: every row goes first
+    reset: bool = False  # a rebuild: every row goes first (deletions by the user stay)
+    drop_articles: list[tuple[str, str]] = field(default_factory=list)  # (id, title) a user deleted
     drop_files: list[str] = field(default_factory=list)
     files: list[FileRecord] = field(default_factory=list)
     articles: list[ArticleRecord] = field(default_factory=list)
     pending_deletes: list[str] = field(default_factory=list)  # vectors to delete once committed
     restamp: list[tuple[str, str]] = field(default_factory=list)  # (path, stamp) of touched but unchanged files
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An article as the library lists it."""
+
+    article_id: str
+    title: str
+    published: str  # ISO date or ""
+    source: str
+    file: str
+    chunks: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """An article as the library opens it."""
+
+    article_id: str
+    title: str
+    published: str
+    source: str
+    file: str
+    url: str
+    text: str
+    boilerplate_lines: int  # removed from the file it came from
+    chunks: int
 
 
 class Reader(Protocol):
@@ -125,6 +158,12 @@ class Reader(Protocol):
     def chunk_ids(self) -> list[str]: ...
 
     def sources(self) -> dict[str, int]: ...
+
+    def listing(self, search: str = "", limit: int = 200) -> list[Listed]: ...
+
+    def article(self, article_id: str) -> ArticleView | None: ...
+
+    def committed_at(self) -> str | None: ...
 
 
 def embedding_text(title: str, text: str) -> str:
@@ -153,6 +192,7 @@ class Catalogue:
             db.execute("PRAGMA journal_mode=WAL")
             if not db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
                 db.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
+            db.execute(_DELETED)
         return catalogue
 
     def _db(self) -> sqlite3.Connection:
@@ -210,13 +250,18 @@ class Catalogue:
         """Each indexed file's (sha256, stamp)."""
         return {path: (sha, stamp) for path, sha, stamp in self._rows("SELECT path, sha256, stamp FROM files")}
 
-    def file_records(self) -> dict[str, FileRecord]:
+    def file_records(self, paths: Sequence[str] | None = None) -> dict[str, FileRecord]:
+        """The records of `paths` (every file when None), each with the ids of the articles it holds."""
+        if paths is None:
+            rows, articles = self._rows(f"{_FILES} FROM files"), self._rows("SELECT id, file FROM articles")
+        else:
+            rows = self._in(f"{_FILES} FROM files WHERE path IN ({{ids}})", paths)
+            articles = self._in("SELECT id, file FROM articles WHERE file IN ({ids})", paths)
         records = {
             path: FileRecord(path, sha, boilerplate_lines=lines, stamp=stamp, **json.loads(report))
-            for path, sha, lines, report, stamp in self._rows(
-                "SELECT path, sha256, boilerplate_lines, report, stamp FROM files")
+            for path, sha, lines, report, stamp in rows
         }
-        for aid, file in self._rows("SELECT id, file FROM articles"):
+        for aid, file in articles:
             if file in records:
                 records[file].articles.append(aid)
         return records
@@ -291,6 +336,49 @@ class Catalogue:
     def pending_deletes(self) -> list[str]:
         return [cid for (cid,) in self._rows("SELECT chunk_id FROM pending_deletes")]
 
+    def committed_at(self) -> str | None:
+        """When the last index run committed (ISO, UTC); None for a catalogue that never recorded it."""
+        row = self._rows("SELECT value FROM meta WHERE key='committed_at'")
+        return row[0][0] if row else None
+
+    def deleted_ids(self) -> set[str]:
+        """Articles a user deleted; an index run does not add them back while their text is the same."""
+        if not self._rows("SELECT 1 FROM sqlite_master WHERE name='deleted'"):
+            return set()
+        return {aid for (aid,) in self._rows("SELECT article FROM deleted")}
+
+    def listing(self, search: str = "", limit: int = 200) -> list[Listed]:
+        """Articles for the library, newest first: title, date, source and chunk count. Each word of `search`
+        must occur in the title, the source file name or the text (case-insensitive)."""
+        where: list[str] = []
+        params: list[Any] = []
+        for word in search.split():
+            pattern = "%" + re.sub(r"([%_\\])", r"\\\1", word) + "%"
+            clause = "a.title LIKE ? ESCAPE '\\' OR a.source LIKE ? ESCAPE '\\'"
+            params += [pattern, pattern]
+            if words := content_words(word):
+                clause += (" OR a.id IN (SELECT c.article FROM chunks c WHERE c.n IN"
+                           " (SELECT rowid FROM chunk_words WHERE chunk_words MATCH ?))")
+                params.append(" AND ".join(f'"{w}"' for w in words))
+            where.append(f"({clause})")
+        rows = self._rows(
+            "SELECT a.id, a.title, a.published, a.source, a.file,"
+            " (SELECT count(*) FROM chunks c WHERE c.article = a.id) FROM articles a"
+            f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY a.published DESC, a.title LIMIT ?",
+            [*params, limit])
+        return [Listed(*row) for row in rows]
+
+    def article(self, article_id: str) -> ArticleView | None:
+        """One article as the library opens it: its cleaned text, metadata and its file's boilerplate count."""
+        rows = self._rows(
+            "SELECT a.id, a.title, a.published, a.source, a.file, a.url, a.text, f.boilerplate_lines,"
+            " (SELECT count(*) FROM chunks c WHERE c.article = a.id)"
+            " FROM articles a LEFT JOIN files f ON f.path = a.file WHERE a.id=?", [article_id])
+        if not rows:
+            return None
+        aid, title, published, source, file, url, text, boilerplate, chunks = rows[0]
+        return ArticleView(aid, title, published, source, file, url, text, boilerplate or 0, chunks)
+
     # ---- writing
 
     def commit(self, change: Change) -> None:
@@ -303,6 +391,7 @@ class Catalogue:
                     for table in ("files", "articles", "chunks", "chunk_words", "bands", "pending_deletes"):
                         db.execute(f"DELETE FROM {table}")
                 self._drop(db, change.drop_files)
+                self._drop_articles(db, change.drop_articles)
                 self._insert(db, change)
                 db.executemany("INSERT OR IGNORE INTO pending_deletes VALUES (?)",
                                [(c,) for c in change.pending_deletes])
@@ -310,6 +399,7 @@ class Catalogue:
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
                     ("version", VERSION), ("collection", change.collection), ("embed_model", change.embed_model),
                     ("chunking", change.chunking), ("generation", str(generation)),
+                    ("committed_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
                 ])
                 db.execute("COMMIT")
             except BaseException:
@@ -332,6 +422,18 @@ class Catalogue:
             db.execute(f"DELETE FROM bands WHERE article IN ({articles})", part)
             db.execute(f"DELETE FROM articles WHERE file IN ({marks})", part)
             db.execute(f"DELETE FROM files WHERE path IN ({marks})", part)
+
+    @staticmethod
+    def _drop_articles(db: sqlite3.Connection, articles: Sequence[tuple[str, str]]) -> None:
+        """A user's deletion: the article's rows go (its chunks' vectors are deleted once committed) and it is
+        remembered, so the next index run does not bring it back."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        for aid, title in articles:
+            db.execute("INSERT OR IGNORE INTO pending_deletes SELECT id FROM chunks WHERE article=?", [aid])
+            db.execute("DELETE FROM chunk_words WHERE rowid IN (SELECT n FROM chunks WHERE article=?)", [aid])
+            for table, column in (("chunks", "article"), ("bands", "article"), ("articles", "id")):
+                db.execute(f"DELETE FROM {table} WHERE {column}=?", [aid])
+            db.execute("INSERT OR REPLACE INTO deleted VALUES (?, ?, ?)", [aid, title, now])
 
     @staticmethod
     def _insert(db: sqlite3.Connection, change: Change) -> None:

@@ -20,7 +20,7 @@ from rag.corpus import Corpus
 from rag.evidence import select
 from rag.llm import LLMError
 from rag.models import ModelUnavailableError
-from rag.pipeline import Parts
+from rag.parts import Parts
 from rag.prompt import PROMPT, REFUSAL, human_message
 from rag.question import answers_kind, expected_type, question_parts
 from rag.retrieve import Scored, SentenceCache, hybrid_search, question_weights
@@ -52,12 +52,13 @@ class Turn:
 
 
 class AnswerChain:
-    def __init__(self, parts: Parts, llm: Callable[[], BaseChatModel], corpus: Callable[[], Corpus]) -> None:
+    def __init__(self, parts: Parts, llm: Callable[[], BaseChatModel], corpus: Callable[[], Corpus],
+                 cache: SentenceCache | None = None) -> None:
         self.parts = parts
         self.settings: Settings = parts.settings
         self._llm = llm
         self._corpus = corpus
-        self._cache = SentenceCache()
+        self._cache = cache or SentenceCache()
         self.condense: Runnable[Turn, Turn] = RunnableLambda(self._condense)
         self.retrieve: Runnable[Turn, Turn] = RunnableLambda(self._retrieve)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ def _default_home() -> Path:
     return Path(base) / "newsrag"
 
 
+DEFAULT_COLLECTION = "newsrag"
+COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+
+
 def _cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "newsrag"
 
@@ -24,7 +29,9 @@ def _cache_dir() -> Path:
 class Settings:
     home: Path = dataclasses.field(default_factory=_default_home)
     chroma_url: str | None = None
-    collection: str = "newsrag"
+    # The collection (a knowledge base of its own): its folder holds its catalogue and embedded Chroma data,
+    # and its vector collections are named after it on a Chroma server.
+    collection: str = DEFAULT_COLLECTION
     embed_model: str = "all-MiniLM-L6-v2"
     embed_batch: int = 32
     # Chunk size in characters (~4 chars/token). Chosen for prompt length: see README "Chunking".
@@ -51,6 +58,19 @@ class Settings:
     # Follow-ups: "llm" rewrites them into a standalone question (5-6 of the 7 seed follow-ups right, about
     # +1.5 s); "cheap" resolves pronouns from the last turn with no LLM call (4 of 7). See README.
     condense: str = "llm"
+
+    def __post_init__(self) -> None:
+        if not COLLECTION_NAME.fullmatch(self.collection):
+            raise ValueError(f"collection name {self.collection!r}: use 1-40 letters, digits, '-' or '_', "
+                             "starting with a letter or digit")
+
+    @property
+    def folder(self) -> Path:
+        """The collection's folder: `home` itself for the default collection (so an index from before
+        collections stays where it is), `home/collections/NAME` for the others."""
+        if self.collection == DEFAULT_COLLECTION:
+            return self.home
+        return self.home / "collections" / self.collection
 
     @classmethod
     def load(

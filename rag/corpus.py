@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from rag import catalogue as cat
 from rag.article import ArticleText
-from rag.pipeline import Parts
+from rag.parts import Parts
 from rag.ports import Store
 from rag.text import content_words
 from rag.tuning import RETRIEVAL as T
@@ -41,7 +41,7 @@ class Corpus:
 
     @classmethod
     def open(cls, parts: Parts) -> Corpus:
-        home = parts.settings.home
+        home = parts.settings.folder
         path = cat.path_for(home)
         if not path.exists():
             if (home / "manifest.json").exists():

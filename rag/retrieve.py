@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.corpus import Corpus
-from rag.pipeline import Parts
+from rag.parts import Parts
 from rag.ports import Vectors
 from rag.text import content_words, sentence_spans
 from rag.tuning import RETRIEVAL as T

@@ -8,7 +8,7 @@ import pytest
 from rag.catalogue import Catalogue, Meta, path_for
 from rag.config import Settings
 from rag.fakes import HashEmbedder, MemoryStore
-from rag.pipeline import Parts
+from rag.parts import Parts
 from rag.ports import Store
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "articles"

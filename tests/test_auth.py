@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag.cli import main
+from newsrag.cli import main
 from tests.servers import free_port, wait_for
 from ui.auth import AuthError, is_loopback, login_for, read_auth_file
 
@@ -52,7 +52,7 @@ def test_the_chat_on_a_network_address_asks_for_the_login(tmp_path: Path):
     env.update(NEWSRAG_HOME=str(tmp_path / "home"), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
     port = free_port()
     with (tmp_path / "server.log").open("wb") as log:
-        command = [sys.executable, "-m", "rag.cli", "chat", "--host", "0.0.0.0", "--port", str(port),
+        command = [sys.executable, "-m", "newsrag", "chat", "--host", "0.0.0.0", "--port", str(port),
                    "--auth-file", str(tmp_path / "logins")]
         proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:

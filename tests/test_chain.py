@@ -49,7 +49,7 @@ def test_prompt_numbers_passages_with_title_and_date(scripted):
 def test_evidence_fits_the_budget_and_points_into_the_article(scripted):
     llm = scripted("x [1].", context_tokens=120)
     answer = rag.answer("How much helium does China use every year?")
-    corpus = rag.api.current_corpus()
+    corpus = rag.api.default().corpus()
     for passage in answer.passages:
         article = corpus.article(passage.article_id)
         assert article is not None
@@ -119,7 +119,7 @@ def test_retrieve_drops_near_identical_passages(scripted, seed_dir: Path):
 
 def test_chain_is_a_runnable(scripted):
     scripted("China uses more than 4,300 tonnes of helium every year [1].")
-    chain = rag.api._chain().as_runnable()
+    chain = rag.api.default().runnable()
     answer = chain.invoke({"question": "How much helium does China use every year?"})
     assert isinstance(answer, rag.Answer) and answer.citations
 
@@ -173,5 +173,5 @@ def test_a_huge_unpunctuated_line_beside_the_answer_never_floods_the_prompt(fake
     rag.configure(parts=fake.parts(), llm=llm)
     answer = rag.answer("How much does the Veltrana glass bell weigh?")
     human = str(llm.prompts[0][-1].content)
-    assert "2,417 kilograms" in human and len(human) < 4 * (rag.api.current_parts().settings.context_tokens + 200)
+    assert "2,417 kilograms" in human and len(human) < 4 * (rag.api.default().settings.context_tokens + 200)
     assert not answer.refused

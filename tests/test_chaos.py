@@ -26,7 +26,7 @@ from index.sweep import Listing
 from rag.catalogue import Catalogue, path_for
 from rag.config import Settings
 from rag.corpus import Corpus
-from rag.pipeline import build_parts
+from rag.parts import build_parts
 from tests.servers import free_port, wait_for
 from ui.chat import message_text
 
@@ -51,7 +51,7 @@ def _synthetic_articles(folder: Path, n: int) -> None:
 
 
 def _index(home: Path, *paths: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "rag.cli", "index", *map(str, paths)]
+    command = [sys.executable, "-m", "newsrag", "index", *map(str, paths)]
     return subprocess.Popen(command, env=_env(home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -136,7 +136,7 @@ def chat_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("chaos-home")
     port = free_port()
     with (home.parent / "chaos-server.log").open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "chat", "--port", str(port)], env=_env(home),
+        proc = subprocess.Popen([sys.executable, "-m", "newsrag", "chat", "--port", str(port)], env=_env(home),
                                 stdout=log, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}/"

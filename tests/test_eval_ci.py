@@ -52,7 +52,7 @@ def test_seed_test_answers_gate(tmp_path: Path):
 
 def test_own_questions_over_unseen_articles_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     """`newsrag eval FILE.jsonl --corpus DIR --config naive --config newsrag` on articles the project never saw."""
-    from rag.cli import main
+    from newsrag.cli import main
 
     fixture = Path(__file__).resolve().parent / "fixtures" / "unseen"
     code = main(["--home", str(tmp_path / "home"), "eval", str(fixture / "questions.jsonl"), "--corpus",

@@ -151,7 +151,7 @@ def test_a_killed_rebuild_leaves_no_collection_behind(fake, seed_dir, monkeypatc
 
 
 def test_the_cli_names_a_damaged_catalogue_and_the_command_that_recovers(tmp_path, capsys):
-    from rag.cli import main
+    from newsrag.cli import main
 
     home = tmp_path / "home"
     home.mkdir()

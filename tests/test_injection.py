@@ -14,7 +14,7 @@ import rag
 from index.pipeline import index_paths
 from rag.config import Settings
 from rag.injection import instruction_like
-from rag.pipeline import build_parts
+from rag.parts import build_parts
 from rag.text import sentence_spans
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "articles"

@@ -10,7 +10,7 @@ from index.pipeline import index_paths
 from rag.config import Settings
 from rag.llm import LLMError
 from rag.models import model_file
-from rag.pipeline import build_parts
+from rag.parts import build_parts
 from tests.servers import free_port, llama_server
 
 pytestmark = [pytest.mark.model, pytest.mark.server]

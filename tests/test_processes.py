@@ -27,7 +27,7 @@ def _env(home: Path, url: str | None) -> dict[str, str]:
 
 
 def _index(home: Path, url: str | None, *paths: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "rag.cli", "index", *map(str, paths)], env=_env(home, url),
+    return subprocess.Popen([sys.executable, "-m", "newsrag", "index", *map(str, paths)], env=_env(home, url),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

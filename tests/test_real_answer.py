@@ -8,7 +8,7 @@ import pytest
 import rag
 from index.pipeline import index_paths
 from rag.config import Settings
-from rag.pipeline import build_parts
+from rag.parts import build_parts
 from rag.prompt import REFUSAL
 
 pytestmark = pytest.mark.model

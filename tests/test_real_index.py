@@ -18,7 +18,7 @@ pytestmark = pytest.mark.model
 
 def _newsrag(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, env=env, timeout=600, check=True
+        [sys.executable, "-m", "newsrag", *args], capture_output=True, text=True, env=env, timeout=600, check=True
     )
 
 

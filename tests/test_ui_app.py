@@ -178,11 +178,11 @@ def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed
     assert cleared is None
     assert "1 article added from 4 files" in summary and "duplicate" in summary
     assert "x.exe" in summary and "empty.txt" in summary and "file is empty" in summary
-    uploads = rag.api.current_parts().settings.home / "uploads"
+    uploads = rag.api.default().parts.settings.home / "uploads"
     assert sorted(p.name for p in uploads.iterdir()) == ["copy.txt", "veltrana.txt"]
     labels = [label for label, _ in dropdown.constructor_args["choices"]]
     assert "veltrana.txt" in labels and "articles from" in info
-    catalogue = rag.api.current_corpus().catalogue
+    catalogue = rag.api.default().corpus().catalogue
     titles = {p.title for p in catalogue.passages(catalogue.chunk_ids()).values()}
     assert "Glassworks in Veltrana cast the largest green bell" in titles
 

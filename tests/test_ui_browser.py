@@ -47,13 +47,13 @@ QUILLMOOR = (  # the markup sits inside the one sentence that answers, so the pr
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m rag.cli chat` on a free port over an empty home (so it indexes the bundled samples)."""
+    """`python -m newsrag chat` on a free port over an empty home (so it indexes the bundled samples)."""
     home = tmp_path_factory.mktemp("home")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
     env.update(NEWSRAG_HOME=str(home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
     port = free_port()
     log = (home.parent / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "chat", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "newsrag", "chat", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         url = f"http://127.0.0.1:{port}/"

@@ -102,16 +102,16 @@ def ensure_index(samples: Path) -> None:
     from index.pipeline import index_paths
 
     try:
-        rag.api.current_corpus()
+        rag.api.default().corpus()
         return
     except OldIndexError:
         print("newsrag: converting the index to the catalogue format", file=sys.stderr)
-        index_paths([], rag.api.current_parts())
+        index_paths([], rag.api.default().parts)
         return
     except EmptyIndexError:
         pass
     print(f"newsrag: the index is empty; indexing the sample articles in {samples}", file=sys.stderr)
-    report = index_paths([samples], rag.api.current_parts(), progress=True)
+    report = index_paths([samples], rag.api.default().parts, progress=True)
     print(f"newsrag: {report.articles} articles indexed ({report.duplicates} duplicates skipped, "
           f"{len(report.errors)} errors) in {report.seconds:.1f} s", file=sys.stderr)
 

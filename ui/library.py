@@ -80,9 +80,9 @@ def add_articles(files: list[str] | None, progress: Callable[..., Any]) -> tuple
             gr.skip(), gr.skip()
     with _index_lock:
         try:
-            parts = rag.api.current_parts()
+            parts = rag.api.default().parts
             progress(0, desc="Reading files")
-            staged, rejected = stage_uploads(files, parts.settings.home / "uploads")
+            staged, rejected = stage_uploads(files, parts.settings.folder / "uploads")
             articles = duplicates = 0
             seconds = 0.0
             if staged:
@@ -118,14 +118,14 @@ def source_choices(sources: Sequence[str]) -> list[tuple[str, str]]:
 def _index_state() -> tuple[list[tuple[str, str]], str]:
     """Sources for the filter and a line about the index, from the committed catalogue."""
     try:
-        corpus = rag.api.current_corpus()
+        corpus = rag.api.default().corpus()
     except EmptyIndexError:
         return [], render.paragraphs(render.esc("The index is empty."))
     except Exception as exc:
         log.exception("reading the index failed")
         return [], render.error_html(f"Cannot read the index ({type(exc).__name__}: {str(exc)[:200]}).")
     sources = corpus.catalogue.sources()
-    home = rag.api.current_parts().settings.home
+    home = rag.api.default().settings.folder
     info = f"{sum(sources.values())} articles from {len(sources)} files, indexed in {home}"
     return source_choices(list(sources)), render.paragraphs(render.esc(info))
 
@@ -134,7 +134,7 @@ def _model_name() -> str:
     from rag.llm import model_label
 
     try:
-        return model_label(rag.api.current_llm())
+        return model_label(rag.api.default().llm())
     except Exception as exc:
         return f"unavailable: {type(exc).__name__}: {str(exc)[:200]}"
 

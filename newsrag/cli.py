@@ -1,4 +1,5 @@
-"""`newsrag` command line: index, ask, chat (and later eval). The entry point resolves Settings once."""
+"""`newsrag` command line: index, ask, chat, eval, collections. Settings are resolved once, here; this module
+wires `index`, `rag`, `ui` and `evals` (none of them imports it)."""
 
 from __future__ import annotations
 
@@ -14,32 +15,49 @@ from rag.config import Settings
 BUNDLED_ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 
 
+def _common() -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name (SUPPRESS: a command's unset option must not
+    overwrite one given before it)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", type=Path, default=argparse.SUPPRESS,
+                        help="where the indexes live (env NEWSRAG_HOME)")
+    common.add_argument("--collection", default=argparse.SUPPRESS,
+                        help="which collection (env NEWSRAG_COLLECTION; default: newsrag)")
+    common.add_argument("--chroma-url", default=argparse.SUPPRESS,
+                        help="use a Chroma server instead of the embedded store")
+    return common
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsrag", description=__doc__)
-    parser.add_argument("--home", type=Path, help="where the index lives (env NEWSRAG_HOME)")
-    parser.add_argument("--chroma-url", help="use a Chroma server instead of the embedded store")
+    common = _common()
+    parser = argparse.ArgumentParser(prog="newsrag", description=__doc__, parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    idx = sub.add_parser("index", help="index article files and folders (incremental)")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common])
+
+    idx = command("index", "index article files and folders (incremental)")
     idx.add_argument("paths", nargs="*", type=Path, help="files or folders (default: bundled samples)")
     idx.add_argument("--rebuild", action="store_true", help="start the index over")
     idx.add_argument("--json", action="store_true", help="print the report as one JSON object")
 
-    ask = sub.add_parser("ask", help="answer a question from the indexed articles")
+    ask = command("ask", "answer a question from the indexed articles")
     ask.add_argument("question")
     ask.add_argument("-k", type=int, help="number of passages")
     ask.add_argument("--json", action="store_true")
 
-    chat = sub.add_parser("chat", help="open the chat window (Gradio); indexes the samples if the index is empty")
+    chat = command("chat", "open the chat window (Gradio); indexes the samples if the index is empty")
     chat.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1, this machine only)")
     chat.add_argument("--port", type=int, default=7860)
     chat.add_argument("--auth-file", type=Path,
                       help="logins, `user:password` per line (env NEWSRAG_AUTH_FILE); needed off this machine")
     chat.add_argument("--no-auth", action="store_true", help="serve off this machine without a login (not advised)")
 
-    ev = sub.add_parser("eval", help="score a suite of questions under one or more configs")
+    ev = command("eval", "score a suite of questions under one or more configs")
     ev.add_argument("suite", help="seed, multihop, rgb, rgb_counterfactual, or a .jsonl question file")
-    ev.add_argument("--corpus", type=Path, action="append", help="articles a question file is about (repeat)")
+    ev.add_argument("--corpus", type=Path, action="append",
+                    help="articles a question file is about (repeat); without it, a question file is asked of "
+                         "the collection as indexed")
     ev.add_argument("--split", choices=("dev", "test", "all"), default="all", help="which split to run")
     ev.add_argument("--config", action="append",
                     help="dense, bm25, hybrid, retrieval, naive, newsrag, oracle (repeat)")
@@ -50,12 +68,23 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--judge-model", help="model name at --judge-url")
     ev.add_argument("--judge-key", help="API key for --judge-url")
     ev.add_argument("--judge", type=int, default=0, help="also audit N of newsrag's citations with the judge")
+
+    cols = command("collections", "list the collections (articles, chunks, last indexed, embedding model)")
+    cols.add_argument("--delete", metavar="NAME", help="delete collection NAME (its articles and vectors)")
+    cols.add_argument("--json", action="store_true")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings.load({"home": args.home, "chroma_url": args.chroma_url, "k": getattr(args, "k", None)})
+    try:
+        settings = Settings.load({"home": getattr(args, "home", None), "chroma_url": getattr(args, "chroma_url", None),
+                                  "collection": getattr(args, "collection", None), "k": getattr(args, "k", None)})
+    except ValueError as exc:
+        print(f"newsrag: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "collections":
+        return _collections(args, settings)
     if args.command == "index":
         return _index(args, settings)
     if args.command == "chat":
@@ -87,7 +116,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from index.pipeline import index_paths
     from rag.catalogue import DamagedIndexError
-    from rag.pipeline import build_parts
+    from rag.parts import build_parts
 
     paths = args.paths or [BUNDLED_ARTICLES]
     try:
@@ -115,19 +144,45 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _collections(args: argparse.Namespace, settings: Settings) -> int:
+    from index.remove import NotIndexedError, delete_collection
+    from rag.collections import for_collection, list_collections
+    from rag.parts import build_parts
+
+    if args.delete:
+        try:
+            delete_collection(build_parts(for_collection(settings, args.delete)))
+        except (ValueError, NotIndexedError) as exc:
+            print(f"newsrag collections: {exc}", file=sys.stderr)
+            return 2
+        print(f"deleted collection {args.delete!r}")
+        return 0
+    found = list_collections(settings)
+    if args.json:
+        print(json.dumps([_jsonable(c) | {"folder": str(c.folder)} for c in found]))
+        return 0
+    print(f"{'collection':<20} {'articles':>8} {'chunks':>7}  {'last indexed':<25} embedding model")
+    for c in found:
+        when = (c.last_indexed or "-").replace("+00:00", " UTC").replace("T", " ")
+        print(f"{c.name:<20} {c.articles:>8} {c.chunks:>7}  {when:<25} {c.embed_model or '-'}"
+              + (f"  (cannot be read: {c.error})" if c.error else ""))
+    return 0
+
+
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import rag
     from rag.catalogue import DamagedIndexError
     from rag.corpus import EmptyIndexError
     from rag.llm import LLMError
     from rag.models import ModelUnavailableError
+    from rag.pipeline import Pipeline
     from rag.prompt import format_date
 
-    rag.configure(settings)
+    pipeline = Pipeline(settings)
     live = sys.stdout.isatty() and not args.json  # stream tokens to a terminal; print the final text otherwise
     streamed = ""
     try:
-        for event in rag.stream(args.question, k=settings.k):
+        for event in pipeline.stream(args.question, k=settings.k):
             if isinstance(event, rag.Token) and live:
                 streamed += event.text
                 print(event.text, end="", flush=True)

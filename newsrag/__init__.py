@@ -1,0 +1,1 @@
+"""The entry point: the `newsrag` command wires `index`, `rag`, `ui` and `evals` (nothing imports it)."""

@@ -1,0 +1,44 @@
+"""The import graph the design promises: `rag` imports nothing above it, and nothing imports the entry module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ABOVE_RAG = {"index", "ui", "evals", "newsrag"}
+
+
+def _imports(package: str, root: Path = ROOT) -> list[tuple[str, str]]:
+    """(file, imported top-level package) for every import in `package`, inside functions too."""
+    found = []
+    for path in sorted((root / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                found += [(path.name, alias.name.split(".")[0]) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.append((path.name, node.module.split(".")[0]))
+    return found
+
+
+def test_rag_imports_nothing_above_it():
+    wrong = [(f, m) for f, m in _imports("rag") if m in ABOVE_RAG]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("package", ["rag", "index", "ui", "evals"])
+def test_only_the_entry_module_wires_everything(package):
+    assert [(f, m) for f, m in _imports(package) if m == "newsrag"] == []
+
+
+def test_index_does_not_import_the_window_or_the_evals():
+    assert [(f, m) for f, m in _imports("index") if m in {"ui", "evals"}] == []
+
+
+def test_the_check_sees_a_violation(tmp_path):
+    """The walk finds imports inside functions, the kind the old CLI in `rag/` used."""
+    (tmp_path / "rag").mkdir()
+    (tmp_path / "rag" / "x.py").write_text("def f():\n    from ui.app import serve\n    import evals.runner\n")
+    assert _imports("rag", tmp_path) == [("x.py", "ui"), ("x.py", "evals")]
