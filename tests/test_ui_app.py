@@ -12,7 +12,7 @@ from rag.fakes import ScriptedChat
 from rag.llm import LLMError
 from rag.types import Filters
 from tests.conftest import FakeParts
-from ui import app, library
+from ui import app, library, uploads
 from ui import chat as events
 
 HELIUM = "How much helium does China use every year?"
@@ -36,7 +36,8 @@ def _run(question: str, chat=None, history=None, since="", until="", sources=Non
 
 
 def _run_all(question: str, chat=None, history=None, since="", until="", sources=None, k=4, earlier=None):
-    return list(events.respond(question, chat or [], history or [], since, until, sources or [], k, earlier or []))
+    return list(events.respond(rag.api.default(), question, chat or [], history or [], since, until, sources or [], k,
+                               earlier or []))
 
 
 def test_respond_streams_sources_then_tokens_then_the_final_answer(scripted):
@@ -91,7 +92,7 @@ def test_errors_become_a_message_not_a_traceback(scripted, monkeypatch):
         raise ConnectionError("connection refused")
         yield
 
-    monkeypatch.setattr(rag, "stream", broken)
+    monkeypatch.setattr(rag.api.default(), "stream", broken)
     _, chat, history, _ = _run(HELIUM)[-1]
     assert "nr-error" in chat[-1]["content"] and "not reachable" in chat[-1]["content"]
     assert "Traceback" not in chat[-1]["content"] and history == []
@@ -99,7 +100,7 @@ def test_errors_become_a_message_not_a_traceback(scripted, monkeypatch):
 
 def test_a_backend_failure_after_retrieval_keeps_the_sources(scripted, monkeypatch):
     scripted("x")
-    original = rag.stream
+    original = rag.api.default().stream
 
     def failing(*args, **kwargs):
         for event in original(*args, **kwargs):
@@ -107,7 +108,7 @@ def test_a_backend_failure_after_retrieval_keeps_the_sources(scripted, monkeypat
                 raise LLMError("the language model (http://127.0.0.1:9/v1) did not answer: Connection error.")
             yield event
 
-    monkeypatch.setattr(rag, "stream", failing)
+    monkeypatch.setattr(rag.api.default(), "stream", failing)
     _, chat, _, panel = _run(HELIUM)[-1]
     assert "No answer: The language model (http://127.0.0.1:9/v1) did not answer" in chat[-1]["content"]
     assert "no answer was written" in panel
@@ -154,13 +155,13 @@ def test_stage_uploads_accepts_articles_and_turns_away_the_rest(tmp_path: Path):
     (incoming / ".hidden.json").write_text("{}")
     folder = tmp_path / "uploads"
     paths = [str(incoming / n) for n in ("story.txt", "photo.pdf", "huge.md", ".hidden.json")]
-    staged, rejected = library.stage_uploads(paths, folder, max_bytes=100)
+    staged, rejected = uploads.stage_uploads(paths, folder, max_bytes=100)
     assert [p.name for p in staged] == ["story.txt", "hidden.json"]
     assert dict(rejected).keys() == {"photo.pdf", "huge.md"} and "unsupported" in dict(rejected)["photo.pdf"]
-    again, rejected = library.stage_uploads([paths[0]], folder)
+    again, rejected = uploads.stage_uploads([paths[0]], folder)
     assert again == [] and "identical" in rejected[0][1]
     (incoming / "story.txt").write_text("Another story.")
-    renamed, _ = library.stage_uploads([paths[0]], folder)
+    renamed, _ = uploads.stage_uploads([paths[0]], folder)
     assert [p.name for p in renamed] == ["story-2.txt"]
 
 
@@ -174,12 +175,13 @@ def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed
     (tmp_path / "empty.txt").write_text("")
     files = [str(story), str(copy), str(tmp_path / "empty.txt"), str(tmp_path / "x.exe")]
     (tmp_path / "x.exe").write_bytes(b"MZ")
-    cleared, summary, dropdown, info = library.add_articles(files, lambda *a, **k: None)
+    cleared, summary = uploads.add_articles(rag.api.default(), files, lambda *a, **k: None)
     assert cleared is None
     assert "1 article added from 4 files" in summary and "duplicate" in summary
     assert "x.exe" in summary and "empty.txt" in summary and "file is empty" in summary
-    uploads = rag.api.default().parts.settings.home / "uploads"
-    assert sorted(p.name for p in uploads.iterdir()) == ["copy.txt", "veltrana.txt"]
+    folder = rag.api.default().settings.folder / "uploads"
+    assert sorted(p.name for p in folder.iterdir()) == ["copy.txt", "veltrana.txt"]
+    dropdown, info = library.refresh(rag.api.default())
     labels = [label for label, _ in dropdown.constructor_args["choices"]]
     assert "veltrana.txt" in labels and "articles from" in info
     catalogue = rag.api.default().corpus().catalogue
@@ -195,4 +197,38 @@ def test_source_choices_disambiguate_equal_names():
 def test_the_app_builds_without_serving(tmp_path: Path):
     blocks = app.build_app(rag.Settings(home=tmp_path))
     ids = {getattr(b, "elem_id", None) for b in blocks.blocks.values()}
-    assert {"nr-chat", "nr-question", "nr-sources-panel", "nr-upload-files", "nr-k", "nr-model"} <= ids
+    assert {"nr-chat", "nr-question", "nr-sources-panel", "nr-upload-files", "nr-k", "nr-model", "nr-collection",
+            "nr-lib-search", "nr-lib-open", "nr-lib-delete", "nr-stop"} <= ids
+
+
+def test_the_library_lists_opens_and_deletes_articles(scripted):
+    scripted("x [1].")
+    pipeline = rag.api.default()
+    table, dropdown = library.listing(pipeline, "helium")
+    choices = dropdown.constructor_args["choices"]
+    assert len(choices) == 1 and "gas plant" in choices[0][0] and "<table>" in table
+    opened = library.open_article(pipeline, choices[0][1])
+    assert "4,300 tonnes" in opened and "boilerplate line" in opened
+    assert "Deleted" in library.delete_article(pipeline, choices[0][1])
+    assert "No article matches" in library.listing(pipeline, "helium")[0]
+    assert all("4,300 tonnes" not in p.text for p in pipeline.retrieve(HELIUM, k=8))
+    assert "no longer in the collection" in library.delete_article(pipeline, choices[0][1])
+
+
+def test_markup_in_a_title_is_text_in_the_library(scripted, tmp_path: Path):
+    scripted()
+    story = tmp_path / "x.txt"
+    story.write_text("<img src=x onerror=alert(1)> Glass bell\n\nThe guild cast a bell weighing 2,417 kilograms.\n")
+    index_paths([story], rag.api.default().parts)
+    table, _ = library.listing(rag.api.default(), "bell")
+    assert "<img" not in table and "&lt;img" in table
+
+
+def test_stop_keeps_the_partial_answer_marked_unfinished(scripted):
+    scripted("China uses more than 4,300 tonnes of helium every year [1].")
+    outputs = _run_all(HELIUM)
+    partial = next(o[1] for o in outputs if "nr-streaming" in o[1][-1]["content"] and "4,300" in o[1][-1]["content"])
+    after = events.stopped(partial)
+    assert "nr-stopped" in after[-1]["content"] and "nr-streaming" not in after[-1]["content"]
+    assert "4,300" in after[-1]["content"] and "Stopped" in after[-1]["content"]
+    assert events.stopped(outputs[-1][1]) == outputs[-1][1]  # a finished answer is left alone

@@ -1,26 +1,28 @@
-"""The Gradio chat window over the index: `serve` prepares the index and launches `build_app`.
+"""The Gradio chat window over the collections: `serve` prepares the index and launches `build_app`.
 
-The layout and its event wiring live here; chat events in `ui.chat`, uploads and the index line in
-`ui.library`, HTML in `ui.render`, the stylesheet in `ui.style`. Nothing is built at import time.
+The layout and its event wiring live here; chat events in `ui.chat`, the library and the index line in
+`ui.library`, uploads in `ui.uploads`, HTML in `ui.render`, the stylesheet in `ui.style`. Nothing is built at
+import time. Every handler gets the pipeline of the collection picked in that browser tab.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-import rag
+from rag.collections import Pipelines
 from rag.config import Settings
 from rag.corpus import EmptyIndexError, OldIndexError
-from ui import render
-from ui.chat import clear, respond
-from ui.library import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, add_articles, refresh
+from rag.pipeline import Pipeline
+from ui import library, render
+from ui.chat import clear, respond, stopped
 from ui.style import COPY_JS, CSS, THEME_FONTS
+from ui.uploads import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, add_articles
 
 log = logging.getLogger("newsrag.ui")
 
@@ -35,14 +37,21 @@ def _constant(text: str) -> Callable[[], str]:
     return lambda: text
 
 
-def build_app(settings: Settings) -> gr.Blocks:
-    """The window: chat and sources side by side; filters, uploads and settings below."""
+def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
+    """The window: chat beside the sources and the library; the collection picker above, filters, uploads
+    and settings below."""
+    if isinstance(pipelines, Settings):
+        pipelines = Pipelines(pipelines)
+    get = pipelines.get
     app = gr.Blocks(title="newsrag", analytics_enabled=False)
     with app:
         history = gr.State([])
         earlier = gr.State([])  # each earlier answer's sources panel
-        gr.HTML('<div class="nr-header"><b>newsrag</b>: ask questions about the indexed news articles; '
-                "every claim cites its passage.</div>")
+        with gr.Row(equal_height=True):
+            gr.HTML('<div class="nr-header"><b>newsrag</b>: ask questions about the indexed news articles; '
+                    "every claim cites its passage.</div>")
+            collection = gr.Dropdown(pipelines.names(), value=pipelines.settings.collection, label="Collection",
+                                     elem_id="nr-collection", scale=0, min_width=220, allow_custom_value=False)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
@@ -56,11 +65,21 @@ def build_app(settings: Settings) -> gr.Blocks:
                     question = gr.Textbox(show_label=False, placeholder="Ask about the news…", scale=8,
                                           elem_id="nr-question", autofocus=True, max_lines=4)
                     ask = gr.Button("Ask", variant="primary", scale=1, elem_id="nr-ask")
+                    stop = gr.Button("Stop", variant="stop", scale=1, elem_id="nr-stop")
                     reset = gr.Button("Clear", scale=1, elem_id="nr-clear")
                 with gr.Row(elem_id="nr-examples"):
                     examples = [gr.Button(q, size="sm", elem_classes=["nr-example"]) for q in EXAMPLES]
-            with gr.Column(scale=2):
-                sources = gr.HTML(render.sources_html(None), elem_id="nr-sources-panel", label="Sources")
+            with gr.Column(scale=2), gr.Tabs():
+                with gr.Tab("Sources", elem_id="nr-tab-sources"):
+                    sources = gr.HTML(render.sources_html(None), elem_id="nr-sources-panel")
+                with gr.Tab("Library", elem_id="nr-tab-library"):
+                    search = gr.Textbox(show_label=False, placeholder="Search titles, files and text…",
+                                        elem_id="nr-lib-search")
+                    table = gr.HTML("", elem_id="nr-lib-list")
+                    chosen_article = gr.Dropdown(label="Open an article", choices=[], elem_id="nr-lib-open")
+                    delete = gr.Button("Delete this article", variant="stop", size="sm", elem_id="nr-lib-delete")
+                    done = gr.HTML("", elem_id="nr-lib-status")
+                    article = gr.HTML("", elem_id="nr-lib-article")
         with gr.Row(equal_height=False):
             with gr.Accordion("Filters", open=False, elem_id="nr-filters"):
                 since = gr.Textbox(label="Published since (YYYY-MM-DD)", elem_id="nr-since",
@@ -70,65 +89,101 @@ def build_app(settings: Settings) -> gr.Blocks:
             with gr.Accordion("Add articles", open=False, elem_id="nr-add"):
                 files = gr.File(label=f"Files ({' '.join(ACCEPTED_SUFFIXES)}; up to {MAX_UPLOAD_BYTES // 10**6} MB "
                                 "each)", file_count="multiple", elem_id="nr-upload-files")
-                upload = gr.Button("Add to index", elem_id="nr-upload")
+                upload = gr.Button("Add to the collection", elem_id="nr-upload")
                 summary = gr.HTML("", elem_id="nr-upload-summary")
             with gr.Accordion("Settings", open=False, elem_id="nr-settings"):
-                k = gr.Slider(1, 12, value=settings.k, step=1, label="Passages per answer (k)", elem_id="nr-k")
+                k = gr.Slider(1, 12, value=pipelines.settings.k, step=1, label="Passages per answer (k)",
+                              elem_id="nr-k")
                 model = gr.Textbox(label="Model", interactive=False, elem_id="nr-model")
                 info = gr.HTML("", elem_id="nr-index-info")
 
+        def answer(name: str, *inputs: Any) -> Iterator[Any]:
+            yield from respond(get(name), *inputs)
+
         answer_io: dict[str, Any] = {
-            "fn": respond, "inputs": [question, chat, history, since, until, chosen, k, earlier],
+            "fn": answer, "inputs": [collection, question, chat, history, since, until, chosen, k, earlier],
             "outputs": [question, chat, history, sources, earlier], "concurrency_limit": 1, "concurrency_id": "llm",
         }
-        question.submit(**answer_io)
-        ask.click(**answer_io)
+        running: list[dict[str, Any]] = [question.submit(**answer_io), ask.click(**answer_io)]
         for button, text in zip(examples, EXAMPLES, strict=True):
-            button.click(_constant(text), outputs=question, queue=False).then(**answer_io)
-        reset.click(clear, outputs=[chat, history, sources, question, earlier], queue=False)
-        chat.clear(clear, outputs=[chat, history, sources, question, earlier], queue=False)
-        def on_upload(paths: list[str] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008
-            return add_articles(paths, progress)
+            running.append(button.click(_constant(text), outputs=question, queue=False).then(**answer_io))
+        # Stop cancels the running answer; the chain closes the model's stream, so the next question starts at once.
+        stop.click(stopped, inputs=chat, outputs=chat, cancels=running, queue=False)
+        cleared = [chat, history, sources, question, earlier]
+        reset.click(clear, outputs=cleared, queue=False)
+        chat.clear(clear, outputs=cleared, queue=False)
 
-        upload.click(on_upload, inputs=files, outputs=[files, summary, chosen, info],
+        def collection_state(name: str) -> tuple[Any, ...]:
+            pipeline = get(name)
+            return (*library.refresh(pipeline), *library.listing(pipeline, ""), "", "", "")
+
+        state_out = [chosen, info, table, chosen_article, search, article, done]
+        collection.change(clear, outputs=cleared, queue=False).then(collection_state, inputs=collection,
+                                                                    outputs=state_out)
+        search.submit(lambda name, text: library.listing(get(name), text), inputs=[collection, search],
+                      outputs=[table, chosen_article])
+        chosen_article.change(lambda name, aid: (library.open_article(get(name), aid), ""),
+                              inputs=[collection, chosen_article], outputs=[article, done])
+
+        def delete_chosen(name: str, aid: str | None, text: str) -> tuple[Any, ...]:
+            status = library.delete_article(get(name), aid)
+            return (status, "", *library.listing(get(name), text), *library.refresh(get(name)))
+
+        delete.click(delete_chosen, inputs=[collection, chosen_article, search],
+                     outputs=[done, article, table, chosen_article, chosen, info],
                      concurrency_limit=1, concurrency_id="index")
-        app.load(refresh, outputs=[chosen, info, model])
+
+        def on_upload(name: str, paths: list[str] | None,
+                      progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008
+            return add_articles(get(name), paths, progress)
+
+        upload.click(on_upload, inputs=[collection, files], outputs=[files, summary],
+                     concurrency_limit=1, concurrency_id="index").then(collection_state, inputs=collection,
+                                                                      outputs=state_out)
+
+        def on_load(name: str) -> tuple[Any, ...]:
+            # Collections made since the window was built (`newsrag index --collection NAME`) join the picker.
+            picker = gr.Dropdown(choices=pipelines.names(), value=name)
+            return (picker, *collection_state(name), library.model_name(get(name)))
+
+        app.load(on_load, inputs=collection, outputs=[collection, *state_out, model])
     return app
 
 
-def ensure_index(samples: Path) -> None:
+def ensure_index(pipeline: Pipeline, samples: Path) -> None:
     """On a fresh install the index is empty: index the bundled sample articles, showing progress. An index
     from an older newsrag is converted instead (its articles stay; nothing is embedded again)."""
     from index.pipeline import index_paths
 
     try:
-        rag.api.default().corpus()
+        pipeline.corpus()
         return
     except OldIndexError:
         print("newsrag: converting the index to the catalogue format", file=sys.stderr)
-        index_paths([], rag.api.default().parts)
+        index_paths([], pipeline.parts)
         return
     except EmptyIndexError:
         pass
     print(f"newsrag: the index is empty; indexing the sample articles in {samples}", file=sys.stderr)
-    report = index_paths([samples], rag.api.default().parts, progress=True)
+    report = index_paths([samples], pipeline.parts, progress=True)
     print(f"newsrag: {report.articles} articles indexed ({report.duplicates} duplicates skipped, "
           f"{len(report.errors)} errors) in {report.seconds:.1f} s", file=sys.stderr)
 
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, samples: Path | None = None,
           auth: list[tuple[str, str]] | None = None) -> None:
-    """`newsrag chat`: configure `rag`, make sure something is indexed, load the embedder, then serve."""
+    """`newsrag chat`: make sure the chosen collection has something indexed, load the embedder, then serve."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    rag.configure(settings)
+    pipelines = Pipelines(settings)
+    pipeline = pipelines.get()
     if samples is not None:
-        ensure_index(samples)
+        ensure_index(pipeline, samples)
     print("newsrag: loading the embedding model…", file=sys.stderr)
     try:
-        rag.retrieve("news", k=1)
+        pipeline.retrieve("news", k=1)
     except Exception as exc:  # the window still opens and shows the problem when a question is asked
         log.warning("warm-up failed: %s", exc)
-    app = build_app(settings)
+    app = build_app(pipelines)
     app.queue(default_concurrency_limit=1)
     app.launch(
         server_name=host, server_port=port, css=CSS, js=COPY_JS, footer_links=[], ssr_mode=False, show_error=False,

@@ -1,6 +1,7 @@
 """Chat events: one question in, its answer streamed into the chat and the sources panel (via `ui.render`).
 
-Answers come from `rag.stream` only; errors become a message, never a traceback.
+Answers come from the chosen collection's pipeline (`Pipeline.stream`, what `rag.stream` wraps); errors become
+a message, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import gradio as gr
 import rag
 from rag.catalogue import DamagedIndexError
 from rag.corpus import EmptyIndexError
+from rag.pipeline import Pipeline
 from rag.types import Filters
 from ui import render
 
@@ -79,8 +81,8 @@ def _message(role: str, content: str) -> Message:
 
 
 def respond(
-    question: str, chat: list[Message], history: History, since: str, until: str, sources: list[str], k: float,
-    earlier: Earlier | None = None,
+    pipeline: Pipeline, question: str, chat: list[Message], history: History, since: str, until: str,
+    sources: list[str], k: float, earlier: Earlier | None = None,
 ) -> Iterator[tuple[Any, list[Message], History, Any, Earlier]]:
     """Stream one answer: outputs are (question box, chat, history state, sources panel, earlier panels).
 
@@ -103,7 +105,7 @@ def respond(
     text = ""
     try:
         filters = parse_filters(since, until, sources)
-        for event in rag.stream(question, history=history, filters=filters, k=int(k)):
+        for event in pipeline.stream(question, history=history, filters=filters, k=int(k)):
             if isinstance(event, rag.Sources):
                 view = render.SourcesView(turn, event.passages, event.evidence)
                 yield "", chat, history, panel(render.sources_html(view)), earlier
@@ -129,6 +131,14 @@ def message_text(message: Message) -> str:
     if isinstance(content, list):
         return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
     return str(content)
+
+
+def stopped(chat: list[Message]) -> list[Message]:
+    """After Stop: the answer being written keeps what it had, marked as stopped (it is not added to the
+    conversation the next question sees)."""
+    if not chat or "nr-streaming" not in message_text(chat[-1]):
+        return chat
+    return [*chat[:-1], _message("assistant", render.stopped_html(message_text(chat[-1])))]
 
 
 def clear() -> tuple[list[Message], History, str, str, Earlier]:

@@ -1,109 +1,24 @@
-"""Uploads and the index as the window shows it: staging and indexing uploaded files, the sources filter,
-the line about the index and the model name."""
+"""The collection as the window shows it: the line about the index, the sources filter, the model name, and
+the library panel (search and list the articles, open one, delete one)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
-import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-import rag
+from index.remove import NotIndexedError, delete_articles
 from rag.corpus import EmptyIndexError
+from rag.pipeline import Pipeline
 from ui import render
 
 log = logging.getLogger("newsrag.ui")
 
-ACCEPTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
-MAX_UPLOAD_BYTES = 5_000_000
-
-_index_lock = threading.Lock()  # one upload indexes at a time (index_paths also holds a file lock)
-
-
-def _safe_name(name: str) -> str:
-    """A plain file name: no folders, no leading dot (hidden files are not indexed), no odd characters."""
-    clean = Path(re.sub(r"[^\w.\- ]", "_", Path(name).name).lstrip(". ") or "upload")
-    return clean.stem[:100] + clean.suffix[:10]
-
-
-def _target(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
-    """Where to store an upload, and whether an identical file is already there."""
-    path = Path(folder) / name
-    digest = hashlib.sha256(data).digest()
-    for n in range(1, 1000):
-        candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
-        if not candidate.exists():
-            return candidate, False
-        if hashlib.sha256(candidate.read_bytes()).digest() == digest:
-            return candidate, True
-    raise OSError(f"too many uploads named {name}")
-
-
-def stage_uploads(
-    paths: Sequence[str], folder: Path, max_bytes: int = MAX_UPLOAD_BYTES
-) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Copy acceptable uploads into `folder`; return the new files and the (name, reason) of the others."""
-    folder.mkdir(parents=True, exist_ok=True)
-    staged: list[Path] = []
-    rejected: list[tuple[str, str]] = []
-    for raw in paths:
-        source = Path(raw)
-        name = _safe_name(source.name)
-        size = source.stat().st_size
-        if source.suffix.lower() not in ACCEPTED_SUFFIXES:
-            rejected.append((source.name, f"unsupported file type (accepted: {' '.join(ACCEPTED_SUFFIXES)})"))
-        elif size > max_bytes:
-            rejected.append((source.name, f"{size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit"))
-        else:
-            data = source.read_bytes()
-            target, same = _target(folder, name, data)
-            if same:
-                rejected.append((source.name, "identical to a file already added"))
-            else:
-                target.write_bytes(data)
-                staged.append(target)
-    return staged, rejected
-
-
-def add_articles(files: list[str] | None, progress: Callable[..., Any]) -> tuple[Any, str, Any, str]:
-    """Index uploaded files: outputs are (file input, summary, sources dropdown, index info)."""
-    from index.pipeline import index_paths
-
-    if not files:
-        return gr.skip(), render.upload_html(render.UploadSummary(0, 0, 0, [("(none)", "choose files first")])), \
-            gr.skip(), gr.skip()
-    with _index_lock:
-        try:
-            parts = rag.api.default().parts
-            progress(0, desc="Reading files")
-            staged, rejected = stage_uploads(files, parts.settings.folder / "uploads")
-            articles = duplicates = 0
-            seconds = 0.0
-            if staged:
-                progress(0.1, desc="Indexing")
-                report = index_paths(staged, parts, progress=True)
-                articles, duplicates, seconds = report.articles, report.duplicates, report.seconds
-                rejected += [(Path(e.path).name, e.error) for e in report.errors]
-                _remove_unindexable(staged, {e.path for e in report.errors})
-            summary = render.upload_html(render.UploadSummary(len(files), articles, duplicates, rejected, seconds))
-        except Exception as exc:
-            log.exception("indexing uploads failed")
-            summary = render.error_html(f"Indexing failed ({type(exc).__name__}: {str(exc)[:300]}).")
-    choices, info = _index_state()
-    return None, summary, gr.Dropdown(choices=choices), info
-
-
-def _remove_unindexable(staged: list[Path], failed: set[str]) -> None:
-    """Files the loader turned away stay out of the uploads folder."""
-    for path in staged:
-        if str(path) in failed or str(path.resolve()) in failed:
-            path.unlink(missing_ok=True)
+LISTED = 200  # articles the library shows at once; searching narrows them
 
 
 def source_choices(sources: Sequence[str]) -> list[tuple[str, str]]:
@@ -115,31 +30,66 @@ def source_choices(sources: Sequence[str]) -> list[tuple[str, str]]:
     ]
 
 
-def _index_state() -> tuple[list[tuple[str, str]], str]:
-    """Sources for the filter and a line about the index, from the committed catalogue."""
+def index_state(pipeline: Pipeline) -> tuple[list[tuple[str, str]], str]:
+    """Sources for the filter and a line about the collection, from its committed catalogue."""
     try:
-        corpus = rag.api.default().corpus()
+        corpus = pipeline.corpus()
     except EmptyIndexError:
-        return [], render.paragraphs(render.esc("The index is empty."))
+        return [], render.paragraphs(render.esc(f"Collection {pipeline.collection!r} is empty: add articles."))
     except Exception as exc:
         log.exception("reading the index failed")
         return [], render.error_html(f"Cannot read the index ({type(exc).__name__}: {str(exc)[:200]}).")
     sources = corpus.catalogue.sources()
-    home = rag.api.default().settings.folder
-    info = f"{sum(sources.values())} articles from {len(sources)} files, indexed in {home}"
+    when = (corpus.catalogue.committed_at() or "").replace("T", " ").replace("+00:00", " UTC")
+    info = (f"Collection {pipeline.collection!r}: {sum(sources.values())} articles from {len(sources)} files"
+            + (f", last indexed {when}" if when else "") + f"; stored in {pipeline.settings.folder}")
     return source_choices(list(sources)), render.paragraphs(render.esc(info))
 
 
-def _model_name() -> str:
+def model_name(pipeline: Pipeline) -> str:
     from rag.llm import model_label
 
     try:
-        return model_label(rag.api.default().llm())
+        return model_label(pipeline.llm())
     except Exception as exc:
         return f"unavailable: {type(exc).__name__}: {str(exc)[:200]}"
 
 
-def refresh() -> tuple[Any, str, str]:
-    """On page load: the sources dropdown, the index line and the model name."""
-    choices, info = _index_state()
-    return gr.Dropdown(choices=choices), info, _model_name()
+def refresh(pipeline: Pipeline) -> tuple[Any, str]:
+    """The sources dropdown and the index line."""
+    choices, info = index_state(pipeline)
+    return gr.Dropdown(choices=choices, value=[], multiselect=True), info
+
+
+def listing(pipeline: Pipeline, search: str = "") -> tuple[str, Any]:
+    """The library's table and the choices of its "open" dropdown (label, article id)."""
+    try:
+        found = pipeline.corpus().catalogue.listing(search or "", LISTED)
+    except EmptyIndexError:
+        found = []
+    except Exception as exc:
+        log.exception("listing the library failed")
+        return render.error_html(f"Cannot read the index ({type(exc).__name__}: {str(exc)[:200]})."), gr.skip()
+    choices = [(render.article_label(a), a.article_id) for a in found]
+    return render.library_html(found, search or "", LISTED), gr.Dropdown(choices=choices, value=None)
+
+
+def open_article(pipeline: Pipeline, article_id: str | None) -> str:
+    if not article_id:
+        return ""
+    view = pipeline.corpus().catalogue.article(article_id)
+    return render.article_html(view) if view else render.error_html("That article is no longer in the collection.")
+
+
+def delete_article(pipeline: Pipeline, article_id: str | None) -> str:
+    """Take the article out of the collection at once; the next question no longer finds it."""
+    if not article_id:
+        return render.error_html("Choose an article to delete first.")
+    view = pipeline.corpus().catalogue.article(article_id)
+    try:
+        delete_articles(pipeline.parts, [article_id])
+    except NotIndexedError:
+        return render.error_html("That article is no longer in the collection.")
+    title = view.title if view else article_id
+    return render.paragraphs(render.esc(f"Deleted {title!r}: it is no longer searched or cited. "
+                                        "Indexing its file again leaves it out until its text changes."))

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.catalogue import ArticleView, Listed
 from rag.text import MARKER as _MARKER
 from rag.types import Answer, Citation, Passage
 
@@ -107,6 +108,14 @@ def confidence_words(confidence: float) -> str:
     if confidence >= 0.8:
         return "well supported"
     return "partly supported" if confidence >= 0.5 else "weak: check the sources"
+
+
+def stopped_html(streaming: str) -> str:
+    """A streaming answer that Stop cut short: what was written, marked as unfinished and unchecked."""
+    note = ('<div class="nr-meta nr-stopped-note">Stopped: this answer was not finished and its claims were not '
+            "checked.</div>")
+    body = streaming.replace("nr-answer nr-streaming", "nr-answer nr-stopped", 1)
+    return body[:-len("</div>")] + note + "</div>" if body.endswith("</div>") else body + note
 
 
 def error_html(message: str) -> str:
@@ -220,3 +229,33 @@ def upload_html(summary: UploadSummary) -> str:
     rejected = (f'<div class="nr-rejected">{len(summary.rejected)} file(s) rejected:<ul>{items}</ul></div>'
                 if items else "")
     return f'<div class="nr-upload"><div>{esc(line)}.</div>{rejected}</div>'
+
+
+def article_label(article: Listed) -> str:
+    """How the library names an article in its "open" list: title, date, file."""
+    return f"{article.title[:90]} ({article.published or 'undated'}; {Path(article.source).name})"
+
+
+def library_html(found: Sequence[Listed], search: str, limit: int) -> str:
+    if not found:
+        empty = f"No article matches {esc(repr(search))}" if search else "No articles yet"
+        return f'<div class="nr-empty">{empty}.</div>'
+    rows = "".join(
+        f"<tr><td>{esc(a.title)}</td><td>{esc(a.published or '—')}</td>"
+        f"<td>{esc(Path(a.source).name)}</td><td>{a.chunks}</td></tr>" for a in found)
+    more = f'<div class="nr-meta">The first {limit} are shown; search to narrow them.</div>' if len(found) >= limit \
+        else ""
+    return (f'<div class="nr-library"><div class="nr-meta">{len(found)} article{"s" if len(found) != 1 else ""}'
+            f'{" matching " + esc(repr(search)) if search else ""}</div><table><thead><tr><th>Title</th><th>Date</th>'
+            f"<th>Source</th><th>Chunks</th></tr></thead><tbody>{rows}</tbody></table>{more}</div>")
+
+
+def article_html(view: ArticleView) -> str:
+    """An opened article: its cleaned text (what is indexed) and how much boilerplate its file lost."""
+    meta = (f"{view.published or 'undated'} · {Path(view.source).name} · {view.chunks} chunks · "
+            f"{view.boilerplate_lines} boilerplate line{'s' if view.boilerplate_lines != 1 else ''} removed "
+            "from its file")
+    url = f'<div class="nr-meta">{esc(view.url)}</div>' if view.url else ""
+    return (f'<div class="nr-article"><div class="nr-title">{esc(view.title)}</div>'
+            f'<div class="nr-source-meta">{esc(meta)}</div>{url}'
+            f'<div class="nr-passage">{esc(view.text)}</div></div>')
