@@ -38,8 +38,8 @@ button.nr-example { font-weight: 400; }
 .nr-stopped-note { color: #92400e; }
 .nr-library { max-height: 320px; overflow-y: auto; }
 .nr-library table { width: 100%; border-collapse: collapse; font-size: .85em; }
-.nr-library th, .nr-library td { text-align: left; padding: .2em .4em; border-bottom: 1px solid var(--border-color-primary);
-  vertical-align: top; }
+.nr-library th, .nr-library td { text-align: left; padding: .2em .4em; vertical-align: top;
+  border-bottom: 1px solid var(--border-color-primary); }
 .nr-article { max-height: 420px; overflow-y: auto; border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: .5em .7em; }
 a.nr-copy-md { color: inherit; }
