@@ -54,16 +54,22 @@ def run(
     corpus: list[Path] | None = None,
     judge: Judge | None = None,
 ) -> tuple[Path, int]:
-    """Index the suite's corpus into its own home, run each config over its cases, write the report.
+    """Index the suite's corpus into its own home (a question file without one is asked of the collection of
+    `settings` as indexed), run each config over its cases, write the report.
     Returns the report's path and the number of questions that ended in an error."""
     for name in config_names:
         if name not in configs.NAMES:
             raise ValueError(f"unknown config {name!r}: choose from {', '.join(configs.NAMES)}")
     suite = load(suite_name, report_dir / "work", limit, split, corpus)
-    parts = build_parts(dataclasses.replace(settings, home=suite.home))
-    report = index_paths(suite.corpus, parts)
-    if report.errors:
-        print(f"{len(report.errors)} files of the suite could not be indexed", file=sys.stderr)
+    if suite.corpus:  # a suite's articles go into a home of its own
+        parts = build_parts(dataclasses.replace(settings, home=suite.home))
+        report = index_paths(suite.corpus, parts)
+        if report.errors:
+            print(f"{len(report.errors)} files of the suite could not be indexed", file=sys.stderr)
+    elif "naive" in config_names:
+        raise ValueError("the naive baseline indexes the article files itself: give them with --corpus")
+    else:  # a question file without --corpus: the collection as the user indexed it
+        parts = build_parts(settings)
     llm: list[BaseChatModel] = []
 
     def get_llm() -> BaseChatModel:

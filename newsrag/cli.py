@@ -69,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--judge-key", help="API key for --judge-url")
     ev.add_argument("--judge", type=int, default=0, help="also audit N of newsrag's citations with the judge")
 
+    fb = command("feedback", "the ratings and corrections given in the chat window")
+    fb.add_argument("action", choices=["export"], help="export: write them as `newsrag eval` questions")
+    fb.add_argument("out", type=Path, help="the question file to write (.jsonl)")
+
     cols = command("collections", "list the collections (articles, chunks, last indexed, embedding model)")
     cols.add_argument("--delete", metavar="NAME", help="delete collection NAME (its articles and vectors)")
     cols.add_argument("--json", action="store_true")
@@ -85,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "collections":
         return _collections(args, settings)
+    if args.command == "feedback":
+        return _feedback(args, settings)
     if args.command == "index":
         return _index(args, settings)
     if args.command == "chat":
@@ -166,6 +172,21 @@ def _collections(args: argparse.Namespace, settings: Settings) -> int:
         when = (c.last_indexed or "-").replace("+00:00", " UTC").replace("T", " ")
         print(f"{c.name:<20} {c.articles:>8} {c.chunks:>7}  {when:<25} {c.embed_model or '-'}"
               + (f"  (cannot be read: {c.error})" if c.error else ""))
+    return 0
+
+
+def _feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.feedback import to_cases, write
+    from ui.conversations import Conversations
+
+    store = Conversations(settings.folder)
+    export = to_cases(store.feedback())
+    store.close()
+    write(export, args.out)
+    print(f"{len(export.cases)} question(s) written to {args.out}; replay them with "
+          f"`newsrag eval {args.out} --collection {settings.collection} --config newsrag`")
+    for why in export.skipped:
+        print(f"left out {why}", file=sys.stderr)
     return 0
 
 

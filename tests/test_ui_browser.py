@@ -46,9 +46,14 @@ QUILLMOOR = (  # the markup sits inside the one sentence that answers, so the pr
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def server(server_home: Path) -> Iterator[str]:
     """`python -m newsrag chat` on a free port over an empty home (so it indexes the bundled samples)."""
-    home = tmp_path_factory.mktemp("home")
+    home = server_home
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
     env.update(NEWSRAG_HOME=str(home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
     port = free_port()
@@ -244,3 +249,110 @@ def test_markup_in_an_article_renders_as_text_and_never_runs(browser, uploaded: 
     assert browser.title == "newsrag"
     assert not browser.execute_script(
         "return document.querySelectorAll('#nr-chat script, #nr-sources-panel script, img[onerror]').length")
+
+
+def _shot(driver, name: str) -> None:
+    """With NEWSRAG_SCREENSHOTS=DIR, save the window as DIR/NAME.png (the pictures in docs/)."""
+    folder = os.environ.get("NEWSRAG_SCREENSHOTS")
+    if folder:
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+
+
+def _choose(driver, elem_id: str, label_part: str) -> None:
+    """Pick the option of Gradio dropdown `elem_id` whose label contains `label_part`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.CSS_SELECTOR, f"#{elem_id} input").click()
+
+    def option(d):
+        found = [o for o in d.find_elements(By.CSS_SELECTOR, "ul[role=listbox] li[role=option]")
+                 if label_part in o.get_attribute("textContent")]
+        return found[0] if found else None
+
+    WebDriverWait(driver, 20).until(option).click()
+
+
+def _tab(driver, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    next(b for b in driver.find_elements(By.CSS_SELECTOR, "button[role=tab]") if b.text.strip() == name).click()
+
+
+def test_the_library_lists_opens_and_deletes_and_the_next_answer_does_not_cite_it(browser, uploaded: str):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    before = _ask(driver, "How much does the green glass bell cast in Veltrana weigh?")
+    assert any("Veltrana" in title for _, title in _cited_cards(driver, before.element)), before.text
+    _tab(driver, "Library")
+    WebDriverWait(driver, 30).until(lambda d: "Veltrana" in d.find_element(By.ID, "nr-lib-list").text)
+    assert "001_6e42feeb05231df3.txt" in driver.find_element(By.ID, "nr-lib-list").text  # the samples are listed
+    driver.find_element(By.CSS_SELECTOR, "#nr-lib-search textarea, #nr-lib-search input").send_keys(
+        "glass bell" + Keys.ENTER)
+    WebDriverWait(driver, 30).until(lambda d: "1 article matching" in d.find_element(By.ID, "nr-lib-list").text)
+    _choose(driver, "nr-lib-open", "Glassworks in Veltrana")
+    WebDriverWait(driver, 30).until(lambda d: "2,417 kilograms" in d.find_element(By.ID, "nr-lib-article").text)
+    assert "boilerplate line" in driver.find_element(By.ID, "nr-lib-article").text
+    _shot(driver, "library")
+    driver.find_element(By.ID, "nr-lib-delete").click()
+    WebDriverWait(driver, 60).until(lambda d: "Deleted" in d.find_element(By.ID, "nr-lib-status").text)
+    assert "No article matches" in driver.find_element(By.ID, "nr-lib-list").text
+    _tab(driver, "Sources")
+    after = _ask(driver, "How much does the green glass bell cast in Veltrana weigh?")
+    assert not any("Veltrana" in title for _, title in _cited_cards(driver, after.element)), after.text
+    assert "2,417 kilograms" not in driver.find_element(By.ID, "nr-sources-panel").text
+
+
+def test_switching_collections_answers_from_the_chosen_one_only(browser, server_home: Path,
+                                                                tmp_path_factory: pytest.TempPathFactory):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    folder = tmp_path_factory.mktemp("harbour")
+    (folder / "quillmoor.txt").write_text(
+        "Quillmoor harbour buys a lighthouse lens\n\nThe Quillmoor harbour council bought a lighthouse lens "
+        "for 86,000 crowns from a workshop in Brantwick, the harbour clerk Odile Fenwright said.\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
+    env.update(NEWSRAG_HOME=str(server_home), HF_HUB_OFFLINE="1")
+    subprocess.run([sys.executable, "-m", "newsrag", "index", "--collection", "harbour", str(folder)],
+                   env=env, check=True, capture_output=True, timeout=600)
+    driver.refresh()  # the picker lists collections made since the page was built
+    WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#nr-question textarea"))
+    _choose(driver, "nr-collection", "harbour")
+    WebDriverWait(driver, 30).until(lambda d: "'harbour'" in d.find_element(By.ID, "nr-index-info")
+                                    .get_attribute("textContent"))
+    lens = _ask(driver, "How much did the Quillmoor harbour council pay for the lighthouse lens?")
+    assert "86,000" in lens.text and any("lighthouse" in t for _, t in _cited_cards(driver, lens.element))
+    helium = _ask(driver, "How much helium does China use every year?")
+    assert "4,300" not in helium.text and not _cited_cards(driver, helium.element), helium.text
+    assert "001_6e42feeb05231df3.txt" not in driver.find_element(By.ID, "nr-sources-panel").text
+    _choose(driver, "nr-collection", "newsrag")
+    WebDriverWait(driver, 30).until(lambda d: not d.find_elements(By.CSS_SELECTOR, FINAL))  # a new chat
+    back = _ask(driver, "How much helium does China use every year?")
+    assert re.search(r"4,?300", back.text) and "quillmoor" not in driver.find_element(
+        By.ID, "nr-sources-panel").text.lower()
+
+
+def test_stop_ends_an_answer_and_the_next_question_is_answered(browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.find_element(By.ID, "nr-clear").click()
+    driver.find_element(By.CSS_SELECTOR, "#nr-question textarea").send_keys(
+        "What did Dominic Raab say about China on Sky News?" + Keys.ENTER)
+    WebDriverWait(driver, ANSWER_WAIT).until(lambda d: (d.execute_script(
+        "const s = document.querySelector('#nr-chat .nr-streaming'); return s ? s.textContent.trim() : ''")
+        not in ("", "…")))
+    driver.find_element(By.ID, "nr-stop").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#nr-chat .nr-stopped"))
+    assert "Stopped" in driver.find_element(By.CSS_SELECTOR, "#nr-chat .nr-stopped").text
+    started = time.monotonic()
+    seen = _ask(driver, "How much helium does China use every year?")
+    assert "nr-answer" in seen.classes and re.search(r"4,?300", seen.text), seen.text
+    assert time.monotonic() - started < 90  # the stopped answer did not keep the model busy

@@ -19,8 +19,8 @@ from rag.collections import Pipelines
 from rag.config import Settings
 from rag.corpus import EmptyIndexError, OldIndexError
 from rag.pipeline import Pipeline
-from ui import library, render
-from ui.chat import clear, respond, stopped
+from ui import library, render, sidebar
+from ui.chat import stopped
 from ui.style import COPY_JS, CSS, THEME_FONTS
 from ui.uploads import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, add_articles
 
@@ -43,22 +43,32 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
     if isinstance(pipelines, Settings):
         pipelines = Pipelines(pipelines)
     get = pipelines.get
+    stores = sidebar.Stores(pipelines)
     app = gr.Blocks(title="newsrag", analytics_enabled=False)
     with app:
         history = gr.State([])
         earlier = gr.State([])  # each earlier answer's sources panel
+        conv = gr.State(None)  # the open conversation's id (None: a new chat, stored at its first answer)
+        rated = gr.State(None)  # the turn last rated, which a correction refers to
         with gr.Row(equal_height=True):
             gr.HTML('<div class="nr-header"><b>newsrag</b>: ask questions about the indexed news articles; '
                     "every claim cites its passage.</div>")
             collection = gr.Dropdown(pipelines.names(), value=pipelines.settings.collection, label="Collection",
                                      elem_id="nr-collection", scale=0, min_width=220, allow_custom_value=False)
         with gr.Row(equal_height=False):
+            with gr.Column(scale=1, min_width=200, elem_id="nr-sidebar"):
+                new = gr.Button("New chat", size="sm", elem_id="nr-new")
+                conversations = gr.Radio([], label="Conversations", elem_id="nr-conversations")
+                title = gr.Textbox(show_label=False, placeholder="New title…", elem_id="nr-title", max_lines=1)
+                with gr.Row():
+                    rename = gr.Button("Rename", size="sm", elem_id="nr-rename")
+                    forget = gr.Button("Delete", size="sm", variant="stop", elem_id="nr-conv-delete")
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
                     label="Chat", show_label=False, elem_id="nr-chat", height=520, buttons=["copy"],
                     # Messages arrive as escaped HTML from ui.render; Gradio's sanitizer stays on as a second guard.
                     render_markdown=False, sanitize_html=True, allow_tags=False, latex_delimiters=[],
-                    feedback_options=None,
+                    feedback_options=("Like", "Dislike"),
                     placeholder="Ask a question about the articles, or pick an example below.",
                 )
                 with gr.Row():
@@ -69,6 +79,12 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
                     reset = gr.Button("Clear", scale=1, elem_id="nr-clear")
                 with gr.Row(elem_id="nr-examples"):
                     examples = [gr.Button(q, size="sm", elem_classes=["nr-example"]) for q in EXAMPLES]
+                with gr.Accordion("Feedback", open=False, elem_id="nr-feedback"):
+                    gr.Markdown("Rate an answer with the thumbs under it. If it was wrong, say what is right:")
+                    correction = gr.Textbox(show_label=False, placeholder="The right answer is…",
+                                            elem_id="nr-correction", max_lines=2)
+                    send = gr.Button("Save correction", size="sm", elem_id="nr-correction-send")
+                feedback = gr.HTML("", elem_id="nr-feedback-status")
             with gr.Column(scale=2), gr.Tabs():
                 with gr.Tab("Sources", elem_id="nr-tab-sources"):
                     sources = gr.HTML(render.sources_html(None), elem_id="nr-sources-panel")
@@ -97,29 +113,60 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
                 model = gr.Textbox(label="Model", interactive=False, elem_id="nr-model")
                 info = gr.HTML("", elem_id="nr-index-info")
 
-        def answer(name: str, *inputs: Any) -> Iterator[Any]:
-            yield from respond(get(name), *inputs)
+        def answer(name: str, cid: str | None, *inputs: Any) -> Iterator[Any]:
+            yield from sidebar.answer(pipelines, stores, name, cid, *inputs)
 
         answer_io: dict[str, Any] = {
-            "fn": answer, "inputs": [collection, question, chat, history, since, until, chosen, k, earlier],
-            "outputs": [question, chat, history, sources, earlier], "concurrency_limit": 1, "concurrency_id": "llm",
+            "fn": answer, "inputs": [collection, conv, question, chat, history, since, until, chosen, k, earlier],
+            "outputs": [question, chat, history, sources, earlier, conv, conversations], "concurrency_limit": 1,
+            "concurrency_id": "llm",
         }
         running: list[dict[str, Any]] = [question.submit(**answer_io), ask.click(**answer_io)]
         for button, text in zip(examples, EXAMPLES, strict=True):
             running.append(button.click(_constant(text), outputs=question, queue=False).then(**answer_io))
-        # Stop cancels the running answer; the chain closes the model's stream, so the next question starts at once.
+        # Stop cancels the running answer; closing its generator closes the model's stream, so the next question
+        # starts at once. What was written stays, marked unfinished.
         stop.click(stopped, inputs=chat, outputs=chat, cancels=running, queue=False)
-        cleared = [chat, history, sources, question, earlier]
-        reset.click(clear, outputs=cleared, queue=False)
-        chat.clear(clear, outputs=cleared, queue=False)
+        opened = [chat, history, sources, earlier, conv]
+
+        def fresh() -> tuple[Any, ...]:
+            return [], [], render.sources_html(None), [], None, gr.Radio(value=None), "", ""
+
+        fresh_out = [*opened, conversations, question, feedback]
+        for trigger in (reset.click, new.click, chat.clear):
+            trigger(fresh, outputs=fresh_out, queue=False)
+        conversations.input(lambda name, cid: sidebar.restore(stores.get(name), cid),
+                            inputs=[collection, conversations], outputs=opened)
+
+        def retitle(name: str, cid: str | None, text: str) -> tuple[Any, str]:
+            if cid and text.strip():
+                stores.get(name).rename(cid, text)
+            return sidebar.listing(stores.get(name), cid), ""
+
+        rename.click(retitle, inputs=[collection, conv, title], outputs=[conversations, title])
+
+        def drop(name: str, cid: str | None) -> tuple[Any, ...]:
+            if cid:
+                stores.get(name).delete(cid)
+            return (*fresh()[:5], sidebar.listing(stores.get(name), None))
+
+        forget.click(drop, inputs=[collection, conv], outputs=[*opened, conversations])
+
+        def on_like(name: str, cid: str | None, data: gr.LikeData) -> tuple[str, int | None]:
+            return sidebar.rate(stores.get(name), cid, data)
+
+        chat.like(on_like, inputs=[collection, conv], outputs=[feedback, rated])
+        send.click(lambda name, cid, turn, text: sidebar.correct(stores.get(name), cid, turn, text),
+                   inputs=[collection, conv, rated, correction], outputs=[feedback, correction])
 
         def collection_state(name: str) -> tuple[Any, ...]:
             pipeline = get(name)
-            return (*library.refresh(pipeline), *library.listing(pipeline, ""), "", "", "")
+            return (*library.refresh(pipeline), *library.listing(pipeline, ""), "", "", "",
+                    sidebar.listing(stores.get(name), None))
 
-        state_out = [chosen, info, table, chosen_article, search, article, done]
-        collection.change(clear, outputs=cleared, queue=False).then(collection_state, inputs=collection,
-                                                                    outputs=state_out)
+        state_out = [chosen, info, table, chosen_article, search, article, done, conversations]
+        collection.input(fresh, outputs=fresh_out, queue=False).then(collection_state, inputs=collection,
+                                                                     outputs=state_out)
         search.submit(lambda name, text: library.listing(get(name), text), inputs=[collection, search],
                       outputs=[table, chosen_article])
         chosen_article.change(lambda name, aid: (library.open_article(get(name), aid), ""),

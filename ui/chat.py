@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import gradio as gr
@@ -83,11 +83,12 @@ def _message(role: str, content: str) -> Message:
 def respond(
     pipeline: Pipeline, question: str, chat: list[Message], history: History, since: str, until: str,
     sources: list[str], k: float, earlier: Earlier | None = None,
+    on_answer: Callable[[int, History, rag.Answer], None] | None = None,
 ) -> Iterator[tuple[Any, list[Message], History, Any, Earlier]]:
     """Stream one answer: outputs are (question box, chat, history state, sources panel, earlier panels).
 
     The panel shows this answer's sources above every earlier answer's (folded), so `[n]` in any answer of
-    the chat still opens its own passage."""
+    the chat still opens its own passage. `on_answer(turn, earlier turns, answer)` is told each final answer."""
     earlier = list(earlier or [])
     question = (question or "").strip()
     if not question:
@@ -116,6 +117,8 @@ def respond(
                 yield "", chat, history, gr.skip(), earlier
             else:
                 chat = [*chat[:-1], _message("assistant", render.answer_html(event, turn))]
+                if on_answer:
+                    on_answer(turn, history, event)
                 history = [*history, (question, event.text)]
                 current = render.sources_html(view, event)
                 yield "", chat, history, panel(current), [*earlier, (turn, current)]

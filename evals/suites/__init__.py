@@ -27,8 +27,9 @@ def load(name: str, work: Path, limit: int | None = None, split: str = "all",
 def from_file(path: Path, corpus: list[Path] | None, work: Path) -> Suite:
     if not path.is_file():
         raise ValueError(f"question file {path} not found")
-    if not corpus:
-        raise ValueError(f"{path.name}: say which articles it is about with --corpus DIR")
+    if not corpus:  # asked of the collection as it is indexed (the runner indexes nothing)
+        return Suite(path.stem, read_cases(path), [], work / f"{path.stem}-home",
+                     [f"Questions from {path.name}, asked of the collection as indexed."])
     missing = [str(p) for p in corpus if not p.exists()]
     if missing:
         raise ValueError(f"--corpus {', '.join(missing)} not found")

@@ -1,0 +1,121 @@
+"""Conversations that persist and feedback that becomes evaluation cases (fakes: no weights, no browser)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from evals.cases import read_cases
+from evals.feedback import key_facts, to_cases, write
+from index.pipeline import index_paths
+from rag.collections import Pipelines
+from rag.fakes import ScriptedChat
+from rag.pipeline import Pipeline
+from tests.conftest import FakeParts
+from ui import sidebar
+from ui.conversations import Conversations
+
+HELIUM = "How much helium does China use every year?"
+PLANT = "How much helium will the new plant make?"
+
+
+@pytest.fixture
+def window(fake: FakeParts, seed_dir: Path):
+    """The pipelines and conversation stores the window uses, with a scripted LLM."""
+    index_paths([seed_dir], fake.parts())
+    llm = ScriptedChat(replies=[])
+    # "cheap" condense: follow-ups resolved without an LLM call, so each question takes one scripted reply.
+    pipelines = Pipelines(fake.parts().settings,
+                          lambda name: Pipeline(parts=fake.parts(collection=name, condense="cheap"), llm=llm))
+    return pipelines, sidebar.Stores(pipelines), llm
+
+
+def _ask(window, question: str, cid=None, chat=None, history=None, earlier=None):
+    pipelines, stores, _ = window
+    outputs = list(sidebar.answer(pipelines, stores, "newsrag", cid, question, chat or [], history or [], "", "",
+                                  [], 4, earlier or []))
+    _, chat, history, _, earlier, cid, _ = outputs[-2]
+    return cid, chat, history, earlier, outputs[-1][-1]
+
+
+def test_a_conversation_is_stored_and_restored_with_each_answers_sources(window, fake: FakeParts):
+    window[2].replies += ["China uses more than 4,300 tonnes of helium every year [1].",
+                          "The plant will make 20 tonnes a year [1]."]
+    cid, chat, history, earlier, radio = _ask(window, HELIUM)
+    assert cid and radio.constructor_args["choices"] == [(HELIUM, cid)]
+    cid2, chat, history, earlier, _ = _ask(window, PLANT, cid, chat, history, earlier)
+    assert cid2 == cid and len(history) == 2
+    # A restart: a new store object over the same folder.
+    store = Conversations(fake.settings.home)
+    restored_chat, restored_history, panel, restored_earlier, restored_id = sidebar.restore(store, cid)
+    assert restored_id == cid and restored_chat == chat and restored_history == history
+    assert [turn for turn, _ in restored_earlier] == [1, 2]
+    assert 'id="src-1-1"' in panel and 'id="src-2-1"' in panel  # both answers' [1] open their own passages
+    assert panel.index("src-2-1") < panel.index("Earlier answers") < panel.index("src-1-1")
+
+
+def test_conversations_are_listed_renamed_and_deleted(window, fake: FakeParts):
+    window[2].replies += ["China uses more than 4,300 tonnes [1].", "x [1]."]
+    first = _ask(window, HELIUM)[0]
+    second = _ask(window, PLANT)[0]
+    store = window[1].get("newsrag")
+    assert [cid for _, cid in store.listing()] == [second, first]  # the latest first
+    store.rename(first, "  Helium  ")
+    assert ("Helium", first) in store.listing()
+    store.delete(second)
+    assert store.listing() == [("Helium", first)] and store.load(second) is None
+    assert sidebar.restore(store, second)[4] is None
+
+
+def _like(index: int, liked: bool | str) -> gr.LikeData:
+    return gr.LikeData(None, {"index": index, "value": "", "liked": liked})
+
+
+def test_feedback_is_exported_as_cases_newsrag_eval_reads(window, tmp_path: Path):
+    window[2].replies += ["China uses more than 4,300 tonnes of helium every year [1].",
+                          "The plant makes 5 tonnes [1].", "The articles do not say.", "It is red [1]."]
+    cid, chat, history, earlier, _ = _ask(window, HELIUM)
+    cid, chat, history, earlier, _ = _ask(window, PLANT, cid, chat, history, earlier)
+    cid, chat, history, earlier, _ = _ask(window, "What did Zhao Lijian eat for breakfast?", cid, chat, history,
+                                          earlier)
+    cid, *_ = _ask(window, "What colour is the plant?", cid, chat, history, earlier)
+    store = window[1].get("newsrag")
+    assert "marked good" in sidebar.rate(store, cid, _like(1, True))[0]
+    status, turn = sidebar.rate(store, cid, _like(3, False))
+    assert turn == 2 and "wrong" in status
+    assert "Correction saved" in sidebar.correct(store, cid, turn, "20 tonnes a year")[0]
+    sidebar.rate(store, cid, _like(5, True))  # the refusal was right
+    sidebar.rate(store, cid, _like(7, False))  # wrong, with no correction: left out
+    assert "Only a finished answer" in sidebar.rate(store, cid, _like(9, True))[0]
+    export = to_cases(store.feedback())
+    assert len(export.cases) == 3 and len(export.skipped) == 1 and "without the right answer" in export.skipped[0]
+    path = tmp_path / "feedback.jsonl"
+    write(export, path)
+    cases = {c.question: c for c in read_cases(path)}
+    assert cases[HELIUM].answers == ("4,300",) and cases[HELIUM].evidence and cases[HELIUM].history == ()
+    assert cases[PLANT].answers == ("20 tonnes a year",) and cases[PLANT].history[0][0] == HELIUM
+    assert not cases["What did Zhao Lijian eat for breakfast?"].answerable
+    assert all(c.split == "test" for c in cases.values())
+    assert json.loads(path.read_text().splitlines()[0])["id"].startswith("fb-")
+
+
+def test_key_facts_are_numbers_and_names_the_passages_hold():
+    passages = ["Linde's plant in Ningxia makes 4,300 tonnes; Arjun Kharpal reported it."]
+    assert key_facts("Arjun Kharpal said 4,300 tonnes [1] and 7 more [2].", passages) == ["Arjun Kharpal", "4,300"]
+    assert key_facts("Yes [1].", passages) == []
+
+
+def test_cli_feedback_export(window, fake: FakeParts, tmp_path: Path, monkeypatch, capsys):
+    from newsrag.cli import main
+
+    window[2].replies += ["China uses more than 4,300 tonnes of helium every year [1]."]
+    cid = _ask(window, HELIUM)[0]
+    sidebar.rate(window[1].get("newsrag"), cid, _like(1, True))
+    monkeypatch.setenv("NEWSRAG_HOME", str(fake.settings.home))
+    out = tmp_path / "out.jsonl"
+    assert main(["feedback", "export", str(out)]) == 0
+    assert "1 question(s) written" in capsys.readouterr().out
+    assert [c.answers for c in read_cases(out)] == [("4,300",)]

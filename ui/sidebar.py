@@ -1,0 +1,90 @@
+"""The conversation list (new, open, rename, delete) and feedback on answers, over `ui.conversations`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from rag.collections import Pipelines
+from ui import render
+from ui.chat import Earlier, History, Message, respond
+from ui.conversations import Conversations
+
+
+class Stores:
+    """One conversation store per collection (in the collection's folder)."""
+
+    def __init__(self, pipelines: Pipelines) -> None:
+        self._pipelines = pipelines
+        self._stores: dict[str, Conversations] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> Conversations:
+        with self._lock:
+            if name not in self._stores:
+                self._stores[name] = Conversations(self._pipelines.get(name).settings.folder)
+            return self._stores[name]
+
+
+def listing(store: Conversations, current: str | None) -> Any:
+    return gr.Radio(choices=store.listing(), value=current)
+
+
+def answer(pipelines: Pipelines, stores: Stores, name: str, cid: str | None, question: str, chat: list[Message],
+           history: History, since: str, until: str, sources: list[str], k: float,
+           earlier: Earlier) -> Iterator[tuple[Any, ...]]:
+    """`ui.chat.respond` in the picked collection, saved in conversation `cid` (a new one on the first
+    question). Outputs: respond's five, then the conversation id and the conversation list."""
+    if not (question or "").strip():
+        for out in respond(pipelines.get(name), question, chat, history, since, until, sources, k, earlier):
+            yield (*out, gr.skip(), gr.skip())
+        return
+    store = stores.get(name)
+    cid = cid or store.new()
+    last = None
+    for out in respond(pipelines.get(name), question, chat, history, since, until, sources, k, earlier,
+                       on_answer=lambda turn, history, ans: store.record(cid, turn, history, ans)):
+        last = out
+        yield (*out, cid, gr.skip())
+    if last is not None:
+        _, chat, history, _, earlier = last
+        store.save(cid, chat, history, earlier)
+        yield (*(gr.skip(),) * 5, cid, listing(store, cid))
+
+
+def restore(store: Conversations, cid: str | None) -> tuple[list[Message], History, str, Earlier, str | None]:
+    """Outputs: chat, history, sources panel (the last answer's, earlier ones folded below), earlier, id."""
+    saved = store.load(cid) if cid else None
+    if saved is None:
+        return [], [], render.sources_html(None), [], None
+    panel = render.with_earlier(saved.earlier[-1][1], saved.earlier[:-1]) if saved.earlier \
+        else render.sources_html(None)
+    return saved.chat, saved.history, panel, saved.earlier, cid
+
+
+def rate(store: Conversations, cid: str | None, data: gr.LikeData) -> tuple[str, int | None]:
+    """A thumb on an answer. Outputs: the feedback line and the rated answer's turn (for a correction)."""
+    index = data.index if isinstance(data.index, int) else data.index[0]
+    turn = index // 2 + 1  # user and assistant messages alternate
+    rating = None if data.liked in ("", None) else (1 if data.liked else -1)
+    if not cid or not store.rate(cid, turn, rating):
+        return render.paragraphs(render.esc("Only a finished answer can be rated.")), None
+    if rating is None:
+        return render.paragraphs(render.esc(f"Rating of answer {turn} taken back.")), turn
+    said = "good" if rating > 0 else "wrong: add the right answer below if you know it"
+    return render.paragraphs(render.esc(f"Answer {turn} marked {said}.")), turn
+
+
+def correct(store: Conversations, cid: str | None, turn: int | None, text: str) -> tuple[str, str]:
+    """"The right answer is …" for the last rated answer (else the latest). Outputs: feedback line, textbox."""
+    if not (text or "").strip():
+        return render.paragraphs(render.esc("Type the right answer first.")), gr.skip()
+    saved = store.load(cid) if cid else None
+    turn = turn or (len(saved.history) if saved else None)
+    if not cid or not turn or not store.rate(cid, turn, None, text):
+        return render.paragraphs(render.esc("Ask a question first; the correction belongs to an answer.")), gr.skip()
+    return render.paragraphs(render.esc(f"Correction saved for answer {turn}; `newsrag feedback export` "
+                                        "turns it into an evaluation question.")), ""
