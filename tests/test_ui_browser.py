@@ -5,6 +5,7 @@ Set NEWSRAG_SCREENSHOT=path to save a screenshot of the first answered question.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -50,28 +51,52 @@ def server_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("home")
 
 
-@pytest.fixture(scope="module")
-def server(server_home: Path) -> Iterator[str]:
-    """`python -m newsrag chat` on a free port over an empty home (so it indexes the bundled samples)."""
-    home = server_home
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
-    env.update(NEWSRAG_HOME=str(home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
-    port = free_port()
-    log = (home.parent / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "newsrag", "chat", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        url = f"http://127.0.0.1:{port}/"
+class Server:
+    """`python -m newsrag chat` on a free port over `home`; `restart` stops it and starts it again there."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
+        env.update(NEWSRAG_HOME=str(self.home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+        log = self.home.parent / "server.log"
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "newsrag", "chat", "--port", str(self.port)],
+                                         stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
-            wait_for(url, proc, 300)
+            wait_for(self.url, self.proc, 300)
         except (RuntimeError, TimeoutError):
-            print((home.parent / "server.log").read_text(errors="replace")[-4000:])
+            print(log.read_text(errors="replace")[-4000:])
             raise
-        yield url
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="module")
+def running(server_home: Path) -> Iterator[Server]:
+    """The chat over an empty home (so it indexes the bundled samples)."""
+    server = Server(server_home)
+    server.start()
+    try:
+        yield server
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(running: Server) -> str:
+    return running.url
 
 
 @pytest.fixture(scope="module")
@@ -356,3 +381,73 @@ def test_stop_ends_an_answer_and_the_next_question_is_answered(browser):
     seen = _ask(driver, "How much helium does China use every year?")
     assert "nr-answer" in seen.classes and re.search(r"4,?300", seen.text), seen.text
     assert time.monotonic() - started < 90  # the stopped answer did not keep the model busy
+
+
+def _radio(driver, elem_id: str, label_part: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def label(d):
+        found = [x for x in d.find_elements(By.CSS_SELECTOR, f"#{elem_id} label") if label_part in x.text]
+        return found[0] if found else None
+
+    WebDriverWait(driver, 30).until(label).click()
+
+
+def _thumb(driver, answer_index: int, which: str) -> None:
+    """Click Like or Dislike under the `answer_index`-th answer of the chat."""
+    from selenium.webdriver.common.by import By
+
+    buttons = driver.find_elements(By.CSS_SELECTOR, f'#nr-chat button[aria-label="{which}"]')
+    buttons[answer_index].click()
+
+
+def test_a_conversation_survives_a_restart_and_its_feedback_is_replayed_by_eval(
+        browser, running: Server, tmp_path: Path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.find_element(By.ID, "nr-new").click()
+    question = "What did CNBC reporter Arjun Kharpal report from China?"
+    first = _ask(driver, question)
+    first_cards = _cited_cards(driver, first.element)
+    assert first_cards, first.text
+    second = _ask(driver, "How much helium does China use every year?")
+    assert re.search(r"4,?300", second.text), second.text
+    _thumb(driver, 0, "Like")
+    WebDriverWait(driver, 30).until(lambda d: "marked good" in d.find_element(By.ID, "nr-feedback-status").text)
+    _thumb(driver, 1, "Dislike")
+    WebDriverWait(driver, 30).until(lambda d: "marked wrong" in d.find_element(By.ID, "nr-feedback-status").text)
+    driver.find_element(By.CSS_SELECTOR, "#nr-feedback button.label-wrap").click()
+    box = WebDriverWait(driver, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "#nr-correction textarea"))
+    box.send_keys("4,300 tonnes")
+    driver.find_element(By.ID, "nr-correction-send").click()
+    WebDriverWait(driver, 30).until(lambda d: "Correction saved" in d.find_element(By.ID, "nr-feedback-status").text)
+    _shot(driver, "conversation")
+
+    running.restart()
+    driver.refresh()
+    WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#nr-question textarea"))
+    assert not driver.find_elements(By.CSS_SELECTOR, FINAL)  # a new window starts a new chat
+    _radio(driver, "nr-conversations", question[:40])
+    WebDriverWait(driver, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, FINAL)) == 2)
+    restored = driver.find_elements(By.CSS_SELECTOR, FINAL)[0]
+    assert _cited_cards(driver, restored) == first_cards  # the first answer's [n] open its own passages
+    _shot(driver, "conversations")
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSRAG_")}
+    env.update(NEWSRAG_HOME=str(running.home), HF_HUB_OFFLINE="1")
+    out = tmp_path / "feedback.jsonl"
+    subprocess.run([sys.executable, "-m", "newsrag", "feedback", "export", str(out)], env=env, check=True,
+                   capture_output=True, timeout=120)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["question"] for r in rows} >= {question, "How much helium does China use every year?"}
+    helium = next(r for r in rows if r["question"].startswith("How much helium"))
+    assert helium["answers"] == ["4,300 tonnes"] and helium["history"][0][0] == question
+    replay = subprocess.run([sys.executable, "-m", "newsrag", "eval", str(out), "--config", "newsrag", "--report",
+                             str(tmp_path / "report"), "--strict"], env=env, capture_output=True, text=True,
+                            timeout=900)
+    assert replay.returncode == 0, replay.stderr[-2000:]
+    report = (tmp_path / "report" / "feedback.md").read_text("utf-8")
+    assert re.search(rf"\| questions \| {len(rows)} ", report) and re.search(r"\| errors \| 0 ", report), report[:3000]
