@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rag import catalogue as cat
 from rag.config import COLLECTION_NAME, DEFAULT_COLLECTION, Settings
-from rag.pipeline import Pipeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,25 +54,3 @@ def describe(settings: Settings) -> CollectionInfo:
 
 def list_collections(settings: Settings) -> list[CollectionInfo]:
     return [describe(for_collection(settings, name)) for name in collection_names(settings.home)]
-
-
-class Pipelines:
-    """One pipeline per collection, built on first use and kept (the chat's collection picker switches
-    between them; the LLM and the embedder are shared by all of them)."""
-
-    def __init__(self, settings: Settings, make: Callable[[str], Pipeline] | None = None) -> None:
-        self.settings = settings
-        self._make = make or (lambda name: Pipeline(for_collection(settings, name)))
-        self._built: dict[str, Pipeline] = {}
-        self._lock = threading.Lock()
-
-    def get(self, name: str | None = None) -> Pipeline:
-        name = name or self.settings.collection
-        with self._lock:
-            if name not in self._built:
-                self._built[name] = self._make(name)
-            return self._built[name]
-
-    def names(self) -> list[str]:
-        names = collection_names(self.settings.home)
-        return names if self.settings.collection in names else [*names, self.settings.collection]

@@ -11,12 +11,12 @@ import pytest
 from evals.cases import read_cases
 from evals.feedback import key_facts, to_cases, write
 from index.pipeline import index_paths
-from rag.collections import Pipelines
 from rag.fakes import ScriptedChat
 from rag.pipeline import Pipeline
 from tests.conftest import FakeParts
 from ui import sidebar
 from ui.conversations import Conversations
+from ui.pipelines import Pipelines
 
 HELIUM = "How much helium does China use every year?"
 PLANT = "How much helium will the new plant make?"

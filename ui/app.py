@@ -15,12 +15,12 @@ from typing import Any
 
 import gradio as gr
 
-from rag.collections import Pipelines
-from rag.config import Settings
+from rag.config import DEFAULT_COLLECTION, Settings
 from rag.corpus import EmptyIndexError, OldIndexError
 from rag.pipeline import Pipeline
 from ui import library, render, sidebar
 from ui.chat import stopped
+from ui.pipelines import Pipelines
 from ui.style import COPY_JS, CSS, THEME_FONTS
 from ui.uploads import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, add_articles
 
@@ -223,7 +223,7 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, samp
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     pipelines = Pipelines(settings)
     pipeline = pipelines.get()
-    if samples is not None:
+    if samples is not None and settings.collection == DEFAULT_COLLECTION:  # a named collection starts empty
         ensure_index(pipeline, samples)
     print("newsrag: loading the embedding model…", file=sys.stderr)
     try:

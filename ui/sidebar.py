@@ -8,10 +8,10 @@ from typing import Any
 
 import gradio as gr
 
-from rag.collections import Pipelines
 from ui import render
 from ui.chat import Earlier, History, Message, respond
 from ui.conversations import Conversations
+from ui.pipelines import Pipelines
 
 
 class Stores:

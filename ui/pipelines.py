@@ -1,0 +1,32 @@
+"""One pipeline per collection for the chat window: its collection picker switches between them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from rag.collections import collection_names, for_collection
+from rag.config import Settings
+from rag.pipeline import Pipeline
+
+
+class Pipelines:
+    """One pipeline per collection, built on first use and kept (the chat's collection picker switches
+    between them; the LLM and the embedder are shared by all of them)."""
+
+    def __init__(self, settings: Settings, make: Callable[[str], Pipeline] | None = None) -> None:
+        self.settings = settings
+        self._make = make or (lambda name: Pipeline(for_collection(settings, name)))
+        self._built: dict[str, Pipeline] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str | None = None) -> Pipeline:
+        name = name or self.settings.collection
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = self._make(name)
+            return self._built[name]
+
+    def names(self) -> list[str]:
+        names = collection_names(self.settings.home)
+        return names if self.settings.collection in names else [*names, self.settings.collection]
