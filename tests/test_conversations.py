@@ -119,3 +119,26 @@ def test_cli_feedback_export(window, fake: FakeParts, tmp_path: Path, monkeypatc
     assert main(["feedback", "export", str(out)]) == 0
     assert "1 question(s) written" in capsys.readouterr().out
     assert [c.answers for c in read_cases(out)] == [("4,300",)]
+
+
+def test_stop_ends_the_answer_between_tokens_and_keeps_what_was_written(window):
+    pipelines, stores, llm = window
+    llm.replies += ["China uses more than 4,300 tonnes of helium every year, a figure that keeps growing [1].",
+                    "The plant will make 20 tonnes a year [1]."]
+    stops = sidebar.Stops()
+    outputs = sidebar.answer(pipelines, stores, "newsrag", None, HELIUM, [], [], "", "", [], 4, [], stops, "tab-1")
+    seen = []
+    for out in outputs:
+        seen.append(out)
+        last = str(out[1][-1]["content"]) if isinstance(out[1], list) and out[1] else ""
+        if "nr-streaming" in last and "4,300" in last:
+            stops.request("tab-1")
+            stops.request("tab-2")  # another tab's Stop is not this one's
+    stopped_chat = next(o[1] for o in seen if "nr-stopped" in str(o[1]))
+    assert "4,300" in stopped_chat[-1]["content"] and "growing" not in stopped_chat[-1]["content"]
+    cid = seen[-1][5]
+    saved = stores.get("newsrag").load(cid)
+    assert saved is not None and saved.history == [] and "nr-stopped" in saved.chat[-1]["content"]
+    # The next question in the same tab runs to the end (tab-1's stop was used up).
+    again = list(sidebar.answer(pipelines, stores, "newsrag", None, PLANT, [], [], "", "", [], 4, [], stops, "tab-1"))
+    assert "20 tonnes" in again[-2][1][-1]["content"] and "nr-stopped" not in again[-2][1][-1]["content"]

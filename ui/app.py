@@ -19,7 +19,6 @@ from rag.config import DEFAULT_COLLECTION, Settings
 from rag.corpus import EmptyIndexError, OldIndexError
 from rag.pipeline import Pipeline
 from ui import library, render, sidebar
-from ui.chat import stopped
 from ui.pipelines import Pipelines
 from ui.style import COPY_JS, CSS, THEME_FONTS
 from ui.uploads import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, add_articles
@@ -44,6 +43,7 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
         pipelines = Pipelines(pipelines)
     get = pipelines.get
     stores = sidebar.Stores(pipelines)
+    stops = sidebar.Stops()
     app = gr.Blocks(title="newsrag", analytics_enabled=False)
     with app:
         history = gr.State([])
@@ -51,8 +51,10 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
         conv = gr.State(None)  # the open conversation's id (None: a new chat, stored at its first answer)
         rated = gr.State(None)  # the turn last rated, which a correction refers to
         with gr.Row(equal_height=True):
-            gr.HTML('<div class="nr-header"><b>newsrag</b>: ask questions about the indexed news articles; '
-                    "every claim cites its passage.</div>")
+            with gr.Column(scale=4):
+                gr.HTML('<div class="nr-header"><b>newsrag</b>: ask questions about the indexed news articles; '
+                        "every claim cites its passage.</div>")
+                info = gr.HTML("", elem_id="nr-index-info")  # the collection: articles, files, last indexed
             collection = gr.Dropdown(pipelines.names(), value=pipelines.settings.collection, label="Collection",
                                      elem_id="nr-collection", scale=0, min_width=220, allow_custom_value=False)
         with gr.Row(equal_height=False):
@@ -111,22 +113,32 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
                 k = gr.Slider(1, 12, value=pipelines.settings.k, step=1, label="Passages per answer (k)",
                               elem_id="nr-k")
                 model = gr.Textbox(label="Model", interactive=False, elem_id="nr-model")
-                info = gr.HTML("", elem_id="nr-index-info")
 
-        def answer(name: str, cid: str | None, *inputs: Any) -> Iterator[Any]:
-            yield from sidebar.answer(pipelines, stores, name, cid, *inputs)
+        def answer(name: str, cid: str | None, text: str, messages: list[Any], turns: list[Any], start: str,
+                   end: str, files: list[str], passages: float, panels: list[Any],
+                   request: gr.Request) -> Iterator[Any]:
+            yield from sidebar.answer(pipelines, stores, name, cid, text, messages, turns, start, end, files,
+                                      passages, panels, stops, request.session_hash or "")
 
         answer_io: dict[str, Any] = {
             "fn": answer, "inputs": [collection, conv, question, chat, history, since, until, chosen, k, earlier],
             "outputs": [question, chat, history, sources, earlier, conv, conversations], "concurrency_limit": 1,
             "concurrency_id": "llm",
+            # A question asked while the last answer is still closing (just after Stop) runs when it has closed,
+            # instead of being dropped (Gradio's default for a pending event).
+            "trigger_mode": "always_last",
         }
-        running: list[dict[str, Any]] = [question.submit(**answer_io), ask.click(**answer_io)]
+        question.submit(**answer_io)
+        ask.click(**answer_io)
         for button, text in zip(examples, EXAMPLES, strict=True):
-            running.append(button.click(_constant(text), outputs=question, queue=False).then(**answer_io))
-        # Stop cancels the running answer; closing its generator closes the model's stream, so the next question
-        # starts at once. What was written stays, marked unfinished.
-        stop.click(stopped, inputs=chat, outputs=chat, cancels=running, queue=False)
+            button.click(_constant(text), outputs=question, queue=False).then(**answer_io)
+        # Stop is a flag the running answer reads between tokens: it then closes its stream, which ends the
+        # model's generation, so the next question starts at once. (Gradio's `cancels` would leave the
+        # generator, and the model it holds, suspended.) What was written stays, marked unfinished.
+        def stop_answer(request: gr.Request) -> None:
+            stops.request(request.session_hash or "")
+
+        stop.click(stop_answer, queue=False)
         opened = [chat, history, sources, earlier, conv]
 
         def fresh() -> tuple[Any, ...]:
@@ -169,7 +181,8 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
                                                                      outputs=state_out)
         search.submit(lambda name, text: library.listing(get(name), text), inputs=[collection, search],
                       outputs=[table, chosen_article])
-        chosen_article.change(lambda name, aid: (library.open_article(get(name), aid), ""),
+        # `input`: only a person's choice opens an article (the list's own updates must not clear the status).
+        chosen_article.input(lambda name, aid: (library.open_article(get(name), aid), ""),
                               inputs=[collection, chosen_article], outputs=[article, done])
 
         def delete_chosen(name: str, aid: str | None, text: str) -> tuple[Any, ...]:

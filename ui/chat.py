@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 import gradio as gr
@@ -84,7 +84,7 @@ def respond(
     pipeline: Pipeline, question: str, chat: list[Message], history: History, since: str, until: str,
     sources: list[str], k: float, earlier: Earlier | None = None,
     on_answer: Callable[[int, History, rag.Answer], None] | None = None,
-) -> Iterator[tuple[Any, list[Message], History, Any, Earlier]]:
+) -> Generator[tuple[Any, list[Message], History, Any, Earlier], None, None]:
     """Stream one answer: outputs are (question box, chat, history state, sources panel, earlier panels).
 
     The panel shows this answer's sources above every earlier answer's (folded), so `[n]` in any answer of

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from ui import render
-from ui.chat import Earlier, History, Message, respond
+from ui.chat import Earlier, History, Message, respond, stopped
 from ui.conversations import Conversations
 from ui.pipelines import Pipelines
 
@@ -29,26 +29,56 @@ class Stores:
             return self._stores[name]
 
 
+class Stops:
+    """Browser sessions whose running answer a person stopped. The answer checks between tokens and then
+    closes its stream, which closes the model's generation (and frees the one model for the next question)."""
+
+    def __init__(self) -> None:
+        self._sessions: set[str] = set()
+        self._lock = threading.Lock()
+
+    def request(self, session: str) -> None:
+        with self._lock:
+            self._sessions.add(session)
+
+    def take(self, session: str) -> bool:
+        with self._lock:
+            found = session in self._sessions
+            self._sessions.discard(session)
+            return found
+
+
 def listing(store: Conversations, current: str | None) -> Any:
     return gr.Radio(choices=store.listing(), value=current)
 
 
 def answer(pipelines: Pipelines, stores: Stores, name: str, cid: str | None, question: str, chat: list[Message],
            history: History, since: str, until: str, sources: list[str], k: float,
-           earlier: Earlier) -> Iterator[tuple[Any, ...]]:
+           earlier: Earlier, stops: Stops | None = None, session: str = "") -> Iterator[tuple[Any, ...]]:
     """`ui.chat.respond` in the picked collection, saved in conversation `cid` (a new one on the first
-    question). Outputs: respond's five, then the conversation id and the conversation list."""
+    question); ends early when `stops` says this session pressed Stop. Outputs: respond's five, then the
+    conversation id and the conversation list."""
     if not (question or "").strip():
         for out in respond(pipelines.get(name), question, chat, history, since, until, sources, k, earlier):
             yield (*out, gr.skip(), gr.skip())
         return
     store = stores.get(name)
     cid = cid or store.new()
+    if stops:
+        stops.take(session)  # a Stop pressed before this question does not end it
     last = None
-    for out in respond(pipelines.get(name), question, chat, history, since, until, sources, k, earlier,
-                       on_answer=lambda turn, history, ans: store.record(cid, turn, history, ans)):
-        last = out
-        yield (*out, cid, gr.skip())
+    outputs = respond(pipelines.get(name), question, chat, history, since, until, sources, k, earlier,
+                      on_answer=lambda turn, history, ans: store.record(cid, turn, history, ans))
+    try:
+        for out in outputs:
+            if stops and stops.take(session):
+                last = (out[0], stopped(last[1] if last else chat), *(last or out)[2:])
+                yield (gr.skip(), last[1], gr.skip(), gr.skip(), gr.skip(), cid, gr.skip())
+                break
+            last = out
+            yield (*out, cid, gr.skip())
+    finally:
+        outputs.close()  # closes the chain's stream and with it the model's generation
     if last is not None:
         _, chat, history, _, earlier = last
         store.save(cid, chat, history, earlier)
