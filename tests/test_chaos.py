@@ -154,7 +154,8 @@ def test_eight_chat_sessions_at_once_each_get_the_answer_to_their_own_question(c
     asked: dict[str, str] = {}
 
     def ask(question: str) -> None:
-        _, chat, _ = Client(chat_url, verbose=False).predict(question, [], "", "", [], 6, api_name="/respond")
+        result = Client(chat_url, verbose=False).predict("newsrag", question, [], "", "", [], 6, api_name="/respond")
+        chat = result[1]
         asked[question] = _plain(chat[0])
         answers[question] = _plain(chat[-1]).lower()
 

@@ -128,10 +128,11 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
             # instead of being dropped (Gradio's default for a pending event).
             "trigger_mode": "always_last",
         }
-        question.submit(**answer_io)
-        ask.click(**answer_io)
+        # The API (gradio_client) asks through /respond: collection, question, chat, since, until, sources, k.
+        question.submit(**answer_io, api_name="respond")
+        ask.click(**answer_io, api_visibility="private")
         for button, text in zip(examples, EXAMPLES, strict=True):
-            button.click(_constant(text), outputs=question, queue=False).then(**answer_io)
+            button.click(_constant(text), outputs=question, queue=False).then(**answer_io, api_visibility="private")
         # Stop is a flag the running answer reads between tokens: it then closes its stream, which ends the
         # model's generation, so the next question starts at once. (Gradio's `cancels` would leave the
         # generator, and the model it holds, suspended.) What was written stays, marked unfinished.

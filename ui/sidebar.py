@@ -63,7 +63,7 @@ def answer(pipelines: Pipelines, stores: Stores, name: str, cid: str | None, que
             yield (*out, gr.skip(), gr.skip())
         return
     store = stores.get(name)
-    cid = cid or store.new()
+    cid = cid or store.new(question.strip()[:80])
     if stops:
         stops.take(session)  # a Stop pressed before this question does not end it
     last = None
