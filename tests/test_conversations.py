@@ -38,6 +38,7 @@ def _ask(window, question: str, cid=None, chat=None, history=None, earlier=None)
     outputs = list(sidebar.answer(pipelines, stores, "newsrag", cid, question, chat or [], history or [], "", "",
                                   [], 4, earlier or []))
     _, chat, history, _, earlier, cid, _ = outputs[-2]
+    assert outputs[-1][1] == chat  # the last output holds the whole state: an API client reads only that
     return cid, chat, history, earlier, outputs[-1][-1]
 
 

@@ -449,7 +449,6 @@ def test_a_conversation_survives_a_restart_and_its_feedback_is_replayed_by_eval(
     box.send_keys("4,300 tonnes")
     driver.find_element(By.ID, "nr-correction-send").click()
     WebDriverWait(driver, 30).until(lambda d: "Correction saved" in d.find_element(By.ID, "nr-feedback-status").text)
-    _shot(driver, "conversation")
 
     running.restart()
     driver.refresh()

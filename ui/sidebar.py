@@ -82,7 +82,8 @@ def answer(pipelines: Pipelines, stores: Stores, name: str, cid: str | None, que
     if last is not None:
         _, chat, history, _, earlier = last
         store.save(cid, chat, history, earlier)
-        yield (*(gr.skip(),) * 5, cid, listing(store, cid))
+        # The whole final state again (not skips): an API client (gradio_client) reads only the last output.
+        yield (*last, cid, listing(store, cid))
 
 
 def restore(store: Conversations, cid: str | None) -> tuple[list[Message], History, str, Earlier, str | None]:
