@@ -82,8 +82,9 @@ def answer(pipelines: Pipelines, stores: Stores, name: str, cid: str | None, que
     if last is not None:
         _, chat, history, _, earlier = last
         store.save(cid, chat, history, earlier)
-        # The whole final state again (not skips): an API client (gradio_client) reads only the last output.
-        yield (*last, cid, listing(store, cid))
+        # The final state again (an API client reads only the last output), except the question box: what a
+        # person typed meanwhile, asked once this answer has closed, must not be wiped.
+        yield (gr.skip(), *last[1:], cid, listing(store, cid))
 
 
 def restore(store: Conversations, cid: str | None) -> tuple[list[Message], History, str, Earlier, str | None]:
