@@ -114,7 +114,7 @@ def test_cli_collections_lists_and_deletes(fake: FakeParts, two, capsys, monkeyp
     assert main(["collections"]) == 0
     table = capsys.readouterr().out
     row = next(line.split() for line in table.splitlines() if line.startswith("tech "))
-    assert int(row[1]) >= 1 and row[-1] == "hash"  # articles ... embedding model
+    assert int(row[1]) >= 1 and row[-1] == "hash" and row[-2] == "UTC"  # articles ... last indexed, model
     assert main(["--collection", "tech", "collections", "--delete", "tech"]) == 0
     assert main(["collections", "--delete", "newsrag"]) == 2
     assert "cannot be deleted" in capsys.readouterr().err
