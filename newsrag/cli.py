@@ -154,6 +154,7 @@ def _collections(args: argparse.Namespace, settings: Settings) -> int:
     from index.remove import NotIndexedError, delete_collection
     from rag.collections import for_collection, list_collections
     from rag.parts import build_parts
+    from ui.render import utc_time
 
     if args.delete:
         try:
@@ -169,7 +170,7 @@ def _collections(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"{'collection':<20} {'articles':>8} {'chunks':>7}  {'last indexed':<25} embedding model")
     for c in found:
-        when = (c.last_indexed or "-").replace("T", " ").replace("+00:00", " UTC")
+        when = utc_time(c.last_indexed, "-")
         print(f"{c.name:<20} {c.articles:>8} {c.chunks:>7}  {when:<25} {c.embed_model or '-'}"
               + (f"  (cannot be read: {c.error})" if c.error else ""))
     return 0

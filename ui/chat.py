@@ -142,7 +142,3 @@ def stopped(chat: list[Message]) -> list[Message]:
     if not chat or "nr-streaming" not in message_text(chat[-1]):
         return chat
     return [*chat[:-1], _message("assistant", render.stopped_html(message_text(chat[-1])))]
-
-
-def clear() -> tuple[list[Message], History, str, str, Earlier]:
-    return [], [], render.sources_html(None), "", []

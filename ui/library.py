@@ -40,7 +40,7 @@ def index_state(pipeline: Pipeline) -> tuple[list[tuple[str, str]], str]:
         log.exception("reading the index failed")
         return [], render.error_html(f"Cannot read the index ({type(exc).__name__}: {str(exc)[:200]}).")
     sources = corpus.catalogue.sources()
-    when = (corpus.catalogue.committed_at() or "").replace("T", " ").replace("+00:00", " UTC")
+    when = render.utc_time(corpus.catalogue.committed_at())
     info = (f"Collection {pipeline.collection!r}: {sum(sources.values())} articles from {len(sources)} files"
             + (f", last indexed {when}" if when else "") + f"; stored in {pipeline.settings.folder}")
     return source_choices(list(sources)), render.paragraphs(render.esc(info))

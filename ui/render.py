@@ -231,6 +231,11 @@ def upload_html(summary: UploadSummary) -> str:
     return f'<div class="nr-upload"><div>{esc(line)}.</div>{rejected}</div>'
 
 
+def utc_time(iso: str | None, missing: str = "") -> str:
+    """A commit time as people read it: "2026-11-29 18:16:40 UTC" (stored as ISO in UTC)."""
+    return (iso or missing).replace("T", " ").replace("+00:00", " UTC")
+
+
 def article_label(article: Listed) -> str:
     """How the library names an article in its "open" list: title, date, file."""
     return f"{article.title[:90]} ({article.published or 'undated'}; {Path(article.source).name})"

@@ -72,7 +72,7 @@ def answer(pipelines: Pipelines, stores: Stores, name: str, cid: str | None, que
     try:
         for out in outputs:
             if stops and stops.take(session):
-                last = (out[0], stopped(last[1] if last else chat), *(last or out)[2:])
+                last = (out[0], stopped(out[1]), *out[2:])  # what was written so far, marked stopped
                 yield (gr.skip(), last[1], gr.skip(), gr.skip(), gr.skip(), cid, gr.skip())
                 break
             last = out
