@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -377,6 +378,7 @@ def test_switching_collections_answers_from_the_chosen_one_only(browser, server_
                                     .get_attribute("textContent"))
     lens = _ask(driver, "How much did the Quillmoor harbour council pay for the lighthouse lens?")
     assert "86,000" in lens.text and any("lighthouse" in t for _, t in _cited_cards(driver, lens.element))
+    _upload_shows_progress(driver, tmp_path_factory.mktemp("ledgers"))
     helium = _ask(driver, "How much helium does China use every year?")
     assert "4,300" not in helium.text and not _cited_cards(driver, helium.element), helium.text
     assert "001_6e42feeb05231df3.txt" not in driver.find_element(By.ID, "nr-sources-panel").text
@@ -385,6 +387,56 @@ def test_switching_collections_answers_from_the_chosen_one_only(browser, server_
     back = _ask(driver, "How much helium does China use every year?")
     assert re.search(r"4,?300", back.text) and "quillmoor" not in driver.find_element(
         By.ID, "nr-sources-panel").text.lower()
+
+
+def _ledgers(folder: Path, count: int = 240) -> Path:
+    """A JSONL file of `count` distinct harbour ledger articles (random words, so no two are near copies),
+    big enough that embedding it takes several seconds."""
+    words = ("salt fish slate barrels crates quay tide pilot ferry rope tar timber wool grain lamp oil net "
+             "hull mast anchor berth toll clerk ledger cargo sail copper tin cloth wine coal").split()
+    rows = []
+    for n in range(count):
+        pick = random.Random(n).choice
+        text = " ".join(f"Ledger {n} line {m}: " + " ".join(pick(words) for _ in range(14)) + "."
+                        for m in range(10))
+        rows.append(json.dumps({"title": f"Quillmoor harbour ledger {n}", "text": text, "date": "2021-05-01"}))
+    path = folder / "ledgers.jsonl"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def _upload_shows_progress(driver, folder: Path) -> None:
+    """Upload a large file into the chosen collection: while it embeds, the summary shows a progress bar
+    with the embedding's count; then the summary says how many articles it added."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    if not driver.find_elements(By.CSS_SELECTOR, "#nr-upload-files input[type=file]"):
+        driver.find_element(By.CSS_SELECTOR, "#nr-add button.label-wrap").click()
+    upload = WebDriverWait(driver, 20).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#nr-upload-files input[type=file]"))
+    upload.send_keys(str(_ledgers(folder)))
+    WebDriverWait(driver, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#nr-upload-files td.filename[aria-label='ledgers.jsonl']"))
+    _click(driver, "nr-upload")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})",
+                          driver.find_element(By.ID, "nr-upload-summary"))
+    seen: list[str] = []
+    deadline = time.monotonic() + ANSWER_WAIT
+    while time.monotonic() < deadline and "240 articles" not in driver.find_element(By.ID, "nr-upload-summary").text:
+        text = driver.execute_script(
+            "const p = document.querySelector('#nr-upload-summary .progress-level-inner');"
+            "const b = document.querySelector('#nr-upload-summary .progress-bar');"
+            "return p && b ? p.textContent.trim() + ' | ' + b.style.width : null")
+        if text:
+            if text.startswith("embedding") and not any(x.startswith("embedding") for x in seen[-1:]):
+                _shot(driver, "upload-progress")
+            seen.append(text)
+        time.sleep(0.1)
+    summary = driver.find_element(By.ID, "nr-upload-summary").text
+    assert "240 articles added from 1 file" in summary, (summary, seen[-5:])
+    embedding = list(dict.fromkeys(s for s in seen if s.startswith("embedding")))
+    assert len(embedding) >= 3, list(dict.fromkeys(seen))  # the bar showed the embedding moving on
 
 
 def test_stop_ends_an_answer_and_the_next_question_is_answered(browser):
