@@ -22,7 +22,7 @@ from rag.llm import LLMError
 from rag.models import ModelUnavailableError
 from rag.parts import Parts
 from rag.prompt import PROMPT, REFUSAL, human_message
-from rag.question import answers_kind, expected_type, question_parts
+from rag.question import answers_kind, expected_type, question_parts, with_parts
 from rag.retrieve import Scored, SentenceCache, hybrid_search, question_weights
 from rag.text import MARKER, is_refusal, sentences
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
@@ -92,7 +92,8 @@ class AnswerChain:
             raw = REFUSAL
         else:
             pieces = []
-            for piece in self._generate(human_message(turn.resolved, passages, turn.previous)):
+            asked = with_parts(turn.resolved, turn.parts)
+            for piece in self._generate(human_message(asked, passages, turn.previous)):
                 turn.timings.setdefault("first_token", time.perf_counter() - started)
                 pieces.append(piece)
                 yield Token(piece)

@@ -97,11 +97,11 @@ def _known(term: str, known: set[str]) -> bool:
 
 def support(claim: str, passage: Passage, embedder: Embedder, context: str = "", question: str = "") -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
-    other passages the model was given: names and numbers may come from there. A name of two words that the
-    answer brings (not one the question asked about) must be in the cited passage itself: a small model
-    pins a name from another story on the one asked about. The question is never evidence: "Yes, the Senate
-    passed it" says the question back, and a name the user brought that no passage holds is what an
-    unanswerable question looks like.
+    other passages the model was given: names and numbers may come from there, never from the question
+    alone ("Yes, the Senate passed it" says the question back; a name the user brought that no passage holds
+    is what an unanswerable question looks like). A name of two words that the answer brings must be in the
+    cited passage itself (a small model pins a name from another story on the one asked about); one the
+    question used ("the UK's Magnitsky list") needs only its words in the passages.
 
     Meaning is judged against the passage's body, not its title: a claim that only repeats the title
     ("TikTok warning: China threatens retaliation [1]") does not answer anything."""
@@ -118,7 +118,7 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     given = f"{own} {context}"
     known = {re.sub(r"'s$", "", w) for w in words(given)}  # "Britain’s" grounds "Britain"
     grounded = (all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
-                and all(_known_phrase(n, given if _known_phrase(n, question) else own) for n in names(claim)))
+                and all(_known_phrase(n, own) or _known_phrase(n, question) for n in names(claim)))
     return Support(similarity, lexical, grounded)
 
 

@@ -181,3 +181,12 @@ def test_a_trailing_where_it_was_found_sentence_cites_the_claim_before_it():
     text, citations = resolve(normalise_markers(raw, 2), passages, HashEmbedder(), "Who made an offer?")
     assert text.startswith("Microsoft made an offer to acquire TikTok's operations.")
     assert [(c.marker, c.supported) for c in citations] == [(1, True)]
+
+
+def test_a_phrase_of_the_question_needs_only_its_words_in_the_passages():
+    passage = _passage("Alexander Bastrykin, head of the Investigative Committee, is on the Magnitsky Act list of "
+                       "the UK.", "Russia hits back")
+    question = "Which head of the Investigative Committee is on the UK's Magnitsky sanctions list?"
+    _, citations = resolve("Alexander Bastrykin is on the UK's Magnitsky sanctions list [1].", [passage],
+                           HashEmbedder(), question)
+    assert citations[0].supported
