@@ -87,9 +87,10 @@ def question_parts(question: str) -> list[str]:
 
 
 def with_parts(question: str, parts: list[str]) -> str:
-    """The question as the model reads it: a question of several parts lists them, so a small model answers
-    each (given only the whole, it answered one part, or the same part twice)."""
+    """The question as the model reads it: a question of several parts lists them, one per line, so a small
+    model answers each (given only the whole, it answered one part, or the same part twice; given the parts
+    inline, in brackets, it echoed the passage headers)."""
     if len(parts) < 2:
         return question
-    listed = "; ".join(f"({n}) {part.rstrip('?')}" for n, part in enumerate(parts, 1))
-    return f"{question}\n(It asks {len(parts)} things; answer each with its own citation: {listed}.)"
+    listed = "\n".join(f"{n}. {part.rstrip('?')}?" for n, part in enumerate(parts, 1))
+    return f"{question}\nAnswer each part in its own sentence, citing its passage like [1]:\n{listed}"
