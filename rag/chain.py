@@ -189,4 +189,4 @@ class AnswerChain:
         turn.timings["total"] = time.perf_counter() - started
         return Answer(turn.question, text, citations, passages, refused,
                       shown_confidence(raw_confidence(refused, top, citations, self.settings.min_score), text,
-                                       refused), dict(turn.timings), checked)
+                                       refused, len(turn.parts)), dict(turn.timings), checked)
