@@ -17,7 +17,6 @@ import numpy as np
 from evals.report import is_right, load_results
 from evals.suites import load
 from rag.confidence import features
-from rag.question import question_parts
 
 L2 = 0.05  # pulls the weights (not the bias) towards 0: with little signal the map stays near the dev rate
 
@@ -49,9 +48,7 @@ def main() -> None:
         mine = [(c, rows[c.id]) for c in cases if bool(rows[c.id].get("refused")) == refused]
         if not mine:
             continue
-        # The chain counts the parts of the standalone question; the case's own words stand in for it here.
-        x = [features(float(r["confidence"]), r.get("answer") or "", refused, len(question_parts(c.question)))
-             for c, r in mine]
+        x = [features(float(r["confidence"]), r.get("answer") or "", refused) for _, r in mine]
         fits[kind] = fit(x, [is_right(c, r) for c, r in mine])
         print(f"{kind}s: {len(mine)}, right {sum(is_right(c, r) for c, r in mine)}")
     print(f"CALIBRATION = {fits}")

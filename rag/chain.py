@@ -22,7 +22,7 @@ from rag.llm import LLMError
 from rag.models import ModelUnavailableError
 from rag.parts import Parts
 from rag.prompt import PROMPT, REFUSAL, human_message
-from rag.question import answers_kind, expected_type, question_parts, with_parts
+from rag.question import answers_kind, expected_type, question_parts
 from rag.retrieve import Scored, SentenceCache, hybrid_search, question_weights
 from rag.text import MARKER, is_refusal, sentences
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
@@ -92,8 +92,7 @@ class AnswerChain:
             raw = REFUSAL
         else:
             pieces = []
-            asked = with_parts(turn.resolved, turn.parts)
-            for piece in self._generate(human_message(asked, passages, turn.previous)):
+            for piece in self._generate(human_message(turn.resolved, passages, turn.previous)):
                 turn.timings.setdefault("first_token", time.perf_counter() - started)
                 pieces.append(piece)
                 yield Token(piece)
@@ -189,4 +188,4 @@ class AnswerChain:
         turn.timings["total"] = time.perf_counter() - started
         return Answer(turn.question, text, citations, passages, refused,
                       shown_confidence(raw_confidence(refused, top, citations, self.settings.min_score), text,
-                                       refused, len(turn.parts)), dict(turn.timings), checked)
+                                       refused), dict(turn.timings), checked)

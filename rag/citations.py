@@ -2,8 +2,8 @@
 
 No NLI model ships offline, so support is judged from sentence embeddings and lexical evidence: the cited
 sentence must be close in meaning to some sentence of the passage (or share most of its words), and its
-numbers and names must appear in the passages, never only in the question (a small model's typical error is
-a plausible name or figure that nothing it was given holds, or the question's own premise said back).
+numbers and names must appear in the passages or the question (a small model's typical error is a
+plausible name or figure that nothing it was given holds).
 """
 
 from __future__ import annotations
@@ -95,13 +95,9 @@ def _known(term: str, known: set[str]) -> bool:
     return term.isalpha() and len(term) >= 5 and bool(difflib.get_close_matches(term, known, n=1, cutoff=0.85))
 
 
-def support(claim: str, passage: Passage, embedder: Embedder, context: str = "", question: str = "") -> Support:
+def support(claim: str, passage: Passage, embedder: Embedder, context: str = "") -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
-    other passages the model was given: names and numbers may come from there, never from the question
-    alone ("Yes, the Senate passed it" says the question back; a name the user brought that no passage holds
-    is what an unanswerable question looks like). A name of two words that the answer brings must be in the
-    cited passage itself (a small model pins a name from another story on the one asked about); one the
-    question used ("the UK's Magnitsky list") needs only its words in the passages.
+    other text the model was given (all passages, the question): names and numbers may come from there.
 
     Meaning is judged against the passage's body, not its title: a claim that only repeats the title
     ("TikTok warning: China threatens retaliation [1]") does not answer anything."""
@@ -114,11 +110,11 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     lexical = len(claim_words & passage_words) / len(claim_words) if claim_words else 0.0
     if claim_words and claim_words <= _stems(passage.title) and lexical < SUPPORT_LEXICAL:
         similarity = lexical = 0.0  # a restated title
-    own = f"{passage.text} {passage.title} {_dated(passage)}"
-    given = f"{own} {context}"
+    dated = _dated(passage)
+    given = f"{passage.text} {passage.title} {dated} {context}"
     known = {re.sub(r"'s$", "", w) for w in words(given)}  # "Britain’s" grounds "Britain"
     grounded = (all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
-                and all(_known_phrase(n, own) or _known_phrase(n, question) for n in names(claim)))
+                and all(_known_phrase(n, given) for n in names(claim)))
     return Support(similarity, lexical, grounded)
 
 
@@ -163,9 +159,9 @@ def resolve(
     Repairs: a marker whose passage does not support its sentence is moved to the passage that does (small
     models often cite the neighbouring number); an answer with no markers at all gets each sentence
     attributed to the passage that supports it best, when one does."""
-    context = " ".join(f"{p.title} {p.text} {_dated(p)}" for p in passages)
+    context = " ".join([question, *(f"{p.title} {p.text} {_dated(p)}" for p in passages)])
     if not _MARKER.search(text):
-        text = _attach_markers(text, passages, embedder, context, question)
+        text = _attach_markers(text, passages, embedder, context)
     verdicts: dict[int, bool] = {}
     lines = []
     previous = ""
@@ -175,8 +171,8 @@ def resolve(
             cited = list(dict.fromkeys(int(m) for m in _MARKER.findall(sentence)))
             if cited:
                 claim = claim_of(sentence, previous, question)
-                checks = [support(claim, p, embedder, context, question) for p in passages]
-                joint = _joint(claim, cited, passages, checks, embedder, context, question)
+                checks = [support(claim, p, embedder, context) for p in passages]
+                joint = _joint(claim, cited, passages, checks, embedder, context)
                 for n in cited:
                     ok = checks[n - 1].supported or n in joint
                     better = None if ok else _best(checks, exclude=set(cited))
@@ -210,16 +206,15 @@ def claim_of(sentence: str, previous: str, question: str) -> str:
 
 
 def _joint(claim: str, cited: list[int], passages: list[Passage], checks: list[Support], embedder: Embedder,
-           context: str, question: str) -> set[int]:
+           context: str) -> set[int]:
     """A comparison or a two-article claim ("X said A [1], while Y said B [2]") is supported by its cited
     passages together when no one of them holds all of it; each passage must hold some of its words."""
     if len(cited) < 2 or all(checks[n - 1].supported for n in cited):
         return set()
     together = passages[cited[0] - 1]
-    together = Passage(together.chunk_id, together.article_id, " ".join(passages[n - 1].title for n in cited),
-                       together.source, together.published,
+    together = Passage(together.chunk_id, together.article_id, together.title, together.source, together.published,
                        " ".join(passages[n - 1].text for n in cited), together.score, together.start, together.end)
-    if not support(claim, together, embedder, context, question).supported:
+    if not support(claim, together, embedder, context).supported:
         return set()
     words = set(content_words(_MARKER.sub("", claim)))
     return {n for n in cited if words & set(content_words(passages[n - 1].text))}
@@ -230,10 +225,10 @@ def _best(checks: list[Support], exclude: set[int]) -> int | None:
     return max(scored)[1] if scored else None
 
 
-def _attach_markers(text: str, passages: list[Passage], embedder: Embedder, context: str, question: str) -> str:
+def _attach_markers(text: str, passages: list[Passage], embedder: Embedder, context: str) -> str:
     out = []
     for sentence in sentences(text):
-        scored = [(support(sentence, p, embedder, context, question), n) for n, p in enumerate(passages, 1)]
+        scored = [(support(sentence, p, embedder, context), n) for n, p in enumerate(passages, 1)]
         best = max(scored, key=lambda s: s[0].similarity + s[0].lexical, default=None)
         if best is not None and best[0].supported:
             sentence = _insert_marker(sentence, best[1])

@@ -26,20 +26,17 @@ def raw_confidence(refused: bool, top: float, citations: list[Citation], floor: 
     return 0.5 * margin + 0.5 * verified
 
 
-def features(raw: float, text: str, refused: bool, parts: int = 1) -> dict[str, float]:
-    """What the calibration map reads; the same function serves the chain and the fit. `parts` is how many
-    things the question asks (`rag.question.question_parts`): answers to several-part questions were wrong
-    far more often on the dev split."""
+def features(raw: float, text: str, refused: bool) -> dict[str, float]:
+    """What the calibration map reads; the same function serves the chain and the fit."""
     if refused:
         return {"raw": raw, "bias": 1.0}
-    return {"raw": raw, "log_words": math.log1p(len(strip_markers(text).split())), "parts": float(parts > 1),
-            "bias": 1.0}
+    return {"raw": raw, "log_words": math.log1p(len(strip_markers(text).split())), "bias": 1.0}
 
 
-def shown_confidence(raw: float, text: str, refused: bool, parts: int = 1) -> float:
+def shown_confidence(raw: float, text: str, refused: bool) -> float:
     """The calibrated chance, or `raw` itself while no calibration is set (how a fit's rows are made)."""
     if CALIBRATION is None:
         return round(raw, 3)
     weights = CALIBRATION["refusal" if refused else "answer"]
-    z = sum(weights.get(name, 0.0) * value for name, value in features(raw, text, refused, parts).items())
+    z = sum(weights.get(name, 0.0) * value for name, value in features(raw, text, refused).items())
     return round(1 / (1 + math.exp(-z)), 3)

@@ -33,10 +33,6 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
 _SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?=(?:what|who|whom|when|where|which|how|why|did|does|do|is|"
                     r"was|were|has|had)\b)|,?\s+(?:while|whereas)\s+", re.I)
 
-# "Which two ministers spoke — one about China, the other about Russia?": a shared head, then one part each.
-_ONE_OTHER = re.compile(r"^(?P<head>.+?)\s*(?:[—–:]|--?|,)\s*one (?P<a>.+?),?\s+(?:and\s+)?"
-                        r"(?:the other|one|another|the second)\s+(?P<b>.+?)\??$", re.I)
-
 
 def expected_type(question: str) -> str | None:
     """"number", "date" or "name" when the wording asks for one; None otherwise (a why, a yes/no, a what)."""
@@ -72,25 +68,9 @@ def answers_kind(answer: str, question: str) -> bool:
 
 
 def question_parts(question: str) -> list[str]:
-    """The question's parts when it asks several things ("..., and what did Y say?", "which two ... — one
-    about A, the other about B?"); `[question]` otherwise.
+    """The question's parts when it asks several things ("..., and what did Y say?"); `[question]` otherwise.
     A part needs two content words of its own, so "Microsoft and Oracle" stays one question."""
-    paired = _ONE_OTHER.match(question.strip())
-    if paired:
-        head = paired["head"].strip(" ,")
-        pieces = [f"{head} {paired['a'].strip(' ,')}", f"{head} {paired['b'].strip(' ,')}"]
-    else:
-        pieces = [p.strip(" ,;") for p in _SPLIT.split(question) if p.strip(" ,;")]
+    pieces = [p.strip(" ,;") for p in _SPLIT.split(question) if p.strip(" ,;")]
     if len(pieces) < 2 or any(len(content_words(p)) < 2 for p in pieces):
         return [question]
     return pieces
-
-
-def with_parts(question: str, parts: list[str]) -> str:
-    """The question as the model reads it: a question of several parts lists them, one per line, so a small
-    model answers each (given only the whole, it answered one part, or the same part twice; given the parts
-    inline, in brackets, it echoed the passage headers)."""
-    if len(parts) < 2:
-        return question
-    listed = "\n".join(f"{n}. {part.rstrip('?')}?" for n, part in enumerate(parts, 1))
-    return f"{question}\nAnswer each part in its own sentence, citing its passage like [1]:\n{listed}"

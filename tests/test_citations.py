@@ -130,29 +130,6 @@ def test_a_bare_yes_is_checked_as_the_questions_statement():
     assert not citations[0].supported
 
 
-def test_a_yes_to_a_premise_no_passage_holds_is_not_supported():
-    # The question brings "Senate"; the passage has only a House committee's vote. Saying the question back
-    # is not evidence, so the check refuses what the articles never say.
-    passage = _passage("The House Foreign Affairs Committee voted to advance a bill to ban TikTok.", "TikTok bill")
-    question = "Did the Senate pass the bill to ban TikTok?"
-    for answer in ("Yes [1].", "Yes, the Senate passed the bill to ban TikTok [1]."):
-        _, citations = resolve(answer, [passage], HashEmbedder(), question)
-        assert not citations[0].supported, answer
-    _, citations = resolve("Yes [1].", [passage], HashEmbedder(), "Did the House committee vote on the TikTok bill?")
-    assert citations[0].supported
-
-
-def test_a_name_from_another_passage_does_not_ground_the_cited_one():
-    passages = [_passage("The deputy speaker of the exile parliament said India must be bolder.", "Tibet"),
-                _passage("Rahul Gandhi criticised the government over the border.", "Congress party")]
-    text, citations = resolve("The deputy speaker of the exile parliament is Rahul Gandhi [1].", passages,
-                              HashEmbedder(), "Who is the deputy speaker of the exile parliament?")
-    assert not any(c.supported for c in citations), text
-    text, citations = resolve("The deputy speaker of the exile parliament said India must be bolder [1].",
-                              passages, HashEmbedder(), "What did the deputy speaker say?")
-    assert [(c.marker, c.supported) for c in citations] == [(1, True)]
-
-
 def test_a_restated_title_is_not_support():
     passage = _passage("The company confirmed the talks on Sunday.", "TikTok warning: China threatens retaliation")
     assert not support("TikTok warning: China threatens retaliation [1].", passage, HashEmbedder()).supported
@@ -181,12 +158,3 @@ def test_a_trailing_where_it_was_found_sentence_cites_the_claim_before_it():
     text, citations = resolve(normalise_markers(raw, 2), passages, HashEmbedder(), "Who made an offer?")
     assert text.startswith("Microsoft made an offer to acquire TikTok's operations.")
     assert [(c.marker, c.supported) for c in citations] == [(1, True)]
-
-
-def test_a_phrase_of_the_question_needs_only_its_words_in_the_passages():
-    passage = _passage("Alexander Bastrykin, head of the Investigative Committee, is on the Magnitsky Act list of "
-                       "the UK.", "Russia hits back")
-    question = "Which head of the Investigative Committee is on the UK's Magnitsky sanctions list?"
-    _, citations = resolve("Alexander Bastrykin is on the UK's Magnitsky sanctions list [1].", [passage],
-                           HashEmbedder(), question)
-    assert citations[0].supported

@@ -19,10 +19,5 @@ def test_a_long_hedging_answer_is_shown_less_confident_than_a_short_one():
 
 
 def test_the_fit_and_the_chain_read_the_same_features():
-    assert set(features(0.5, "Yes [1].", refused=False)) == {"raw", "log_words", "parts", "bias"}
+    assert set(features(0.5, "Yes [1].", refused=False)) == {"raw", "log_words", "bias"}
     assert set(features(0.5, "The articles do not say.", refused=True)) == {"raw", "bias"}
-
-
-def test_an_answer_to_a_question_of_several_parts_is_shown_less_confident():
-    text = "Trump signed the orders [1]. The bill would empower Biden [2]."
-    assert shown_confidence(1.0, text, refused=False, parts=2) < shown_confidence(1.0, text, refused=False)

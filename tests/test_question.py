@@ -1,6 +1,6 @@
 import pytest
 
-from rag.question import answers_kind, expected_type, question_parts, with_parts
+from rag.question import answers_kind, expected_type, question_parts
 
 
 @pytest.mark.parametrize(
@@ -24,17 +24,3 @@ def test_a_question_that_asks_two_things_is_split_into_parts():
     assert question_parts("What did Raab say about China, and what did Pompeo say about Huawei?") == [
         "What did Raab say about China", "what did Pompeo say about Huawei?"]
     assert question_parts("Did Microsoft and Oracle bid for TikTok?") == ["Did Microsoft and Oracle bid for TikTok?"]
-    assert question_parts("Which two ministers spoke to the BBC — one about tariffs, the other about fish?") == [
-        "Which two ministers spoke to the BBC about tariffs", "Which two ministers spoke to the BBC about fish"]
-    assert question_parts("Which two banks were fined, one in Paris and one in Madrid?") == [
-        "Which two banks were fined in Paris", "Which two banks were fined in Madrid"]
-    single = "Is Huawei, one of the largest firms, banned?"
-    assert question_parts(single) == [single]
-
-
-def test_a_question_of_several_parts_lists_them_for_the_model():
-    question = "How many firms did the US list, and how many Russians had UK assets frozen?"
-    asked = with_parts(question, question_parts(question))
-    assert asked.startswith(question)
-    assert asked.endswith("\n1. How many firms did the US list?\n2. how many Russians had UK assets frozen?")
-    assert with_parts("Who bought TikTok?", ["Who bought TikTok?"]) == "Who bought TikTok?"
