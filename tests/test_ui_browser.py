@@ -407,7 +407,7 @@ def _ledgers(folder: Path, count: int = 240) -> Path:
 
 def _upload_shows_progress(driver, folder: Path) -> None:
     """Upload a large file into the chosen collection: while it embeds, the summary shows a progress bar
-    with the embedding's count; then the summary says how many articles it added."""
+    that moves through the embedding; then the summary says how many articles it added."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -429,8 +429,8 @@ def _upload_shows_progress(driver, folder: Path) -> None:
             "const b = document.querySelector('#nr-upload-summary .progress-bar');"
             "return p && b ? p.textContent.trim() + ' | ' + b.style.width : null")
         if text:
-            if text.startswith("embedding") and not any(x.startswith("embedding") for x in seen[-1:]):
-                _shot(driver, "upload-progress")
+            if text.startswith("embedding") and not (seen and seen[-1].startswith("embedding")):
+                _shot(driver, "upload-progress")  # as the embedding starts
             seen.append(text)
         time.sleep(0.1)
     summary = driver.find_element(By.ID, "nr-upload-summary").text
