@@ -4,10 +4,28 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from rag.collections import collection_names, for_collection
 from rag.config import Settings
 from rag.pipeline import Pipeline
+
+T = TypeVar("T")
+
+
+class PerCollection(Generic[T]):
+    """One `T` per collection name, made on first use and kept (thread-safe: Gradio serves several tabs)."""
+
+    def __init__(self, make: Callable[[str], T]) -> None:
+        self._make = make
+        self._built: dict[str, T] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> T:
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = self._make(name)
+            return self._built[name]
 
 
 class Pipelines:
@@ -16,16 +34,10 @@ class Pipelines:
 
     def __init__(self, settings: Settings, make: Callable[[str], Pipeline] | None = None) -> None:
         self.settings = settings
-        self._make = make or (lambda name: Pipeline(for_collection(settings, name)))
-        self._built: dict[str, Pipeline] = {}
-        self._lock = threading.Lock()
+        self._built = PerCollection(make or (lambda name: Pipeline(for_collection(settings, name))))
 
     def get(self, name: str | None = None) -> Pipeline:
-        name = name or self.settings.collection
-        with self._lock:
-            if name not in self._built:
-                self._built[name] = self._make(name)
-            return self._built[name]
+        return self._built.get(name or self.settings.collection)
 
     def names(self) -> list[str]:
         names = collection_names(self.settings.home)

@@ -11,22 +11,14 @@ import gradio as gr
 from ui import render
 from ui.chat import Earlier, History, Message, respond, stopped
 from ui.conversations import Conversations
-from ui.pipelines import Pipelines
+from ui.pipelines import PerCollection, Pipelines
 
 
-class Stores:
+class Stores(PerCollection[Conversations]):
     """One conversation store per collection (in the collection's folder)."""
 
     def __init__(self, pipelines: Pipelines) -> None:
-        self._pipelines = pipelines
-        self._stores: dict[str, Conversations] = {}
-        self._lock = threading.Lock()
-
-    def get(self, name: str) -> Conversations:
-        with self._lock:
-            if name not in self._stores:
-                self._stores[name] = Conversations(self._pipelines.get(name).settings.folder)
-            return self._stores[name]
+        super().__init__(lambda name: Conversations(pipelines.get(name).settings.folder))
 
 
 class Stops:
