@@ -12,7 +12,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.citations import normalise_markers, resolve
+from rag.citations import covered, normalise_markers, resolve
 from rag.condense import resolve_pronouns
 from rag.confidence import raw_confidence, shown_confidence
 from rag.config import Settings
@@ -22,7 +22,7 @@ from rag.llm import LLMError
 from rag.models import ModelUnavailableError
 from rag.parts import Parts
 from rag.prompt import PROMPT, REFUSAL, human_message
-from rag.question import answers_kind, expected_type, question_parts
+from rag.question import answers_kind, choices, decides, expected_type, question_parts
 from rag.retrieve import Scored, SentenceCache, hybrid_search, question_weights
 from rag.text import MARKER, is_refusal, sentences
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
@@ -175,10 +175,14 @@ class AnswerChain:
             text, citations = resolve(text, passages, self.parts.embedder, turn.resolved)
         checked = citations
         supported = [c for c in citations if c.supported]
+        # A yes/no verdict on passages that hold every name and number the question compares is an answer
+        # even when no single passage states it (a "No" is the passages disagreeing with the question).
+        options = choices(turn.resolved)
+        verdict = options is not None and decides(text, options) and covered(turn.resolved, passages)
         # Not shown as an answer: one that no passage supports (an invented name or figure: small models
         # rarely refuse on their own, so the check decides), one that declines, and one that lacks the kind
         # of fact asked for (a related fact is not the answer). What the passages do say stays visible.
-        refused = declined or not supported or not answers_kind(text, turn.resolved)
+        refused = declined or not (supported or verdict) or not answers_kind(text, turn.resolved)
         if refused:
             if not supported:
                 text, citations = REFUSAL, []

@@ -61,10 +61,12 @@ class Support:
     similarity: float
     lexical: float
     grounded: bool  # every number and name of the claim occurs in the passages or the question
+    completes: bool = False  # restates the question and adds only words of the passage: "X is <the question>"
 
     @property
     def supported(self) -> bool:
-        return self.grounded and (self.similarity >= SUPPORT_SIMILARITY or self.lexical >= SUPPORT_LEXICAL)
+        close = self.similarity >= SUPPORT_SIMILARITY or self.lexical >= SUPPORT_LEXICAL
+        return self.grounded and (close or self.completes)
 
 
 def key_terms(claim: str) -> set[str]:
@@ -95,9 +97,11 @@ def _known(term: str, known: set[str]) -> bool:
     return term.isalpha() and len(term) >= 5 and bool(difflib.get_close_matches(term, known, n=1, cutoff=0.85))
 
 
-def support(claim: str, passage: Passage, embedder: Embedder, context: str = "") -> Support:
+def support(claim: str, passage: Passage, embedder: Embedder, context: str = "", question: str = "") -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
     other text the model was given (all passages, the question): names and numbers may come from there.
+    With `question`, a claim that restates the question supports by the words it adds to it: a long question
+    answered "The person who ... is Sam Altman" is as close to the passage as "Sam Altman" is.
 
     Meaning is judged against the passage's body, not its title: a claim that only repeats the title
     ("TikTok warning: China threatens retaliation [1]") does not answer anything."""
@@ -115,7 +119,22 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "")
     known = {re.sub(r"'s$", "", w) for w in words(given)}  # "Britain’s" grounds "Britain"
     grounded = (all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
                 and all(_known_phrase(n, given) for n in names(claim)))
-    return Support(similarity, lexical, grounded)
+    return Support(similarity, lexical, grounded, bool(question) and _completes(claim, question, passage))
+
+
+def _completes(claim: str, question: str, passage: Passage) -> bool:
+    """The claim is mostly the question's words, and what it adds is all in the passage (title or body)."""
+    claim_words = _stems(claim) - _NON_CLAIM
+    asked = _stems(question)
+    added = claim_words - asked
+    return bool(added) and len(claim_words & asked) >= len(added) and added <= _stems(f"{passage.title} {passage.text}")
+
+
+def covered(question: str, passages: list[Passage]) -> bool:
+    """Every name and number of the question occurs in the passages: the articles are at least about what is
+    asked (a question about a company no passage mentions is not answered by restating it)."""
+    known = {re.sub(r"'s$", "", w) for p in passages for w in words(f"{p.title} {p.text} {_dated(p)}")}
+    return all(_known(t, known) for t in key_terms(question))
 
 
 def _stems(text: str) -> set[str]:
@@ -156,30 +175,43 @@ def resolve(
 ) -> tuple[str, list[Citation]]:
     """Check every cited sentence against its passages and return citations in marker order.
 
-    Repairs: a marker whose passage does not support its sentence is moved to the passage that does (small
-    models often cite the neighbouring number); an answer with no markers at all gets each sentence
+    Repairs: a marker whose passage does not support its sentence is moved back to an unmarked sentence before
+    it that the passage supports, else to the passage that supports its sentence (small models often cite the
+    neighbouring number); an answer with no markers at all gets each sentence
     attributed to the passage that supports it best, when one does."""
     context = " ".join([question, *(f"{p.title} {p.text} {_dated(p)}" for p in passages)])
+    asked = question if question and covered(question, passages) else ""
     if not _MARKER.search(text):
-        text = _attach_markers(text, passages, embedder, context)
+        text = _attach_markers(text, passages, embedder, context, asked)
     verdicts: dict[int, bool] = {}
     lines = []
     previous = ""
     for line in text.split("\n"):
-        repaired = []
+        repaired: list[str] = []
+        unmarked: list[int] = []  # sentences of this line since its last cited one
         for sentence in sentences(line):
             cited = list(dict.fromkeys(int(m) for m in _MARKER.findall(sentence)))
             if cited:
                 claim = claim_of(sentence, previous, question)
-                checks = [support(claim, p, embedder, context) for p in passages]
+                checks = [support(claim, p, embedder, context, asked) for p in passages]
                 joint = _joint(claim, cited, passages, checks, embedder, context)
                 for n in cited:
                     ok = checks[n - 1].supported or n in joint
-                    better = None if ok else _best(checks, exclude=set(cited))
-                    if better is not None:
+                    earlier = None if ok else _earlier_claim(repaired, unmarked, passages[n - 1], embedder,
+                                                             context, question, asked)
+                    better = None if ok or earlier is not None else _best(checks, exclude=set(cited))
+                    if earlier is not None:
+                        # "A. B, restating the question [2]": the marker closes a run and belongs to its claim.
+                        repaired[earlier] = _insert_marker(repaired[earlier], n)
+                        sentence = _drop_marker(sentence, n)
+                        ok = True
+                    elif better is not None:
                         sentence = sentence.replace(f"[{n}]", f"[{better}]")
                         n, ok = better, True
                     verdicts[n] = verdicts.get(n, True) and ok
+                unmarked = []
+            else:
+                unmarked.append(len(repaired))
             repaired.append(sentence)
             previous = sentence
         lines.append(" ".join(repaired))
@@ -220,20 +252,38 @@ def _joint(claim: str, cited: list[int], passages: list[Passage], checks: list[S
     return {n for n in cited if words & set(content_words(passages[n - 1].text))}
 
 
+def _earlier_claim(repaired: list[str], unmarked: list[int], passage: Passage, embedder: Embedder, context: str,
+                   question: str, asked: str) -> int | None:
+    """The nearest unmarked sentence before a wrongly cited one that its passage supports, if any: small models
+    often put one marker at the end of a paragraph whose first sentence holds the answer."""
+    for i in reversed(unmarked):
+        claim = claim_of(repaired[i], repaired[i - 1] if i else "", question)
+        if support(claim, passage, embedder, context, asked).supported:
+            return i
+    return None
+
+
+def _drop_marker(sentence: str, n: int) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(rf"\s*\[{n}\]", "", sentence, count=1))
+
+
 def _best(checks: list[Support], exclude: set[int]) -> int | None:
     scored = [(c.similarity + c.lexical, n) for n, c in enumerate(checks, 1) if c.supported and n not in exclude]
     return max(scored)[1] if scored else None
 
 
-def _attach_markers(text: str, passages: list[Passage], embedder: Embedder, context: str) -> str:
-    out = []
-    for sentence in sentences(text):
-        scored = [(support(sentence, p, embedder, context), n) for n, p in enumerate(passages, 1)]
-        best = max(scored, key=lambda s: s[0].similarity + s[0].lexical, default=None)
-        if best is not None and best[0].supported:
-            sentence = _insert_marker(sentence, best[1])
-        out.append(sentence)
-    return " ".join(out)
+def _attach_markers(text: str, passages: list[Passage], embedder: Embedder, context: str, asked: str) -> str:
+    lines = []
+    for line in text.split("\n"):  # the model's line breaks (an answer word, then its reasons) stay
+        out = []
+        for sentence in sentences(line):
+            scored = [(support(sentence, p, embedder, context, asked), n) for n, p in enumerate(passages, 1)]
+            best = max(scored, key=lambda s: s[0].similarity + s[0].lexical, default=None)
+            if best is not None and best[0].supported:
+                sentence = _insert_marker(sentence, best[1])
+            out.append(sentence)
+        lines.append(" ".join(out))
+    return "\n".join(lines)
 
 
 def _insert_marker(sentence: str, n: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langchain_core.prompts import ChatPromptTemplate
 
+from rag.question import choices
 from rag.types import Passage
 
 REFUSAL = "The articles do not say."
@@ -45,6 +46,11 @@ def _short(title: str, limit: int = 70) -> str:
 
 
 def human_message(question: str, passages: list[Passage], previous: str | None = None) -> dict[str, str]:
-    """Template inputs. A follow-up carries the previous question so pronouns can be resolved."""
+    """Template inputs. A follow-up carries the previous question so pronouns can be resolved; a closed
+    question says which words the answer starts with."""
     asked = f"(Follow-up to: {previous})\n{question}" if previous else question
+    closed = choices(question)
+    if closed:
+        # Small models restate a yes/no question as a statement, which answers neither way.
+        asked += f"\nStart the answer with {closed[0]} or {closed[1]}, then give the facts that decide it."
     return {"context": format_passages(passages), "question": asked}

@@ -5,6 +5,8 @@ and, for a question that asks several things at once, its parts (each is retriev
     ('number', 'name')
     >>> question_parts("What did Raab say about China, and what did Pompeo say about Huawei?")
     ['What did Raab say about China', 'what did Pompeo say about Huawei?']
+    >>> choices("Did the Senate pass the bill?"), choices("Did Engadget agree or disagree?")
+    (('Yes', 'No'), ('agree', 'disagree'))
 """
 
 from __future__ import annotations
@@ -32,6 +34,37 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
 # ", while ..." and ", whereas ..." always contrast two statements.
 _SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?=(?:what|who|whom|when|where|which|how|why|did|does|do|is|"
                     r"was|were|has|had)\b)|,?\s+(?:while|whereas)\s+", re.I)
+
+
+_AUX = r"(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should)"
+# A yes/no question starts with an auxiliary verb, or puts one after an opening clause ("After X reported
+# ..., did Y agree?", "Between A and B, was there a change?").
+_YES_NO = re.compile(rf"^\s*{_AUX}\b|^\s*(?:after|before|between|following|given|considering|since|when|in)\b"
+                     rf"[^?]*,\s*{_AUX}\b", re.I)
+_EITHER = re.compile(r"\b([\w-]+) or ([\w-]+)(\?\s*$)?", re.I)
+
+
+def choices(question: str) -> tuple[str, str] | None:
+    """The two answers a closed question allows: ("Yes", "No"), or the options it offers ("... consistent or
+    inconsistent?", "did Y agree or disagree with ..."); None for an open question."""
+    if not _YES_NO.search(question):
+        return None
+    for either in _EITHER.finditer(question):
+        a, b = either.group(1), either.group(2)
+        opposite = re.fullmatch(rf"(?:dis|in|un|im|non-?){re.escape(a)}", b, re.I)
+        if (either.group(3) or opposite) and not {a.lower(), b.lower()} & STOPWORDS:
+            return a, b
+    return "Yes", "No"
+
+
+def decides(answer: str, options: tuple[str, str]) -> bool:
+    """The answer's first sentence commits to exactly one of a closed question's options ("No, ...",
+    "Engadget disagreed ..."): a yes/no answer is a verdict on the compared facts, not a fact to cite."""
+    first = strip_markers(answer).lstrip().split(".")[0].lower()
+    said = {o for o in options if re.search(rf"\b{re.escape(o.lower())}", first)}
+    if options == ("Yes", "No"):
+        said = {o for o in options if re.match(rf"\W*{o.lower()}\b", first)}
+    return len(said) == 1
 
 
 def expected_type(question: str) -> str | None:

@@ -89,6 +89,8 @@ def test_missing_markers_are_repaired_from_the_best_supporting_passage():
     text, citations = resolve("China uses more than 4,300 tonnes of helium every year.", passages, HashEmbedder())
     assert text == "China uses more than 4,300 tonnes of helium every year [2]."
     assert [(c.marker, c.supported) for c in citations] == [(2, True)]
+    text, _ = resolve("Yes\nChina uses more than 4,300 tonnes of helium every year.", passages, HashEmbedder())
+    assert text == "Yes\nChina uses more than 4,300 tonnes of helium every year [2]."  # its line break kept
 
 
 def test_a_slightly_misspelt_long_name_is_still_grounded_but_an_invented_one_is_not():
@@ -158,3 +160,20 @@ def test_a_trailing_where_it_was_found_sentence_cites_the_claim_before_it():
     text, citations = resolve(normalise_markers(raw, 2), passages, HashEmbedder(), "Who made an offer?")
     assert text.startswith("Microsoft made an offer to acquire TikTok's operations.")
     assert [(c.marker, c.supported) for c in citations] == [(1, True)]
+
+
+def test_a_marker_closing_a_paragraph_moves_back_to_the_sentence_its_passage_supports():
+    # The model's answer first, then the question restated, with one marker at the very end.
+    passages = [_passage("Bankman-Fried was told by Paradigm to add a board.", "Paradigm"),
+                _passage("The criminal trial of Sam Bankman-Fried, former CEO of FTX, started on Tuesday.", "SBF")]
+    raw = ("The person on trial is Sam Bankman-Fried, former CEO of FTX. He is accused of crimes reported by "
+           "TechCrunch, The Verge and CNBC. [2]")
+    text, citations = resolve(normalise_markers(raw, 2), passages, HashEmbedder(), "Who is on trial?")
+    assert text == ("The person on trial is Sam Bankman-Fried, former CEO of FTX [2]. He is accused of crimes "
+                    "reported by TechCrunch, The Verge and CNBC.")
+    assert [(c.marker, c.supported) for c in citations] == [(2, True)]
+    # Nothing before it that the passage supports: the marker stays, unsupported.
+    text, citations = resolve("Argentina won the World Cup. He is accused of crimes [2].", passages,
+                              HashEmbedder(), "Who is on trial?")
+    assert text == "Argentina won the World Cup. He is accused of crimes [2]."
+    assert [(c.marker, c.supported) for c in citations] == [(2, False)]

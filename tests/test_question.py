@@ -1,6 +1,7 @@
 import pytest
 
-from rag.question import answers_kind, expected_type, question_parts
+from rag.prompt import human_message
+from rag.question import answers_kind, choices, expected_type, question_parts
 
 
 @pytest.mark.parametrize(
@@ -24,3 +25,20 @@ def test_a_question_that_asks_two_things_is_split_into_parts():
     assert question_parts("What did Raab say about China, and what did Pompeo say about Huawei?") == [
         "What did Raab say about China", "what did Pompeo say about Huawei?"]
     assert question_parts("Did Microsoft and Oracle bid for TikTok?") == ["Did Microsoft and Oracle bid for TikTok?"]
+
+
+@pytest.mark.parametrize(
+    ("question", "options"),
+    [("Did the Senate pass the bill?", ("Yes", "No")),
+     ("After Polygon's review on October 18, did Engadget agree or disagree with it?", ("agree", "disagree")),
+     ("Between the two reports, has the coverage remained consistent or inconsistent?",
+      ("consistent", "inconsistent")),
+     ("Did Microsoft or Oracle bid for TikTok?", ("Yes", "No")),
+     ("Who bid for TikTok?", None), ("What did Raab say, and did Pompeo agree?", None)],
+)
+def test_a_closed_question_names_the_words_its_answer_starts_with(question: str, options: tuple[str, str] | None):
+    assert choices(question) == options
+    message = human_message(question, [])["question"]
+    assert ("Start the answer with" in message) == (options is not None)
+    if options:
+        assert f"Start the answer with {options[0]} or {options[1]}," in message
