@@ -175,3 +175,14 @@ def test_a_huge_unpunctuated_line_beside_the_answer_never_floods_the_prompt(fake
     human = str(llm.prompts[0][-1].content)
     assert "2,417 kilograms" in human and len(human) < 4 * (rag.api.default().settings.context_tokens + 200)
     assert not answer.refused
+
+
+def test_a_yes_no_verdict_stands_when_the_passages_hold_what_the_question_compares(scripted):
+    # "No" is the passages disagreeing with the question: no passage states it, so no citation supports it.
+    llm = scripted("No, Microsoft walked away from the talks.", "No, it did not.")
+    answer = rag.answer("Did Microsoft buy TikTok's US operations?")
+    assert "Start the answer with Yes or No" in str(llm.prompts[0][-1].content)
+    assert not answer.refused and answer.text == "No, Microsoft walked away from the talks."
+    # A question about something no passage mentions is not answered by a bare verdict.
+    answer = rag.answer("Did the Zanzibar parliament ratify the Okonkwo treaty?")
+    assert answer.refused and answer.text == REFUSAL

@@ -177,3 +177,20 @@ def test_a_marker_closing_a_paragraph_moves_back_to_the_sentence_its_passage_sup
                               HashEmbedder(), "Who is on trial?")
     assert text == "Argentina won the World Cup. He is accused of crimes [2]."
     assert [(c.marker, c.supported) for c in citations] == [(2, False)]
+
+
+def test_a_claim_that_restates_the_question_is_judged_by_what_it_adds():
+    question = "Who is the generous and caring industry figure removed from OpenAI's leadership?"
+    passage = _passage("Sam is one of the most generous and caring people I know.", "Sam Altman ousted as CEO")
+    right = "Sam Altman is the generous and caring industry figure removed from OpenAI's leadership [1]."
+    wrong = "Ilya Sutskever is the generous and caring industry figure removed from OpenAI's leadership [1]."
+    # The question is context: its names may be repeated. On its own words the claim is mostly the question's.
+    assert not support(right, passage, HashEmbedder(), question).supported
+    assert support(right, passage, HashEmbedder(), question, question=question).supported
+    assert not support(wrong, passage, HashEmbedder(), question, question=question).supported
+    # Through resolve only when the passages hold the question's names: here "OpenAI" is in none of them.
+    _, citations = resolve(right, [passage], HashEmbedder(), question)
+    assert [(c.marker, c.supported) for c in citations] == [(1, False)]
+    named = _passage("Sam is one of the most generous and caring people at OpenAI.", "Sam Altman ousted as CEO")
+    _, citations = resolve(right, [named], HashEmbedder(), question)
+    assert [(c.marker, c.supported) for c in citations] == [(1, True)]
