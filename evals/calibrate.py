@@ -1,9 +1,12 @@
-"""Fit the shown confidence on a dev split: logistic regression from `rag.confidence.features` (the chain's
-raw confidence, and for answers their length) to whether what was shown is right as the gold rule scores
-it (`evals.report.is_right`), one fit for answers and one for refusals. Prints `CALIBRATION` for
-`rag/tuning.py`; the rows must come from a run with `CALIBRATION = None` (their confidence is the raw one).
+"""Fit the shown confidence on the dev splits: logistic regression from `rag.confidence.features` (the signals
+every answer carries, and for answers their length) to whether what was shown is right as the gold rule
+scores it (`evals.report.is_right`), one fit for answers and one for refusals. Prints `CALIBRATION` for
+`rag/tuning.py`. Calibration changes only the shown number, never an answer or its signals, so any newsrag
+run's dev rows serve, whatever calibration they were made with; the suites are pooled so that the map fits
+both short seed answers and long multi-article ones.
 
-    python -m evals.calibrate seed docs/eval/calibration/seed-newsrag-dev.jsonl
+    python -m evals.calibrate seed=docs/eval/calibration/seed-newsrag-dev.jsonl \\
+        multihop=docs/eval/calibration/multihop-newsrag-dev.jsonl
 """
 
 from __future__ import annotations
@@ -34,23 +37,35 @@ def fit(rows: list[dict[str, float]], right: list[bool], steps: int = 20_000) ->
     return {n: round(float(v), 3) for n, v in zip(names, w, strict=True)}
 
 
+def dev_rows(suite: str, results: Path, split: str) -> list[tuple[dict[str, float], str, bool, bool]]:
+    """(signals, answer text, refused, right) of each dev case with a result that carries its signals."""
+    rows = load_results(results)
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [c for c in load(suite, Path(tmp), split=split).cases if c.id in rows]
+    missing = [c.id for c in cases if not rows[c.id].get("signals")]
+    if missing:
+        raise SystemExit(f"{results}: {len(missing)} rows carry no signals (made before they were recorded): "
+                         f"{', '.join(missing[:5])} ...")
+    return [(rows[c.id]["signals"], rows[c.id].get("answer") or "", bool(rows[c.id].get("refused")),
+             is_right(c, rows[c.id])) for c in cases]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("suite")
-    parser.add_argument("results", type=Path, help="newsrag result rows made with CALIBRATION = None")
+    parser.add_argument("results", nargs="+", metavar="SUITE=ROWS", help="newsrag result rows of a suite")
     parser.add_argument("--split", default="dev")
     args = parser.parse_args()
-    rows = load_results(args.results)
-    with tempfile.TemporaryDirectory() as tmp:
-        cases = [c for c in load(args.suite, Path(tmp), split=args.split).cases if c.id in rows]
+    pooled = []
+    for item in args.results:
+        suite, _, path = item.partition("=")
+        pooled += dev_rows(suite, Path(path), args.split)
     fits = {}
     for kind, refused in (("answer", False), ("refusal", True)):
-        mine = [(c, rows[c.id]) for c in cases if bool(rows[c.id].get("refused")) == refused]
+        mine = [(signals, text, right) for signals, text, shown_refused, right in pooled if shown_refused == refused]
         if not mine:
             continue
-        x = [features(float(r["confidence"]), r.get("answer") or "", refused) for _, r in mine]
-        fits[kind] = fit(x, [is_right(c, r) for c, r in mine])
-        print(f"{kind}s: {len(mine)}, right {sum(is_right(c, r) for c, r in mine)}")
+        fits[kind] = fit([features(s, text, refused) for s, text, _ in mine], [right for *_, right in mine])
+        print(f"{kind}s: {len(mine)}, right {sum(right for *_, right in mine)}")
     print(f"CALIBRATION = {fits}")
 
 

@@ -14,7 +14,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.citations import covered, normalise_markers, resolve
 from rag.condense import resolve_pronouns
-from rag.confidence import raw_confidence, shown_confidence
+from rag.confidence import raw_confidence, shown_confidence, signals_for
 from rag.config import Settings
 from rag.corpus import Corpus
 from rag.evidence import select
@@ -171,14 +171,15 @@ class AnswerChain:
         first = sentences(text)[0] if text else ""
         declined = not text or is_refusal(first)
         citations: list[Citation] = []
+        held = covered(turn.resolved, passages)
         if text and (not declined or MARKER.search(text)):
-            text, citations = resolve(text, passages, self.parts.embedder, turn.resolved)
+            text, citations = resolve(text, passages, self.parts.embedder, turn.resolved, held)
         checked = citations
         supported = [c for c in citations if c.supported]
         # A yes/no verdict on passages that hold every name and number the question compares is an answer
         # even when no single passage states it (a "No" is the passages disagreeing with the question).
         options = choices(turn.resolved)
-        verdict = options is not None and decides(text, options) and covered(turn.resolved, passages)
+        verdict = options is not None and decides(text, options) and held
         # Not shown as an answer: one that no passage supports (an invented name or figure: small models
         # rarely refuse on their own, so the check decides), one that declines, and one that lacks the kind
         # of fact asked for (a related fact is not the answer). What the passages do say stays visible.
@@ -188,8 +189,9 @@ class AnswerChain:
                 text, citations = REFUSAL, []
             elif not declined:
                 text = f"{REFUSAL} They say only: {text}"
+        signals = signals_for(raw_confidence(refused, top, citations, self.settings.min_score),
+                              closed=options is not None, covered=held)
         turn.timings["verify"] = time.perf_counter() - began
         turn.timings["total"] = time.perf_counter() - started
-        return Answer(turn.question, text, citations, passages, refused,
-                      shown_confidence(raw_confidence(refused, top, citations, self.settings.min_score), text,
-                                       refused), dict(turn.timings), checked)
+        return Answer(turn.question, text, citations, passages, refused, shown_confidence(signals, text, refused),
+                      dict(turn.timings), checked, signals)

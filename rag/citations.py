@@ -111,30 +111,38 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     similarity = float(np.max(vectors[1:] @ vectors[0])) if len(parts) else 0.0
     claim_words = _stems(claim)
     passage_words = _stems(passage.text)
+    title_words = _stems(passage.title)
     lexical = len(claim_words & passage_words) / len(claim_words) if claim_words else 0.0
-    if claim_words and claim_words <= _stems(passage.title) and lexical < SUPPORT_LEXICAL:
+    if claim_words and claim_words <= title_words and lexical < SUPPORT_LEXICAL:
         similarity = lexical = 0.0  # a restated title
-    dated = _dated(passage)
-    given = f"{passage.text} {passage.title} {dated} {context}"
-    known = {re.sub(r"'s$", "", w) for w in words(given)}  # "Britain’s" grounds "Britain"
+    given = f"{passage.text} {passage.title} {_dated(passage)} {context}"
+    known = _vocabulary(given)
     grounded = (all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
                 and all(_known_phrase(n, given) for n in names(claim)))
-    return Support(similarity, lexical, grounded, bool(question) and _completes(claim, question, passage))
+    completes = bool(question) and _completes(claim_words, _stems(question), passage_words | title_words)
+    return Support(similarity, lexical, grounded, completes)
 
 
-def _completes(claim: str, question: str, passage: Passage) -> bool:
+def _completes(claim_words: set[str], asked: set[str], passage_words: set[str]) -> bool:
     """The claim is mostly the question's words, and what it adds is all in the passage (title or body)."""
-    claim_words = _stems(claim) - _NON_CLAIM
-    asked = _stems(question)
+    claim_words = claim_words - _NON_CLAIM
     added = claim_words - asked
-    return bool(added) and len(claim_words & asked) >= len(added) and added <= _stems(f"{passage.title} {passage.text}")
+    return bool(added) and len(claim_words & asked) >= len(added) and added <= passage_words
 
 
 def covered(question: str, passages: list[Passage]) -> bool:
     """Every name and number of the question occurs in the passages: the articles are at least about what is
     asked (a question about a company no passage mentions is not answered by restating it)."""
-    known = {re.sub(r"'s$", "", w) for p in passages for w in words(f"{p.title} {p.text} {_dated(p)}")}
+    known = _vocabulary(" ".join(f"{p.title} {p.text} {_dated(p)}" for p in passages))
     return all(_known(t, known) for t in key_terms(question))
+
+
+def _vocabulary(text: str) -> set[str]:
+    """The words of `text` with possessives folded: "Britain’s" grounds "Britain"."""
+    return {_POSSESSIVE.sub("", w) for w in words(text)}
+
+
+_POSSESSIVE = re.compile(r"'s$")
 
 
 def _stems(text: str) -> set[str]:
@@ -160,27 +168,35 @@ _STARTERS = frozenset({"yes", "no", "according", "both", "however", "while", "al
 
 def _known_phrase(pair: str, given: str) -> bool:
     """The pair occurs as adjacent words in `given` (a possessive or a slight misspelling allowed)."""
-    tokens = [re.sub(r"'s$", "", w) for w in words(given)]
+    tokens = [_POSSESSIVE.sub("", w) for w in words(given)]
     known = {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
-    pair = " ".join(re.sub(r"'s$", "", w) for w in words(pair))
+    pair = " ".join(_POSSESSIVE.sub("", w) for w in words(pair))
     return pair in known or bool(difflib.get_close_matches(pair, known, n=1, cutoff=0.85))
 
 
 def _dated(passage: Passage) -> str:
-    return passage.published.strftime("%d %B %Y %-d") if passage.published else ""
+    """The passage's date as questions write it: "3 November 2023", "2023-11-03", "November 3rd"."""
+    day = passage.published
+    if day is None:
+        return ""
+    ordinal = "th" if 10 <= day.day <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    return f"{day:%d %B %Y %-d %Y-%m-%d} {day.day}{ordinal}"
 
 
 def resolve(
-    text: str, passages: list[Passage], embedder: Embedder, question: str = ""
+    text: str, passages: list[Passage], embedder: Embedder, question: str = "", held: bool | None = None
 ) -> tuple[str, list[Citation]]:
     """Check every cited sentence against its passages and return citations in marker order.
 
     Repairs: a marker whose passage does not support its sentence is moved back to an unmarked sentence before
     it that the passage supports, else to the passage that supports its sentence (small models often cite the
     neighbouring number); an answer with no markers at all gets each sentence
-    attributed to the passage that supports it best, when one does."""
+    attributed to the passage that supports it best, when one does. `held` is `covered(question, passages)`
+    when the caller has it already."""
     context = " ".join([question, *(f"{p.title} {p.text} {_dated(p)}" for p in passages)])
-    asked = question if question and covered(question, passages) else ""
+    if held is None:
+        held = bool(question) and covered(question, passages)
+    asked = question if question and held else ""
     if not _MARKER.search(text):
         text = _attach_markers(text, passages, embedder, context, asked)
     verdicts: dict[int, bool] = {}

@@ -61,9 +61,10 @@ def decides(answer: str, options: tuple[str, str]) -> bool:
     """The answer's first sentence commits to exactly one of a closed question's options ("No, ...",
     "Engadget disagreed ..."): a yes/no answer is a verdict on the compared facts, not a fact to cite."""
     first = strip_markers(answer).lstrip().split(".")[0].lower()
-    said = {o for o in options if re.search(rf"\b{re.escape(o.lower())}", first)}
     if options == ("Yes", "No"):
         said = {o for o in options if re.match(rf"\W*{o.lower()}\b", first)}
+    else:
+        said = {o for o in options if re.search(rf"\b{re.escape(o.lower())}", first)}
     return len(said) == 1
 
 

@@ -63,6 +63,8 @@ class Answer:
     # The model's cited claims as the support check judged them, before an answer with no supported
     # citation was turned into a refusal: lets an evaluation score the check itself.
     checked: list[Citation] = field(default_factory=list)
+    # What `confidence` was computed from (rag/confidence.py): a calibration can be refitted from any run.
+    signals: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,10 @@
-from rag.confidence import features, raw_confidence, shown_confidence
+import json
+from pathlib import Path
+
+import pytest
+
+from evals.calibrate import dev_rows, fit
+from rag.confidence import features, raw_confidence, shown_confidence, signals_for
 from rag.types import Citation, Passage
 
 PASSAGE = Passage("c", "a", "t", "s", None, "text", 0.9, 0, 4)
@@ -13,11 +19,33 @@ def test_raw_confidence_grows_with_the_retrieval_margin_and_verified_citations()
 
 
 def test_a_long_hedging_answer_is_shown_less_confident_than_a_short_one():
-    short = shown_confidence(1.0, "Microsoft [1].", refused=False)
-    long = shown_confidence(1.0, " ".join(["the passages suggest it may perhaps be so"] * 10) + " [1].", refused=False)
+    signals = signals_for(1.0, closed=False, covered=True)
+    short = shown_confidence(signals, "Microsoft [1].", refused=False)
+    long = shown_confidence(signals, " ".join(["the passages suggest it may perhaps be so"] * 10) + " [1].",
+                            refused=False)
     assert 0.0 < long < short < 1.0
 
 
 def test_the_fit_and_the_chain_read_the_same_features():
-    assert set(features(0.5, "Yes [1].", refused=False)) == {"raw", "log_words", "bias"}
-    assert set(features(0.5, "The articles do not say.", refused=True)) == {"raw", "bias"}
+    signals = signals_for(0.5, closed=True, covered=False)
+    assert set(features(signals, "Yes [1].", refused=False)) == {"raw", "covered", "closed", "log_words", "bias"}
+    assert set(features(signals, "The articles do not say.", refused=True)) == {"raw", "covered", "bias"}
+
+
+def test_the_fit_learns_which_signal_tells_right_from_wrong():
+    # Right exactly when the passages held the question's names; the raw value is noise.
+    rows = [features(signals_for(raw, closed=False, covered=held), "An answer [1].", refused=False)
+            for raw in (0.2, 0.5, 0.8) for held in (True, False)] * 5
+    weights = fit(rows, [bool(r["covered"]) for r in rows])
+    assert weights["covered"] > 1.0 > abs(weights["raw"])
+
+
+def test_a_calibration_is_fitted_only_on_rows_that_carry_their_signals(tmp_path: Path):
+    rows = tmp_path / "seed-newsrag.jsonl"
+    row = {"case_id": "s01", "config": "newsrag", "answer": "Microsoft [1].", "refused": False}
+    rows.write_text(json.dumps({**row, "signals": signals_for(0.9, closed=False, covered=True)}) + "\n")
+    [(signals, text, refused, _)] = dev_rows("seed", rows, "dev")
+    assert signals["covered"] == 1.0 and text == "Microsoft [1]." and not refused
+    rows.write_text(json.dumps(row) + "\n")
+    with pytest.raises(SystemExit, match="carry no signals"):
+        dev_rows("seed", rows, "dev")
