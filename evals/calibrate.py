@@ -1,9 +1,9 @@
 """Fit the shown confidence on the dev splits: logistic regression from `rag.confidence.features` (the signals
 every answer carries, and for answers their length) to whether what was shown is right as the gold rule
 scores it (`evals.report.is_right`), one fit for answers and one for refusals. Prints `CALIBRATION` for
-`rag/tuning.py`. Calibration changes only the shown number, never an answer or its signals, so any newsrag
-run's dev rows serve, whatever calibration they were made with; the suites are pooled so that the map fits
-both short seed answers and long multi-article ones.
+`rag/tuning.py`. Calibration changes only the shown number, never an answer or its signals, so dev rows made
+with any calibration serve, as long as they carry the answers' `signals`; the suites are pooled so that the
+map fits both short seed answers and long multi-article ones.
 
     python -m evals.calibrate seed=docs/eval/calibration/seed-newsrag-dev.jsonl \\
         multihop=docs/eval/calibration/multihop-newsrag-dev.jsonl
@@ -37,8 +37,9 @@ def fit(rows: list[dict[str, float]], right: list[bool], steps: int = 20_000) ->
     return {n: round(float(v), 3) for n, v in zip(names, w, strict=True)}
 
 
-def dev_rows(suite: str, results: Path, split: str) -> list[tuple[dict[str, float], str, bool, bool]]:
-    """(signals, answer text, refused, right) of each dev case with a result that carries its signals."""
+def dev_rows(suite: str, results: Path, split: str) -> list[tuple[dict[str, float], str, str, bool, bool]]:
+    """(signals, question, answer text, refused, right) of each dev case with a result that carries its
+    signals."""
     rows = load_results(results)
     with tempfile.TemporaryDirectory() as tmp:
         cases = [c for c in load(suite, Path(tmp), split=split).cases if c.id in rows]
@@ -46,7 +47,7 @@ def dev_rows(suite: str, results: Path, split: str) -> list[tuple[dict[str, floa
     if missing:
         raise SystemExit(f"{results}: {len(missing)} rows carry no signals (made before they were recorded): "
                          f"{', '.join(missing[:5])} ...")
-    return [(rows[c.id]["signals"], rows[c.id].get("answer") or "", bool(rows[c.id].get("refused")),
+    return [(rows[c.id]["signals"], c.question, rows[c.id].get("answer") or "", bool(rows[c.id].get("refused")),
              is_right(c, rows[c.id])) for c in cases]
 
 
@@ -61,10 +62,11 @@ def main() -> None:
         pooled += dev_rows(suite, Path(path), args.split)
     fits = {}
     for kind, refused in (("answer", False), ("refusal", True)):
-        mine = [(signals, text, right) for signals, text, shown_refused, right in pooled if shown_refused == refused]
+        mine = [(signals, question, text, right) for signals, question, text, shown_refused, right in pooled
+                if shown_refused == refused]
         if not mine:
             continue
-        fits[kind] = fit([features(s, text, refused) for s, text, _ in mine], [right for *_, right in mine])
+        fits[kind] = fit([features(s, q, text, refused) for s, q, text, _ in mine], [right for *_, right in mine])
         print(f"{kind}s: {len(mine)}, right {sum(right for *_, right in mine)}")
     print(f"CALIBRATION = {fits}")
 

@@ -58,7 +58,6 @@ class Result:
     t_first_token: float | None = None
     t_total: float | None = None
     confidence: float | None = None
-    signals: dict[str, float] = field(default_factory=dict)  # what newsrag's confidence was computed from
     # newsrag's cited claims as its own support check judged them, before unsupported answers became refusals
     checked: list[dict[str, Any]] = field(default_factory=list)
     fingerprint: dict[str, str] = field(default_factory=dict)
@@ -131,7 +130,6 @@ def _newsrag(case: Case, ctx: Context) -> Result:
     result.ranked = [p.text for p in answer.passages]
     result.ranked_titles = [p.title for p in answer.passages]
     result.answer, result.refused, result.confidence = answer.text, answer.refused, answer.confidence
-    result.signals = answer.signals
     result.citations = [_citation(c) for c in answer.citations]
     result.checked = [_citation(c) for c in answer.checked]
     if not answer.refused or answer.timings.get("first_token"):

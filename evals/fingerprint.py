@@ -20,7 +20,7 @@ CODE = ("rag", "index", "evals/configs.py")
 _SHARED = ("evals/configs.py", "rag/llm.py", "rag/models.py", "rag/text.py")
 CODE_OF = {
     "naive": (*_SHARED, "index/load.py", "index/dates.py", "rag/embedder.py", "rag/ports.py"),
-    "oracle": (*_SHARED, "rag/prompt.py", "rag/question.py"),  # the prompt asks closed questions for a verdict
+    "oracle": (*_SHARED, "rag/prompt.py"),
 }
 # Settings that cannot change an answer: where files live and how to reach them.
 NOT_ANSWER_SETTINGS = {"home", "model_cache", "chroma_url", "llm_api_key", "llm_timeout"}

@@ -193,5 +193,6 @@ class AnswerChain:
                               closed=options is not None, covered=held)
         turn.timings["verify"] = time.perf_counter() - began
         turn.timings["total"] = time.perf_counter() - started
-        return Answer(turn.question, text, citations, passages, refused, shown_confidence(signals, text, refused),
-                      dict(turn.timings), checked, signals)
+        confidence = shown_confidence(signals, turn.question, text, refused)
+        return Answer(turn.question, text, citations, passages, refused, confidence, dict(turn.timings), checked,
+                      signals)

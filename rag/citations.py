@@ -175,12 +175,12 @@ def _known_phrase(pair: str, given: str) -> bool:
 
 
 def _dated(passage: Passage) -> str:
-    """The passage's date as questions write it: "3 November 2023", "2023-11-03", "November 3rd"."""
+    """The passage's date as questions write it: "3 November 2023", "Nov 3", "2023-11-03", "November 3rd"."""
     day = passage.published
     if day is None:
         return ""
     ordinal = "th" if 10 <= day.day <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
-    return f"{day:%d %B %Y %-d %Y-%m-%d} {day.day}{ordinal}"
+    return f"{day:%d %B %b %Y %-d %Y-%m-%d} {day.day}{ordinal}"
 
 
 def resolve(

@@ -1,10 +1,12 @@
 """The confidence shown with an answer: the chance that what is shown (an answer, or a refusal) is right.
 
 The raw signal comes from retrieval and verification, not from the prompt: how far the best passage clears
-the refusal floor, and the share of the answer's citations that were verified. For answers, length also
-counts: on the seed dev split a small model's long, hedging answers were the wrong ones far more often
-(answer length alone ranked right above wrong answers 81% of the time; the raw signal 69%). A logistic map
-fitted on the dev splits (`evals/calibrate.py`, constants in `rag/tuning.py`) turns these into a chance.
+the refusal floor, and the share of the answer's citations that were verified. Whether the question is closed
+and whether the passages hold its names also count, and for answers their length against the question's: on
+the seed dev split a small model's long, hedging answers were the wrong ones far more often (answer length
+alone ranked right above wrong answers 81% of the time; the raw signal 69%), while a multi-article answer
+that restates a long question is as long as the question. A logistic map fitted on the pooled dev splits
+(`evals/calibrate.py`, constants in `rag/tuning.py`) turns these into a chance.
 """
 
 from __future__ import annotations
@@ -27,25 +29,25 @@ def raw_confidence(refused: bool, top: float, citations: list[Citation], floor: 
 
 
 def signals_for(raw: float, closed: bool, covered: bool) -> dict[str, float]:
-    """What the calibration reads besides the answer's text, kept with every answer so that a fit can read
-    any run's rows. A closed question's verdict is right about as often as the model's lean towards "Yes" is;
-    passages that lack a name of the question make an answer unlikely and a refusal likely to be right."""
+    """What the calibration reads besides the texts, kept with every answer so that a fit can read a run's
+    rows. A closed question's verdict is right about as often as the model's lean towards "Yes" is; passages
+    that lack a name of the question make an answer unlikely and a refusal likely to be right."""
     return {"raw": raw, "closed": float(closed), "covered": float(covered)}
 
 
-def features(signals: dict[str, float], text: str, refused: bool) -> dict[str, float]:
+def features(signals: dict[str, float], question: str, text: str, refused: bool) -> dict[str, float]:
     """What the calibration map reads; the same function serves the chain and the fit."""
-    common = {"raw": signals["raw"], "covered": signals.get("covered", 1.0), "bias": 1.0}
+    common = {"raw": signals["raw"], "covered": signals["covered"], "closed": signals["closed"], "bias": 1.0}
     if refused:
         return common
-    return {**common, "closed": signals.get("closed", 0.0),
-            "log_words": math.log1p(len(strip_markers(text).split()))}
+    length = math.log((len(strip_markers(text).split()) + 1) / (len(question.split()) + 1))
+    return {**common, "relative_length": length}
 
 
-def shown_confidence(signals: dict[str, float], text: str, refused: bool) -> float:
+def shown_confidence(signals: dict[str, float], question: str, text: str, refused: bool) -> float:
     """The calibrated chance, or the raw signal while no calibration is set."""
     if CALIBRATION is None:
         return round(signals["raw"], 3)
     weights = CALIBRATION["refusal" if refused else "answer"]
-    z = sum(weights.get(name, 0.0) * value for name, value in features(signals, text, refused).items())
+    z = sum(weights.get(name, 0.0) * value for name, value in features(signals, question, text, refused).items())
     return round(1 / (1 + math.exp(-z)), 3)

@@ -49,10 +49,14 @@ SELECTION: dict[str, float] = {
 }
 
 # The shown confidence (rag/confidence.py): sigmoid of a weighted sum of its features, one set of weights for
-# answers and one for refusals, fitted on the seed dev rows in docs/eval/calibration/ by
-# `python -m evals.calibrate seed docs/eval/calibration/seed-newsrag-dev.jsonl`. None shows the raw value
-# (how the rows that a fit reads are made).
+# answers and one for refusals, fitted on the pooled seed and MultiHop dev rows in docs/eval/calibration/ (a
+# run of f8f2640, whose rows kept each answer's signals) by `python -m evals.calibrate
+# seed=docs/eval/calibration/seed-newsrag-dev.jsonl multihop=docs/eval/calibration/multihop-newsrag-dev.jsonl`.
+# The seed-only fit before it had a calibration error of 0.227 on MultiHop dev: it read every long answer as a
+# hedging one, and there a right answer restates a long question. None shows the raw value.
 CALIBRATION: dict[str, dict[str, float]] | None = {
-    "answer": {"raw": 0.115, "log_words": -1.039, "bias": 4.595},  # 54 dev answers, 43 right
-    "refusal": {"raw": 0.199, "bias": 0.956},  # 11 dev refusals, 8 right
+    # 98 dev answers, 73 right
+    "answer": {"raw": 0.033, "covered": 0.621, "closed": -0.216, "bias": 0.903, "relative_length": -0.589},
+    # 27 dev refusals, 14 right
+    "refusal": {"raw": 0.436, "covered": -0.416, "closed": -1.062, "bias": 0.461},
 }

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from rag.citations import normalise_markers, resolve, support
+from rag.citations import covered, normalise_markers, resolve, support
 from rag.fakes import HashEmbedder
 from rag.text import is_refusal
 from rag.types import Passage
@@ -62,6 +62,15 @@ def test_dates_in_the_passage_header_support_a_dated_claim():
     passage = _passage("Beijing sent a note on Friday, September 11.", "China restricts US diplomats",
                        dt.date(2020, 9, 12))
     assert support("Beijing sent a note on 12 September 2020 [1].", passage, HashEmbedder()).grounded
+
+
+@pytest.mark.parametrize("when", ["2023-11-03", "November 3rd", "3 November 2023", "Nov 3"])
+def test_a_question_dated_as_people_write_it_is_held_by_the_passage_of_that_day(when: str):
+    question = f"Did The Age report on {when} that Cranston retired?"
+    text = "Richelle Cranston retired from the AFLW."
+    assert covered(question, [_passage(text, "Cranston retires — The Age", dt.date(2023, 11, 3))])
+    assert not covered(question, [_passage(text, "Cranston retires — The Age", dt.date(2023, 11, 4))])
+    assert not covered(question, [_passage(text, "Cranston retires — The Guardian", dt.date(2023, 11, 3))])
 
 
 def test_resolve_orders_citations_and_marks_unsupported_ones():
