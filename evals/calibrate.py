@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,9 +38,21 @@ def fit(rows: list[dict[str, float]], right: list[bool], steps: int = 20_000) ->
     return {n: round(float(v), 3) for n, v in zip(names, w, strict=True)}
 
 
-def dev_rows(suite: str, results: Path, split: str) -> list[tuple[dict[str, float], str, str, bool, bool]]:
-    """(signals, question, answer text, refused, right) of each dev case with a result that carries its
-    signals."""
+class DevRow(NamedTuple):
+    """One dev answer as the fit reads it: what the chain saw and showed, and whether it was right."""
+
+    signals: dict[str, float]
+    question: str
+    text: str
+    refused: bool
+    right: bool
+
+    def features(self) -> dict[str, float]:
+        return features(self.signals, self.question, self.text, self.refused)
+
+
+def dev_rows(suite: str, results: Path, split: str) -> list[DevRow]:
+    """Each dev case with a result, which must carry its signals."""
     rows = load_results(results)
     with tempfile.TemporaryDirectory() as tmp:
         cases = [c for c in load(suite, Path(tmp), split=split).cases if c.id in rows]
@@ -47,8 +60,8 @@ def dev_rows(suite: str, results: Path, split: str) -> list[tuple[dict[str, floa
     if missing:
         raise SystemExit(f"{results}: {len(missing)} rows carry no signals (made before they were recorded): "
                          f"{', '.join(missing[:5])} ...")
-    return [(rows[c.id]["signals"], c.question, rows[c.id].get("answer") or "", bool(rows[c.id].get("refused")),
-             is_right(c, rows[c.id])) for c in cases]
+    return [DevRow(rows[c.id]["signals"], c.question, rows[c.id].get("answer") or "",
+                   bool(rows[c.id].get("refused")), is_right(c, rows[c.id])) for c in cases]
 
 
 def main() -> None:
@@ -56,18 +69,17 @@ def main() -> None:
     parser.add_argument("results", nargs="+", metavar="SUITE=ROWS", help="newsrag result rows of a suite")
     parser.add_argument("--split", default="dev")
     args = parser.parse_args()
-    pooled = []
+    pooled: list[DevRow] = []
     for item in args.results:
         suite, _, path = item.partition("=")
         pooled += dev_rows(suite, Path(path), args.split)
     fits = {}
     for kind, refused in (("answer", False), ("refusal", True)):
-        mine = [(signals, question, text, right) for signals, question, text, shown_refused, right in pooled
-                if shown_refused == refused]
+        mine = [row for row in pooled if row.refused == refused]
         if not mine:
             continue
-        fits[kind] = fit([features(s, q, text, refused) for s, q, text, _ in mine], [right for *_, right in mine])
-        print(f"{kind}s: {len(mine)}, right {sum(right for *_, right in mine)}")
+        fits[kind] = fit([row.features() for row in mine], [row.right for row in mine])
+        print(f"{kind}s: {len(mine)}, right {sum(row.right for row in mine)}")
     print(f"CALIBRATION = {fits}")
 
 

@@ -47,9 +47,9 @@ def test_a_calibration_is_fitted_only_on_rows_that_carry_their_signals(tmp_path:
     rows = tmp_path / "seed-newsrag.jsonl"
     row = {"case_id": "s01", "config": "newsrag", "answer": "Microsoft [1].", "refused": False}
     rows.write_text(json.dumps({**row, "signals": signals_for(0.9, closed=False, covered=True)}) + "\n")
-    [(signals, question, text, refused, _)] = dev_rows("seed", rows, "dev")
-    assert signals["covered"] == 1.0 and question.startswith("What did CNBC") and text == "Microsoft [1]."
-    assert not refused
+    [dev] = dev_rows("seed", rows, "dev")
+    assert dev.signals["covered"] == 1.0 and dev.question.startswith("What did CNBC") and dev.text == "Microsoft [1]."
+    assert not dev.refused
     rows.write_text(json.dumps(row) + "\n")
     with pytest.raises(SystemExit, match="carry no signals"):
         dev_rows("seed", rows, "dev")
