@@ -14,12 +14,14 @@ import json
 import re
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from rag.outlets import SEPARATOR, outlet_of
 from rag.text import content_words
 from rag.types import Filters, Passage
 
@@ -147,7 +149,8 @@ class Reader(Protocol):
 
     def article_text(self, article_id: str) -> str | None: ...
 
-    def keyword(self, words: Sequence[str], k: int, filters: Filters | None = None) -> list[tuple[str, float]]: ...
+    def keyword(self, words: Sequence[str], k: int, filters: Filters | None = None,
+                outlet: str | None = None) -> list[tuple[str, float]]: ...
 
     def doc_freq(self, words: Iterable[str]) -> dict[str, int]: ...
 
@@ -158,6 +161,8 @@ class Reader(Protocol):
     def chunk_ids(self) -> list[str]: ...
 
     def sources(self) -> dict[str, int]: ...
+
+    def outlets(self) -> dict[str, int]: ...
 
     def listing(self, search: str = "", limit: int = 200) -> list[Listed]: ...
 
@@ -200,6 +205,7 @@ class Catalogue:
         if db is None:
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA synchronous=NORMAL")  # with WAL: a commit survives a process kill
+            db.create_function("outlet", 1, outlet_of, deterministic=True)
             self._local.db = db
         return db
 
@@ -301,11 +307,16 @@ class Catalogue:
         row = self._rows("SELECT text FROM articles WHERE id=?", [article_id])
         return row[0][0] if row else None
 
-    def keyword(self, words: Sequence[str], k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        """BM25 (FTS5's ranking) of the committed chunks for any of `words` (ours: `content_words`)."""
+    def keyword(self, words: Sequence[str], k: int, filters: Filters | None = None,
+                outlet: str | None = None) -> list[tuple[str, float]]:
+        """BM25 (FTS5's ranking) of the committed chunks for any of `words` (ours: `content_words`), among the
+        articles of `outlet` (as `outlets()` names it) when one is given."""
         if not words or k <= 0:
             return []
         where, params = _filter_sql(filters)
+        if outlet:  # LIKE narrows in C; outlet() then tells "Daily" from "Daily Planet"
+            where += r" AND a.title LIKE ? ESCAPE '\' AND outlet(a.title) = ?"
+            params += [f"%{SEPARATOR}{_like_literal(outlet)}%", outlet]
         join = " JOIN articles a ON a.id = c.article" if where else ""
         match = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
         rows = self._rows(
@@ -332,6 +343,11 @@ class Catalogue:
     def sources(self) -> dict[str, int]:
         """Each source file with how many articles it holds."""
         return dict(self._rows("SELECT source, count(*) FROM articles GROUP BY source"))
+
+    def outlets(self) -> dict[str, int]:
+        """Each outlet named after an article's title ("… — The Verge"), with how many articles it has."""
+        rows = self._rows(f"SELECT title FROM articles WHERE title LIKE '%{SEPARATOR}%'")
+        return dict(Counter(name for (title,) in rows if (name := outlet_of(title))))
 
     def pending_deletes(self) -> list[str]:
         return [cid for (cid,) in self._rows("SELECT chunk_id FROM pending_deletes")]
@@ -460,6 +476,11 @@ def _passage(row: Sequence[Any]) -> Passage:
     cid, aid, title, source, published, text, start, end = row
     return Passage(cid, aid, title, source, dt.date.fromisoformat(published) if published else None, text,
                    0.0, start, end)
+
+
+def _like_literal(text: str) -> str:
+    """`text` for a LIKE pattern with `ESCAPE '\\'`: its % and _ match only themselves."""
+    return re.sub(r"([%_\\])", r"\\\1", text)
 
 
 def _filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:

@@ -23,11 +23,13 @@ from rag.models import ModelUnavailableError
 from rag.parts import Parts
 from rag.prompt import PROMPT, REFUSAL, human_message
 from rag.question import answers_kind, choices, decides, expected_type, question_parts
-from rag.retrieve import Scored, SentenceCache, hybrid_search, question_weights
+from rag.retrieve import Scored, SentenceCache, hybrid_search, outlet_search, question_weights
 from rag.text import MARKER, is_refusal, sentences
+from rag.tuning import RETRIEVAL
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
 
 History = Sequence[tuple[str, str]]
+PER_OUTLET = int(RETRIEVAL["per_outlet"])
 
 CONDENSE = ChatPromptTemplate.from_messages([
     ("system", "Rewrite the follow-up as one standalone question. Reply with the question only."),
@@ -140,15 +142,20 @@ class AnswerChain:
 
     def _retrieve(self, turn: Turn) -> Turn:
         """Candidates for the whole question and, when it asks several things, for each part on its own, so
-        every part's evidence can reach the prompt."""
+        every part's evidence can reach the prompt; and for each outlet a part names, that outlet's best."""
         started = time.perf_counter()
         corpus = self._corpus()
         turn.parts = question_parts(turn.standalone)
-        best: dict[str, Scored] = {}
+        found: list[Scored] = []
         for query in dict.fromkeys([turn.standalone, *turn.parts]):
-            for s in hybrid_search(query, corpus, self.parts, self.settings.candidates, turn.filters, self._cache):
-                if s.info.chunk_id not in best or best[s.info.chunk_id].score < s.score:
-                    best[s.info.chunk_id] = s
+            found += hybrid_search(query, corpus, self.parts, self.settings.candidates, turn.filters, self._cache)
+        for part in turn.parts:
+            for outlet in corpus.outlets_named(part):
+                found += outlet_search(part, outlet, corpus, self.parts, PER_OUTLET, turn.filters, self._cache)
+        best: dict[str, Scored] = {}
+        for s in found:
+            if s.info.chunk_id not in best or best[s.info.chunk_id].score < s.score:
+                best[s.info.chunk_id] = s
         turn.scored = sorted(best.values(), key=lambda s: -s.score)
         turn.timings["retrieve"] = time.perf_counter() - started
         return turn
@@ -163,7 +170,7 @@ class AnswerChain:
 
         weights = [question_weights(part, corpus) for part in turn.parts]
         return select(turn.scored, corpus.article, sims, weights, expected_type(turn.standalone),
-                      self.settings.context_tokens, turn.k)
+                      self.settings.context_tokens, turn.k, corpus.outlets_named(turn.standalone))
 
     def _finish(self, turn: Turn, passages: list[Passage], raw: str, top: float, started: float) -> Answer:
         began = time.perf_counter()

@@ -147,7 +147,7 @@ _POSSESSIVE = re.compile(r"'s$")
 
 def _stems(text: str) -> set[str]:
     """Content words with possessives folded ("TikTok's" -> "tiktok")."""
-    return {re.sub(r"['’]s$", "", w) for w in content_words(text)}
+    return {_POSSESSIVE.sub("", w) for w in content_words(text)}  # words() folded ’ to '
 
 
 def names(claim: str) -> list[str]:
@@ -196,7 +196,7 @@ def resolve(
     context = " ".join([question, *(f"{p.title} {p.text} {_dated(p)}" for p in passages)])
     if held is None:
         held = bool(question) and covered(question, passages)
-    asked = question if question and held else ""
+    asked = question if held else ""
     if not _MARKER.search(text):
         text = _attach_markers(text, passages, embedder, context, asked)
     verdicts: dict[int, bool] = {}

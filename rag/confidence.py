@@ -30,8 +30,9 @@ def raw_confidence(refused: bool, top: float, citations: list[Citation], floor: 
 
 def signals_for(raw: float, closed: bool, covered: bool) -> dict[str, float]:
     """What the calibration reads besides the texts, kept with every answer so that a fit can read a run's
-    rows. A closed question's verdict is right about as often as the model's lean towards "Yes" is; passages
-    that lack a name of the question make an answer unlikely and a refusal likely to be right."""
+    rows. On dev, answers to closed questions were right less often than others (the model leans towards
+    "Yes"), and refusals of them more rarely right; passages that lack a name of the question make an answer
+    unlikely to be right and a refusal likely to be."""
     return {"raw": raw, "closed": float(closed), "covered": float(covered)}
 
 

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from rag import catalogue as cat
+from rag import outlets
 from rag.article import ArticleText
 from rag.parts import Parts
 from rag.ports import Store
@@ -38,6 +39,7 @@ class Corpus:
         self.chunk_count = catalogue.chunk_count()
         self._df: dict[str, int] = {}
         self._articles: OrderedDict[str, ArticleText | None] = OrderedDict()
+        self._outlets: list[str] | None = None
 
     @classmethod
     def open(cls, parts: Parts) -> Corpus:
@@ -86,11 +88,19 @@ class Corpus:
         n, count = self.chunk_count, self.doc_freq([word])[word]
         return math.log(1 + (n - count + 0.5) / (count + 0.5))
 
-    def keyword(self, query: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
-        """BM25 over the question's words, leaving out words most of the archive holds (see `common_share`)."""
+    def outlets_named(self, question: str) -> list[str]:
+        """The outlets of this index that `question` names (read once per generation)."""
+        if self._outlets is None:
+            self._outlets = list(self.catalogue.outlets())
+        return outlets.named(question, self._outlets)
+
+    def keyword(self, query: str, k: int, filters: Filters | None = None,
+                outlet: str | None = None) -> list[tuple[str, float]]:
+        """BM25 over the question's words, leaving out words most of the archive holds (see `common_share`);
+        only `outlet`'s articles when one is given."""
         words = list(dict.fromkeys(content_words(query)))
         df = self.doc_freq(words)
         limit = max(T["common_floor"], T["common_share"] * self.chunk_count)
         present = sorted((w for w in words if df[w]), key=df.__getitem__)
         kept = [w for w in present if df[w] <= limit] or present[:1]  # all common: the rarest one
-        return self.catalogue.keyword(kept, k, filters)
+        return self.catalogue.keyword(kept, k, filters, outlet)

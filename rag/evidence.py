@@ -11,11 +11,12 @@ Nothing relevant enough selected means nothing to show: the chain then refuses w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rag.article import ArticleText
 from rag.injection import instruction_like
+from rag.outlets import outlet_of
 from rag.question import has_type
 from rag.retrieve import Scored, lexical_overlap
 from rag.text import content_words
@@ -50,17 +51,22 @@ def select(
     kind: str | None,
     budget: int,
     most: int,
+    outlets: Sequence[str] = (),
 ) -> list[tuple[Passage, str]]:
     """Numbered passages (contiguous runs of chosen sentences, grouped per article), each with its best
-    sentence, at most `budget`
-    estimated tokens including their headers and at most `most` of them. `weights` holds the IDF weights
-    of each question part's words; `kind` is the answer type the question expects."""
+    sentence, at most `budget` estimated tokens including their headers and at most `most` of them. `weights`
+    holds the IDF weights of each question part's words; `kind` is the answer type the question expects;
+    `outlets` are the outlets the question names."""
     pool = candidates(scored, articles, sims, weights)
     chosen: list[Sentence] = []
     spent = 0
+
+    def value(s: Sentence) -> float:
+        return gain(s, chosen, weights, kind, outlets)
+
     while pool:
-        best = max(pool.values(), key=lambda s: gain(s, chosen, weights, kind))
-        if chosen and gain(best, chosen, weights, kind) < T["min_gain"]:
+        best = max(pool.values(), key=value)
+        if chosen and value(best) < T["min_gain"]:
             break
         cost = tokens(best.text) + (0 if any(c.article_id == best.article_id for c in chosen) else
                                     tokens(best.info.title) + 4)
@@ -126,10 +132,15 @@ def _merge(weights: list[dict[str, float]]) -> dict[str, float]:
     return merged
 
 
-def gain(s: Sentence, chosen: list[Sentence], weights: list[dict[str, float]], kind: str | None) -> float:
+def gain(s: Sentence, chosen: list[Sentence], weights: list[dict[str, float]], kind: str | None,
+         outlets: Sequence[str] = ()) -> float:
     """What adding `s` brings: its relevance, the question words (per part) it covers that nothing chosen
-    covers, a new article, the expected kind of answer, and adjacency to a chosen sentence."""
+    covers, an outlet the question names that nothing chosen is from, a new article, the expected kind of
+    answer, and adjacency to a chosen sentence."""
     value = s.relevance + T["cover"] * _new_coverage(s, chosen, weights)
+    outlet = outlet_of(s.info.title)
+    if outlet in outlets and all(outlet_of(c.info.title) != outlet for c in chosen):
+        value += T["named_outlet"]
     if chosen and all(c.article_id != s.article_id for c in chosen):
         value += T["new_article"]
     if kind and has_type(s.text, kind):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag import outlets
 from rag.corpus import Corpus
 from rag.parts import Parts
 from rag.ports import Vectors
@@ -75,8 +76,9 @@ def _dense(corpus: Corpus, vector: Vectors, k: int, filters: Filters | None) -> 
     return corpus.passages(corpus.store.search(vector, k * 2 + 8, filters), filters)[:k]
 
 
-def keyword_search(question: str, corpus: Corpus, k: int, filters: Filters | None = None) -> list[Passage]:
-    return corpus.passages(corpus.keyword(question, k, filters), filters)[:k]
+def keyword_search(question: str, corpus: Corpus, k: int, filters: Filters | None = None,
+                   outlet: str | None = None) -> list[Passage]:
+    return corpus.passages(corpus.keyword(question, k, filters, outlet), filters)[:k]
 
 
 def fuse(*rankings: list[str]) -> dict[str, float]:
@@ -120,6 +122,25 @@ def hybrid_search(
     vector, fused = _fused(question, corpus, parts, filters)
     scored = _rescore(question, vector, fused[:RESCORE], corpus, parts, cache or SentenceCache())
     return diversify(drop_near_duplicates(scored), k)
+
+
+def outlet_search(
+    question: str,
+    outlet: str,
+    corpus: Corpus,
+    parts: Parts,
+    k: int,
+    filters: Filters | None = None,
+    cache: SentenceCache | None = None,
+) -> list[Scored]:
+    """The best `k` chunks of the articles of `outlet`, which the question names: found by their words (the
+    outlet's name left out, every one of its titles holds it), rescored like `hybrid_search`'s so the two
+    compare. The fused value counts one ranking of two, as a chunk only the keyword search found does there."""
+    found = keyword_search(outlets.without(question, outlet), corpus, int(T["rescore_outlet"]), filters, outlet)
+    fused = fuse([p.chunk_id for p in found], [])
+    infos = [dataclasses.replace(p, score=fused[p.chunk_id]) for p in found]
+    vector = parts.embedder.embed([question], "query")[0]
+    return drop_near_duplicates(_rescore(question, vector, infos, corpus, parts, cache or SentenceCache()))[:k]
 
 
 def _rescore(

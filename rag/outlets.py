@@ -1,0 +1,67 @@
+"""The outlets a question names ("Does The Verge article say ..., while TechCrunch reports ...?").
+
+A question that says where something was reported wants that outlet's article, but its other words often
+match another outlet's story of the same event better, so the named article never reaches the prompt. The
+outlet rides in each title ("… — The Verge", index/load.py), so a named outlet can be searched on its own.
+
+    >>> short_name("FOX News - Lifestyle"), short_name("Cnbc | World Business News Leader")
+    ('FOX News', 'Cnbc')
+    >>> named("Did the Guardian and CNBC agree?", ["The Guardian", "Cnbc", "The Age"])
+    ['The Guardian', 'Cnbc']
+    >>> named("Who won at the age of 19?", ["The Age"])
+    []
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+SEPARATOR = " — "  # between an article's title and its outlet
+
+
+def outlet_of(title: str) -> str | None:
+    """The outlet a title names after its last separator, shortened (see `short_name`)."""
+    if SEPARATOR not in title:
+        return None
+    return short_name(title.rsplit(SEPARATOR, 1)[1]) or None
+
+
+def short_name(outlet: str) -> str:
+    """The outlet without its section or tagline ("The Independent - Sports" -> "The Independent"): questions
+    name the outlet, not the feed."""
+    return re.split(r"\s+[-|–]\s+|:\s", outlet, maxsplit=1)[0].strip()
+
+
+def named(question: str, outlets: Iterable[str]) -> list[str]:
+    """The outlets `question` mentions, in the order it mentions them. A name counts when it is written with
+    a capital ("Fortune", "CNBC", "the Guardian"), so "at the age of 19" is not The Age."""
+    found: list[tuple[int, str]] = []
+    for outlet in set(outlets):
+        match = _mention(outlet, question)
+        if match is not None:
+            found.append((match.start(), outlet))
+    return [outlet for _, outlet in sorted(found)]
+
+
+def without(question: str, outlet: str) -> str:
+    """The question with its mentions of `outlet` taken out (the words every article of the outlet holds in its
+    title would only add the same weight to all of them)."""
+    match = _mention(outlet, question)
+    while match is not None:
+        question = question[:match.start()] + question[match.end():]
+        match = _mention(outlet, question)
+    return " ".join(question.split())
+
+
+def _mention(outlet: str, question: str) -> re.Match[str] | None:
+    words = outlet.split()
+    if len(outlet) < 3 or not words:
+        return None
+    the = words[0].lower() == "the" and len(words) > 1
+    core = r"\s+".join(re.escape(w) for w in (words[1:] if the else words))
+    pattern = rf"(?<![\w-])(?:the\s+){'' if the else '?'}(?P<core>{core})(?![\w-])"
+    for match in re.finditer(pattern, question, re.I):
+        if match.group("core")[0].isupper():
+            return match
+    return None

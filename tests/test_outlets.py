@@ -1,0 +1,91 @@
+"""A question that names an outlet gets that outlet's article, even when other stories match its words better."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import rag
+import rag.chain
+from index.pipeline import index_paths
+from rag.corpus import Corpus
+from rag.fakes import ScriptedChat
+from rag.outlets import named, outlet_of, short_name, without
+from rag.retrieve import outlet_search
+from rag.tuning import SELECTION
+from tests.conftest import FakeParts
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Does 'The Verge' article agree with TechCrunch?", ["The Verge", "TechCrunch"]),
+    ("Did the Guardian and CNBC report the same figure?", ["The Guardian", "Cnbc"]),
+    ("What did the article from Cnbc | World Business News Leader say?", ["Cnbc"]),
+    ("Who scored at the age of 19?", []),  # "the age" is not The Age
+    ("Is the verge of a deal near?", []),
+    ("Did Fortune report a loss?", ["Fortune"]),
+    ("What is the fortune of the founder?", []),
+])
+def test_an_outlet_counts_as_named_only_when_written_as_a_name(question: str, expected: list[str]):
+    outlets = ["The Verge", "TechCrunch", "The Guardian", "Cnbc", "The Age", "Fortune"]
+    assert named(question, outlets) == expected
+
+
+def test_an_outlet_is_known_by_its_name_without_its_section_or_tagline():
+    assert outlet_of("Bills lose in Buffalo — FOX News - Lifestyle") == "FOX News"
+    assert outlet_of("Bills lose — in Buffalo — The Independent - Sports") == "The Independent"
+    assert outlet_of("A title without an outlet") is None
+    assert short_name("Live Science: The Most Interesting Articles") == "Live Science"
+    assert without("Did The Verge and the Verge's readers agree?", "The Verge") == "Did and 's readers agree?"
+
+
+def _write(path: Path, articles: list[tuple[str, str, str]]) -> Path:
+    path.write_text("".join(json.dumps({"title": t, "outlet": o, "text": x, "date": "2023-10-02"}) + "\n"
+                            for t, o, x in articles), "utf-8")
+    return path
+
+
+# Four stories that hold the question's words, "sentinel" among them, and the one the question means, which
+# holds fewer of them: only its title says it is The Sentinel's.
+_ARTICLES = [
+    (f"Harbour council on {topic}", "Daily Planet",
+     f"The old lighthouse stands sentinel over the harbour. {detail} The harbour council also discussed the "
+     f"marina plan on Tuesday, and residents asked the council when the marina plan would be decided.")
+    for topic, detail in (
+        ("parking", "Parking fees near the beach will double from May, the treasurer said."),
+        ("ferries", "A new ferry timetable adds three crossings each weekday to the island."),
+        ("fishing", "Trawler crews protested quota cuts outside the fish market before dawn."),
+        ("beaches", "Volunteers collected forty bags of plastic from the north beach."),
+    )
+] + [("Councillors back waterfront scheme", "The Sentinel",
+      "Councillors approved the marina plan by nine votes to two. The mayor called it a fresh start for the "
+      "quays.")]
+
+
+def test_the_named_outlets_article_reaches_the_prompt(fake: FakeParts, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    index_paths([_write(tmp_path / "feed.jsonl", _ARTICLES)], fake.parts())
+    question = "What did The Sentinel report about the harbour council's marina plan?"
+
+    def sources() -> set[str]:
+        rag.configure(parts=fake.parts(candidates=3), llm=ScriptedChat(replies=["x [1]."]))
+        return {p.title for p in rag.answer(question).passages}
+
+    sentinel = "Councillors back waterfront scheme — The Sentinel"
+    assert sentinel in sources()
+    monkeypatch.setattr(rag.chain, "PER_OUTLET", 0)
+    assert sentinel not in sources()  # the words alone do not retrieve it
+    monkeypatch.setattr(rag.chain, "PER_OUTLET", 2)
+    monkeypatch.setitem(SELECTION, "named_outlet", 0.0)
+    assert sentinel not in sources()  # retrieved, but its sentences match the question worse than the others'
+
+
+def test_an_outlet_search_keeps_to_that_outlet(fake: FakeParts, tmp_path: Path):
+    # "%" and "_" in an outlet's name are plain characters, not patterns that match every outlet.
+    articles = [*_ARTICLES, ("Quays reopen", "100%_News", "The quays reopened after the marina plan vote.")]
+    index_paths([_write(tmp_path / "feed.jsonl", articles)], fake.parts())
+    corpus = Corpus.open(fake.parts())
+    assert corpus.catalogue.outlets() == {"Daily Planet": 4, "The Sentinel": 1, "100%_News": 1}
+    for outlet in ("The Sentinel", "100%_News"):
+        found = outlet_search("the marina plan vote", outlet, corpus, fake.parts(), 3)
+        assert found and all(s.info.title.endswith(f"— {outlet}") for s in found)
+    assert outlet_search("the marina plan vote", "Daily", corpus, fake.parts(), 3) == []
