@@ -165,9 +165,9 @@ def test_common_words_are_left_out_of_the_keyword_search(fake: FakeParts, seed_d
     searched: list[list[str]] = []
     search = corpus.catalogue.keyword
 
-    def spy(words: list[str], k: int, filters: object = None) -> list[tuple[str, float]]:
+    def spy(words: list[str], k: int, filters: object = None, outlet: str | None = None) -> list[tuple[str, float]]:
         searched.append(words)
-        return search(words, k)
+        return search(words, k, None, outlet)
 
     monkeypatch.setattr(corpus.catalogue, "keyword", spy)
     found = corpus.keyword("China helium tonnes", 3)
