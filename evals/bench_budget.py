@@ -12,6 +12,8 @@ import argparse
 import dataclasses
 import statistics
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from evals.cases import Case
@@ -26,6 +28,19 @@ from rag.parts import build_parts
 from rag.prompt import format_passages
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "eval" / "budget.md"
+
+
+@contextmanager
+def retrieval_chain(suite_name: str, split: str, limit: int | None) -> Iterator[tuple[AnswerChain, list[Case]]]:
+    """The suite indexed into a temporary home, a chain that retrieves and selects there (no LLM), and the
+    split's questions without follow-ups (those need the LLM's rewrite)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        suite = load(suite_name, Path(tmp), limit, split)
+        parts = build_parts(Settings(home=suite.home))
+        index_paths(suite.corpus, parts)
+        corpus = Corpus.open(parts)
+        chain = AnswerChain(parts, lambda: None, lambda: corpus)  # type: ignore[arg-type,return-value]
+        yield chain, [c for c in suite.cases if not c.history]
 
 
 def measure(chain: AnswerChain, cases: list[Case], budget: int) -> dict[str, float]:
@@ -51,13 +66,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--budget", type=int, action="append")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        suite = load(args.suite, Path(tmp), args.limit, args.split)
-        parts = build_parts(Settings(home=suite.home))
-        index_paths(suite.corpus, parts)
-        corpus = Corpus.open(parts)
-        chain = AnswerChain(parts, lambda: None, lambda: corpus)  # type: ignore[arg-type,return-value]
-        cases = [c for c in suite.cases if not c.history]  # follow-ups need the LLM's rewrite
+    with retrieval_chain(args.suite, args.split, args.limit) as (chain, cases):
         rows = [measure(chain, cases, b) for b in args.budget or [150, 200, 300, 400, 600]]
     lines = ["| budget (tokens) | gold evidence in context (any) | (all of it) | median context tokens |",
              "|---|---|---|---|"]

@@ -11,18 +11,12 @@ A variant is PER_OUTLET:NAMED_OUTLET (chunks searched per named outlet, selectio
 from __future__ import annotations
 
 import argparse
-import tempfile
-from pathlib import Path
 
 import rag.chain
+from evals.bench_budget import retrieval_chain
 from evals.cases import Case
-from evals.suites import load
-from index.pipeline import index_paths
 from rag.chain import AnswerChain, Turn
 from rag.citations import covered
-from rag.config import Settings
-from rag.corpus import Corpus
-from rag.parts import build_parts
 from rag.tuning import SELECTION
 
 
@@ -53,13 +47,7 @@ def main() -> None:
     parser.add_argument("--variant", action="append", help="PER_OUTLET:NAMED_OUTLET, e.g. 2:0.5")
     args = parser.parse_args()
     variants = [(int(a), float(b)) for a, b in (v.split(":") for v in args.variant or ["0:0", "2:0.5"])]
-    with tempfile.TemporaryDirectory() as tmp:
-        suite = load(args.suite, Path(tmp), args.limit, args.split)
-        parts = build_parts(Settings(home=suite.home))
-        index_paths(suite.corpus, parts)
-        corpus = Corpus.open(parts)
-        chain = AnswerChain(parts, lambda: None, lambda: corpus)  # type: ignore[arg-type,return-value]
-        cases = [c for c in suite.cases if not c.history]  # follow-ups need the LLM's rewrite
+    with retrieval_chain(args.suite, args.split, args.limit) as (chain, cases):
         print("| per_outlet | named_outlet | gold articles in the prompt | questions with all of them |"
               " questions whose names the passages hold |\n|---|---|---|---|---|")
         for per_outlet, bonus in variants:
