@@ -1,7 +1,8 @@
 """Quality gates: a fast retrieval-only run of `seed` and a 100-query slice of `multihop`, and an answer-level
-run of 15 `seed` test questions with the real model, with floors just under the figures measured when they
+run of eight `seed` test questions with the real model, with floors just under the figures measured when they
 were set (see README, Evaluation). A change that makes retrieval or answers worse fails CI."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,21 +11,26 @@ from evals.configs import ANSWERING
 from evals.report import load_results, score
 from evals.runner import results_path, run
 from evals.suites import load
+from evals.suites.seed import ARTICLES, HERE
 from rag.config import Settings
 
 pytestmark = pytest.mark.model
 
 SEED_FLOORS = {"hit@4": 0.90, "mrr@10": 0.87, "evidence_recall@10": 0.92}
-ANSWER_FLOORS = {"accuracy": 0.4, "citation_precision": 0.45}
+# One or two test questions of each kind (single, multi-part, comparison, temporal, unanswerable). On the
+# committed seed run these score accuracy 0.857 (6 of 7), citation precision 0.889, t35 refused.
+GATE = ("t01", "t05", "t10", "t11", "t14", "t17", "t22", "t35")
+ANSWER_FLOORS = {"accuracy": 0.7, "citation_precision": 0.7, "refusal_recall": 1.0}
 MULTIHOP_FLOORS = {"hit@10": 0.98, "mrr@10": 0.90, "evidence_recall@10": 0.88, "all_evidence@10": 0.70}
 
 
 def _scores(suite: str, configs: list[str], report: Path, limit: int | None,
-            split: str = "all") -> dict[str, dict[str, float]]:
-    _, errors = run(suite, configs, Settings(home=report / "unused"), report, limit, progress=False, split=split)
+            corpus: list[Path] | None = None) -> dict[str, dict[str, float]]:
+    _, errors = run(suite, configs, Settings(home=report / "unused"), report, limit, progress=False, corpus=corpus)
     assert errors == 0
-    cases = load(suite, report / "work", limit, split).cases
-    return {c: score(cases, load_results(results_path(report, suite, c)), c in ANSWERING) for c in configs}
+    loaded = load(suite, report / "work", limit, corpus=corpus)
+    return {c: score(loaded.cases, load_results(results_path(report, loaded.name, c)), c in ANSWERING)
+            for c in configs}
 
 
 def test_seed_retrieval_quality(tmp_path: Path):
@@ -43,11 +49,15 @@ def test_multihop_slice_retrieval_quality(tmp_path: Path):
 
 
 def test_seed_test_answers_gate(tmp_path: Path):
-    """15 held-out questions through the full pipeline with the bundled 1.5B model."""
-    scores = _scores("seed", ["newsrag"], tmp_path, 15, split="test")["newsrag"]
+    """Eight held-out questions through the full pipeline with the bundled 1.5B model."""
+    lines = (HERE / "seed_test.jsonl").read_text("utf-8").splitlines()
+    chosen = [line for line in lines if json.loads(line)["id"] in GATE]
+    questions = tmp_path / "gate.jsonl"
+    questions.write_text("\n".join(chosen) + "\n", "utf-8")
+    scores = _scores(str(questions), ["newsrag"], tmp_path / "report", None, corpus=[ARTICLES])["newsrag"]
     for metric, floor in ANSWER_FLOORS.items():
         assert scores[metric] >= floor, (metric, scores[metric])
-    assert scores["questions"] == 15 and scores["errors"] == 0
+    assert scores["questions"] == len(GATE) and scores["errors"] == 0
 
 
 def test_own_questions_over_unseen_articles_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
