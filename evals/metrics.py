@@ -135,16 +135,24 @@ _YES = re.compile(r"\byes\b", re.I)
 _NO = re.compile(r"\bno\b(?=\s*(?:[,.;:!?]|$))", re.I)
 
 
+# A gold of "True" or "False" (MultiHop has a few) answers a yes/no question like "Yes" or "No".
+_POLAR = {"yes": "yes", "no": "no", "true": "yes", "false": "no"}
+_TRUE_FALSE = re.compile(r"\W*(true|false)\b", re.I)
+
+
 def is_yes_no(answers: Sequence[str]) -> bool:
-    return bool(answers) and all(normalise_answer(a) in {"yes", "no"} for a in answers)
+    return bool(answers) and all(normalise_answer(a) in _POLAR for a in answers)
 
 
 def polarity(prediction: str) -> str | None:
-    """"yes" or "no" when the answer says exactly one of them; None when it says both or neither."""
+    """"yes" or "no" when the answer says exactly one of them (or, saying neither, starts with "True" or
+    "False"); None when it says both or neither."""
     text = strip_markers(prediction).strip()
     said = {"yes"} if _YES.search(text) else set()
     if _NO.search(text):
         said.add("no")
+    if not said and (leading := _TRUE_FALSE.match(text)):
+        said.add(_POLAR[leading.group(1).lower()])
     return said.pop() if len(said) == 1 else None
 
 
@@ -156,11 +164,13 @@ def answer_correct(prediction: str | None, answers: Sequence[str], require_all: 
         1.0
         >>> answer_correct("Yes and no.", ["yes"])
         0.0
+        >>> answer_correct("Yes, both articles show it [1].", ["True"]), answer_correct("False.", ["no"])
+        (1.0, 1.0)
     """
     if prediction is None:
         return 0.0
     if is_yes_no(answers):
-        return 1.0 if polarity(prediction) == normalise_answer(answers[0]) else 0.0
+        return 1.0 if polarity(prediction) == _POLAR[normalise_answer(answers[0])] else 0.0
     return contains_answer(prediction, answers, require_all)
 
 

@@ -12,7 +12,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.citations import covered, normalise_markers, resolve
+from rag.citations import coverage, normalise_markers, resolve
 from rag.condense import resolve_pronouns
 from rag.confidence import raw_confidence, shown_confidence, signals_for
 from rag.config import Settings
@@ -22,10 +22,10 @@ from rag.llm import LLMError
 from rag.models import ModelUnavailableError
 from rag.parts import Parts
 from rag.prompt import PROMPT, REFUSAL, human_message
-from rag.question import answers_kind, choices, decides, expected_type, question_parts
+from rag.question import answers_kind, choices, expected_type, negative, question_parts, verdict
 from rag.retrieve import Scored, SentenceCache, hybrid_search, outlet_search, question_weights
 from rag.text import MARKER, is_refusal, sentences
-from rag.tuning import RETRIEVAL
+from rag.tuning import NO_VERDICT_COVERAGE, RETRIEVAL
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
 
 History = Sequence[tuple[str, str]]
@@ -178,19 +178,23 @@ class AnswerChain:
         first = sentences(text)[0] if text else ""
         declined = not text or is_refusal(first)
         citations: list[Citation] = []
-        held = covered(turn.resolved, passages)
+        share = coverage(turn.resolved, passages)
+        held = share == 1.0
         if text and (not declined or MARKER.search(text)):
             text, citations = resolve(text, passages, self.parts.embedder, turn.resolved, held)
         checked = citations
         supported = [c for c in citations if c.supported]
-        # A yes/no verdict on passages that hold every name and number the question compares is an answer
-        # even when no single passage states it (a "No" is the passages disagreeing with the question).
+        # A verdict on a closed question is an answer even when no single passage states it. "Yes" affirms
+        # every compared fact, so the passages must hold all the question's names and numbers; "No" (the
+        # passages do not bear the question out) needs them to be about it: most of its names, not all.
         options = choices(turn.resolved)
-        verdict = options is not None and decides(text, options) and held
+        said = verdict(text, options) if options else None
+        denied = options is not None and said == negative(options)
+        decided = said is not None and (held or (denied and share >= NO_VERDICT_COVERAGE))
         # Not shown as an answer: one that no passage supports (an invented name or figure: small models
         # rarely refuse on their own, so the check decides), one that declines, and one that lacks the kind
         # of fact asked for (a related fact is not the answer). What the passages do say stays visible.
-        refused = declined or not (supported or verdict) or not answers_kind(text, turn.resolved)
+        refused = declined or not (supported or decided) or not answers_kind(text, turn.resolved)
         if refused:
             if not supported:
                 text, citations = REFUSAL, []

@@ -133,8 +133,16 @@ def _completes(claim_words: set[str], asked: set[str], passage_words: set[str]) 
 def covered(question: str, passages: list[Passage]) -> bool:
     """Every name and number of the question occurs in the passages: the articles are at least about what is
     asked (a question about a company no passage mentions is not answered by restating it)."""
+    return coverage(question, passages) == 1.0
+
+
+def coverage(question: str, passages: list[Passage]) -> float:
+    """The share of the question's names and numbers that occur in the passages (1.0 when it has none)."""
+    terms = key_terms(question)
+    if not terms:
+        return 1.0
     known = _vocabulary(" ".join(f"{p.title} {p.text} {_dated(p)}" for p in passages))
-    return all(_known(t, known) for t in key_terms(question))
+    return sum(_known(t, known) for t in terms) / len(terms)
 
 
 def _vocabulary(text: str) -> set[str]:

@@ -7,6 +7,8 @@ and, for a question that asks several things at once, its parts (each is retriev
     ['What did Raab say about China', 'what did Pompeo say about Huawei?']
     >>> choices("Did the Senate pass the bill?"), choices("Did Engadget agree or disagree?")
     (('Yes', 'No'), ('agree', 'disagree'))
+    >>> choices("Considering A and B, which club, known for C, is named?") is None
+    True
 """
 
 from __future__ import annotations
@@ -37,35 +39,54 @@ _SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?=(?:what|who|whom|when|wh
 
 
 _AUX = r"(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should)"
+_WH = r"(?:what|which|who|whom|whose|where|when|why|how)"
 # A yes/no question starts with an auxiliary verb, or puts one after an opening clause ("After X reported
-# ..., did Y agree?", "Between A and B, was there a change?").
-_YES_NO = re.compile(rf"^\s*{_AUX}\b|^\s*(?:after|before|between|following|given|considering|since|when|in)\b"
-                     rf"[^?]*,\s*{_AUX}\b", re.I)
+# ..., did Y agree?", "Between A and B, was there a change?"). The first clause after the opener decides:
+# "Considering A and B, which company, known for X, is ...?" asks for a name.
+_AUX_FIRST = re.compile(rf"^\s*{_AUX}\b", re.I)
+_OPENER = re.compile(r"^\s*(?:after|before|between|following|given|considering|since|when|in)\b", re.I)
+_CLAUSE = re.compile(rf",['\"’”]?\s+({_AUX}|{_WH})\b", re.I)
 _EITHER = re.compile(r"\b([\w-]+) or ([\w-]+)(\?\s*$)?", re.I)
 
 
 def choices(question: str) -> tuple[str, str] | None:
     """The two answers a closed question allows: ("Yes", "No"), or the options it offers ("... consistent or
     inconsistent?", "did Y agree or disagree with ..."); None for an open question."""
-    if not _YES_NO.search(question):
-        return None
+    if not _AUX_FIRST.search(question):
+        clause = _CLAUSE.search(question) if _OPENER.search(question) else None
+        if not clause or re.fullmatch(_WH, clause.group(1), re.I):
+            return None
     for either in _EITHER.finditer(question):
         a, b = either.group(1), either.group(2)
-        opposite = re.fullmatch(rf"(?:dis|in|un|im|non-?){re.escape(a)}", b, re.I)
-        if (either.group(3) or opposite) and not {a.lower(), b.lower()} & STOPWORDS:
+        if (either.group(3) or _opposite(a, b)) and not {a.lower(), b.lower()} & STOPWORDS:
             return a, b
     return "Yes", "No"
 
 
-def decides(answer: str, options: tuple[str, str]) -> bool:
-    """The answer's first sentence commits to exactly one of a closed question's options ("No, ...",
-    "Engadget disagreed ..."): a yes/no answer is a verdict on the compared facts, not a fact to cite."""
+def verdict(answer: str, options: tuple[str, str]) -> str | None:
+    """The one option of a closed question that the answer's first sentence commits to ("No, ...",
+    "Engadget disagreed ..."), or None: a yes/no answer is a verdict on the compared facts, not a fact to
+    cite."""
     first = strip_markers(answer).lstrip().split(".")[0].lower()
     if options == ("Yes", "No"):
-        said = {o for o in options if re.match(rf"\W*{o.lower()}\b", first)}
+        said = [o for o in options if re.match(rf"\W*{o.lower()}\b", first)]
     else:
-        said = {o for o in options if re.search(rf"\b{re.escape(o.lower())}", first)}
-    return len(said) == 1
+        said = [o for o in options if re.search(rf"\b{re.escape(o.lower())}", first)]  # "disagreed" is not "agree"
+    return said[0] if len(said) == 1 else None
+
+
+def negative(options: tuple[str, str]) -> str | None:
+    """The option that denies what the question asks: "No", or "disagree" for "agree or disagree"; None for a
+    choice between two things ("Microsoft or Oracle?")."""
+    if options == ("Yes", "No"):
+        return "No"
+    a, b = options
+    return b if _opposite(a, b) else None
+
+
+def _opposite(a: str, b: str) -> bool:
+    """`b` is `a` negated by a prefix: "disagree", "inconsistent"."""
+    return bool(re.fullmatch(rf"(?:dis|in|un|im|non-?){re.escape(a)}", b, re.I))
 
 
 def expected_type(question: str) -> str | None:

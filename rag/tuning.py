@@ -39,6 +39,14 @@ RETRIEVAL: dict[str, float] = {
 # citations: a restated fact scores about 0.6-0.9, a neighbouring but different fact 0.3-0.5.
 SUPPORT: dict[str, float] = {"similarity": 0.55, "lexical": 0.6}
 
+# A "No" to a closed question stands without a citation when the passages hold at least this share of the
+# question's names and numbers ("Yes" needs all of them: it affirms every compared fact). On MultiHop dev
+# (`python -m evals.bench_verdict --suite multihop --split dev`, retrieval and selection only) the passages
+# held 0.6 or more for 49 of 50 closed "no" questions and for 4 of its 36 unanswerable ones (median 0.22;
+# none of those is a yes/no question). In the first 60 dev questions' run, four "No" answers the model gave
+# on passages lacking a name were shown as refusals, and all four golds were "no".
+NO_VERDICT_COVERAGE = 0.6
+
 # Evidence selection (rag/evidence.py). A sentence's relevance is its similarity to the question (0..1)
 # plus half its lexical evidence (0..1) plus `chunk_prior` x its chunk's rescored score; the gains below
 # are added to it while choosing. Set by reading the scores of seed dev questions (answer sentences score

@@ -186,3 +186,14 @@ def test_a_yes_no_verdict_stands_when_the_passages_hold_what_the_question_compar
     # A question about something no passage mentions is not answered by a bare verdict.
     answer = rag.answer("Did the Zanzibar parliament ratify the Okonkwo treaty?")
     assert answer.refused and answer.text == REFUSAL
+
+
+def test_a_no_stands_on_passages_that_lack_one_name_of_the_question_and_a_yes_does_not(scripted):
+    # The passages are about Microsoft, TikTok and the US, not about "Zorblat": a "No" (the passages do not
+    # bear the question out) stands; a "Yes" would affirm a fact about Zorblat that no passage holds.
+    question = "Did Microsoft buy TikTok's US operations from Zorblat?"
+    scripted("No, Microsoft did not buy them from Zorblat.", "Yes, Microsoft bought them from Zorblat.")
+    no = rag.answer(question)
+    assert not no.refused and no.text == "No, Microsoft did not buy them from Zorblat."
+    yes = rag.answer(question)
+    assert yes.refused and yes.text == REFUSAL

@@ -1,7 +1,7 @@
 import pytest
 
 from rag.prompt import human_message
-from rag.question import answers_kind, choices, expected_type, question_parts
+from rag.question import answers_kind, choices, expected_type, negative, question_parts, verdict
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,12 @@ def test_a_question_that_asks_two_things_is_split_into_parts():
      ("Between the two reports, has the coverage remained consistent or inconsistent?",
       ("consistent", "inconsistent")),
      ("Did Microsoft or Oracle bid for TikTok?", ("Yes", "No")),
-     ("Who bid for TikTok?", None), ("What did Raab say, and did Pompeo agree?", None)],
+     ("Who bid for TikTok?", None), ("What did Raab say, and did Pompeo agree?", None),
+     ("After Polygon wrote that 'Wonder Seeds break the rules,' did Engadget agree or disagree?",
+      ("agree", "disagree")),
+     # An opening clause, then a question for a name: not a yes/no question.
+     ("Considering a BBC article and a Forbes report, which club, known as the Lions, is based in London?", None),
+     ("Considering the reports from The Verge and TechCrunch, has Google changed its stance?", ("Yes", "No"))],
 )
 def test_a_closed_question_names_the_words_its_answer_starts_with(question: str, options: tuple[str, str] | None):
     assert choices(question) == options
@@ -42,3 +47,12 @@ def test_a_closed_question_names_the_words_its_answer_starts_with(question: str,
     assert ("Start the answer with" in message) == (options is not None)
     if options:
         assert f"Start the answer with {options[0]} or {options[1]}," in message
+
+
+def test_a_verdict_is_the_one_option_the_answer_starts_with_and_no_is_the_denial():
+    assert verdict("No, the article says the opposite [1].", ("Yes", "No")) == "No"
+    assert verdict("Not quite: it bought a stake [1].", ("Yes", "No")) is None
+    assert verdict("The article does not say whether it did.", ("Yes", "No")) is None
+    assert verdict("Engadget disagreed with Polygon [2].", ("agree", "disagree")) == "disagree"
+    assert negative(("Yes", "No")) == "No" and negative(("consistent", "inconsistent")) == "inconsistent"
+    assert negative(("Microsoft", "Oracle")) is None

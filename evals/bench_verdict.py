@@ -1,0 +1,57 @@
+"""How much of a question the selected passages hold, without the LLM: for a suite's closed yes/no questions
+(grouped by their gold answer) and its unanswerable questions (closed or not), the share of each question's
+names and numbers that occur in the passages (`rag.citations.coverage`). A "No" verdict stands without a
+citation when that share reaches `NO_VERDICT_COVERAGE` in rag/tuning.py; this is how it was chosen:
+
+    python -m evals.bench_verdict --suite multihop --split dev
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from collections import defaultdict
+
+from evals.bench_budget import retrieval_chain
+from rag.chain import Turn
+from rag.citations import coverage
+from rag.question import choices
+from rag.tuning import NO_VERDICT_COVERAGE
+
+
+def _group(answers: tuple[str, ...], question: str) -> str | None:
+    if not answers:
+        return "unanswerable"
+    if choices(question) != ("Yes", "No"):
+        return None
+    gold = answers[0].lower()
+    return {"true": "yes", "false": "no"}.get(gold, gold) if gold in {"yes", "no", "true", "false"} else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", default="multihop")
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--threshold", type=float, default=NO_VERDICT_COVERAGE)
+    args = parser.parse_args()
+    shares: dict[str, list[float]] = defaultdict(list)
+    with retrieval_chain(args.suite, args.split, args.limit) as (chain, cases):
+        for case in cases:
+            group = _group(tuple(case.answers), case.question)
+            if group is None:
+                continue
+            turn = chain._retrieve(Turn(case.question, (), None, chain.settings.k, standalone=case.question,
+                                        resolved=case.question))
+            shares[group].append(coverage(case.question, [p for p, _ in chain._select(turn)]))
+    print(f"| questions | count | lowest share held | median | at or above {args.threshold} |\n|---|---|---|---|---|")
+    for group in ("yes", "no", "unanswerable"):
+        values = shares.get(group, [])
+        if values:
+            above = sum(v >= args.threshold for v in values)
+            print(f"| {group} | {len(values)} | {min(values):.2f} | {statistics.median(values):.2f} |"
+                  f" {above}/{len(values)} |")
+
+
+if __name__ == "__main__":
+    main()
