@@ -48,6 +48,15 @@ def test_a_yes_and_no_answer_is_wrong_whatever_its_length():
     assert m.answer_correct(None, ["no"]) == 0.0
 
 
+def test_a_true_or_false_gold_is_scored_like_yes_or_no():
+    # MultiHop answers a few "Does A suggest X, while B indicates Y?" questions with "True": "Yes" is right.
+    assert m.answer_correct("Yes, both articles suggest it [1].", ["True"]) == 1.0
+    assert m.answer_correct("No, the second article does not [2].", ["True"]) == 0.0
+    assert m.answer_correct("True: both say so [1].", ["True"]) == 1.0
+    assert m.answer_correct("False.", ["False"]) == 1.0
+    assert m.answer_correct("The claim is true, and it is false.", ["True"]) == 0.0  # neither leads: says neither
+
+
 def test_a_gold_the_question_already_holds_is_scored_apart():
     echo = case("e", question="Did Microsoft or Google bid for TikTok?")
     plain = case("p")
