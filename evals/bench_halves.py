@@ -1,0 +1,68 @@
+"""Whether each half of a two-part yes/no question ("Does A suggest X, while B indicates Y?") is matched by a
+sentence of the passages that reach the prompt, without the LLM. For each part, the best MiniLM similarity
+between the part and a sentence from the outlet it names (any passage when it names none); the weaker half
+is the question's score. Prints how well that score ranks "yes" golds above "no" golds on a suite's split:
+
+    python -m evals.bench_halves --suite multihop --split dev
+
+A measurement for a future rule (nothing in rag/ reads it yet): MultiHop's "no" comparisons are often false
+premises whose passages hold every name, so the model's "Yes" passes the name checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+
+from evals.bench_budget import retrieval_chain
+from rag.chain import AnswerChain, Turn
+from rag.outlets import outlet_of
+from rag.question import choices, question_parts
+from rag.text import sentences
+
+_POLAR = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
+
+
+def weaker_half(chain: AnswerChain, question: str, parts: list[str]) -> float:
+    corpus = chain._corpus()
+    turn = chain._retrieve(Turn(question, (), None, chain.settings.k, standalone=question, resolved=question))
+    passages = [p for p, _ in chain._select(turn)]
+    best = []
+    for part in parts:
+        named = corpus.outlets_named(part)
+        pool = [s for p in passages if not named or outlet_of(p.title) in named for s in sentences(p.text)]
+        if not pool:
+            best.append(0.0)
+            continue
+        vector = chain.parts.embedder.embed([part], "query")[0]
+        best.append(float(max(chain.parts.embedder.embed(pool, "document") @ vector)))
+    return min(best)
+
+
+def auc(high: list[float], low: list[float]) -> float:
+    """The chance that a score from `high` exceeds one from `low` (ties count half)."""
+    pairs = [(a > b) + 0.5 * (a == b) for a in high for b in low]
+    return sum(pairs) / len(pairs) if pairs else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", default="multihop")
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--limit", type=int)
+    args = parser.parse_args()
+    scores: dict[str, list[float]] = {"yes": [], "no": []}
+    with retrieval_chain(args.suite, args.split, args.limit) as (chain, cases):
+        for case in cases:
+            gold = _POLAR.get(case.answers[0].lower()) if case.answers else None
+            parts = question_parts(case.question)
+            if gold and choices(case.question) == ("Yes", "No") and len(parts) >= 2:
+                scores[gold].append(weaker_half(chain, case.question, parts))
+    print("| gold | questions | median weaker-half similarity |\n|---|---|---|")
+    for gold, values in scores.items():
+        print(f"| {gold} | {len(values)} | {statistics.median(values) if values else float('nan'):.3f} |")
+    print(f"\nAUC (weaker half ranks yes above no): {auc(scores['yes'], scores['no']):.3f}")
+
+
+if __name__ == "__main__":
+    main()
