@@ -26,6 +26,7 @@ from rag.corpus import Corpus
 from rag.evidence import tokens
 from rag.parts import build_parts
 from rag.prompt import format_passages
+from rag.types import Passage
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "eval" / "budget.md"
 
@@ -43,13 +44,17 @@ def retrieval_chain(suite_name: str, split: str, limit: int | None) -> Iterator[
         yield chain, [c for c in suite.cases if not c.history]
 
 
+def prompt_passages(chain: AnswerChain, question: str) -> list[Passage]:
+    """The passages the chain would put in the prompt for a standalone question."""
+    turn = chain._retrieve(Turn(question, (), None, chain.settings.k, standalone=question, resolved=question))
+    return [p for p, _ in chain._select(turn)]
+
+
 def measure(chain: AnswerChain, cases: list[Case], budget: int) -> dict[str, float]:
     chain.settings = dataclasses.replace(chain.settings, context_tokens=budget)
     any_hit, all_hit, lengths = [], [], []
     for case in cases:
-        turn = chain._retrieve(Turn(case.question, (), None, chain.settings.k, standalone=case.question,
-                                    resolved=case.question))
-        context = format_passages([p for p, _ in chain._select(turn)])
+        context = format_passages(prompt_passages(chain, case.question))
         lengths.append(tokens(context))
         if case.answerable and case.evidence:
             found = [squash(e) in squash(context) for e in case.evidence]

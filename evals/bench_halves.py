@@ -14,19 +14,17 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from evals.bench_budget import retrieval_chain
-from rag.chain import AnswerChain, Turn
+from evals.bench_budget import prompt_passages, retrieval_chain
+from evals.metrics import gold_polarity
+from rag.chain import AnswerChain
 from rag.outlets import outlet_of
 from rag.question import choices, question_parts
 from rag.text import sentences
 
-_POLAR = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
-
 
 def weaker_half(chain: AnswerChain, question: str, parts: list[str]) -> float:
     corpus = chain._corpus()
-    turn = chain._retrieve(Turn(question, (), None, chain.settings.k, standalone=question, resolved=question))
-    passages = [p for p, _ in chain._select(turn)]
+    passages = prompt_passages(chain, question)
     best = []
     for part in parts:
         named = corpus.outlets_named(part)
@@ -54,7 +52,7 @@ def main() -> None:
     scores: dict[str, list[float]] = {"yes": [], "no": []}
     with retrieval_chain(args.suite, args.split, args.limit) as (chain, cases):
         for case in cases:
-            gold = _POLAR.get(case.answers[0].lower()) if case.answers else None
+            gold = gold_polarity(case.answers)
             parts = question_parts(case.question)
             if gold and choices(case.question) == ("Yes", "No") and len(parts) >= 2:
                 scores[gold].append(weaker_half(chain, case.question, parts))

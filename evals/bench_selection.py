@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 
 import rag.chain
-from evals.bench_budget import retrieval_chain
+from evals.bench_budget import prompt_passages, retrieval_chain
 from evals.cases import Case
-from rag.chain import AnswerChain, Turn
+from rag.chain import AnswerChain
 from rag.citations import covered
 from rag.tuning import SELECTION
 
@@ -29,9 +29,7 @@ def measure(chain: AnswerChain, cases: list[Case], per_outlet: int, bonus: float
     rag.chain.PER_OUTLET, SELECTION["named_outlet"] = per_outlet, bonus
     found = wanted = complete = held = 0
     for case in cases:
-        turn = chain._retrieve(Turn(case.question, (), None, chain.settings.k, standalone=case.question,
-                                    resolved=case.question))
-        passages = [p for p, _ in chain._select(turn)]
+        passages = prompt_passages(chain, case.question)
         hits = sum(any(_from(p.title, gold) for p in passages) for gold in case.titles)
         found, wanted, complete = found + hits, wanted + len(case.titles), complete + (hits == len(case.titles))
         held += covered(case.question, passages)

@@ -12,8 +12,8 @@ import argparse
 import statistics
 from collections import defaultdict
 
-from evals.bench_budget import retrieval_chain
-from rag.chain import Turn
+from evals.bench_budget import prompt_passages, retrieval_chain
+from evals.metrics import gold_polarity
 from rag.citations import coverage
 from rag.question import choices
 from rag.tuning import NO_VERDICT_COVERAGE
@@ -22,10 +22,7 @@ from rag.tuning import NO_VERDICT_COVERAGE
 def _group(answers: tuple[str, ...], question: str) -> str | None:
     if not answers:
         return "unanswerable"
-    if choices(question) != ("Yes", "No"):
-        return None
-    gold = answers[0].lower()
-    return {"true": "yes", "false": "no"}.get(gold, gold) if gold in {"yes", "no", "true", "false"} else None
+    return gold_polarity(answers) if choices(question) == ("Yes", "No") else None
 
 
 def main() -> None:
@@ -41,9 +38,7 @@ def main() -> None:
             group = _group(tuple(case.answers), case.question)
             if group is None:
                 continue
-            turn = chain._retrieve(Turn(case.question, (), None, chain.settings.k, standalone=case.question,
-                                        resolved=case.question))
-            shares[group].append(coverage(case.question, [p for p, _ in chain._select(turn)]))
+            shares[group].append(coverage(case.question, prompt_passages(chain, case.question)))
     print(f"| questions | count | lowest share held | median | at or above {args.threshold} |\n|---|---|---|---|---|")
     for group in ("yes", "no", "unanswerable"):
         values = shares.get(group, [])

@@ -144,6 +144,11 @@ def is_yes_no(answers: Sequence[str]) -> bool:
     return bool(answers) and all(normalise_answer(a) in _POLAR for a in answers)
 
 
+def gold_polarity(answers: Sequence[str]) -> str | None:
+    """"yes" or "no" for a yes/no (or True/False) gold; None for any other gold."""
+    return _POLAR[normalise_answer(answers[0])] if is_yes_no(answers) else None
+
+
 def polarity(prediction: str) -> str | None:
     """"yes" or "no" when the answer says exactly one of them (or, saying neither, starts with "True" or
     "False"); None when it says both or neither."""
@@ -169,8 +174,8 @@ def answer_correct(prediction: str | None, answers: Sequence[str], require_all: 
     """
     if prediction is None:
         return 0.0
-    if is_yes_no(answers):
-        return 1.0 if polarity(prediction) == _POLAR[normalise_answer(answers[0])] else 0.0
+    if (gold := gold_polarity(answers)) is not None:
+        return 1.0 if polarity(prediction) == gold else 0.0
     return contains_answer(prediction, answers, require_all)
 
 
