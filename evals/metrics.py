@@ -74,12 +74,48 @@ def normalise_answer(text: str) -> str:
 
 
 def contains_answer(prediction: str, answers: Sequence[str], require_all: bool = False) -> float:
-    """1 when the prediction contains an acceptable answer (all of them with `require_all`), normalised."""
+    """1 when the prediction contains an acceptable answer (all of them with `require_all`), normalised; a
+    gold date is found in any spelling of the same day ("12 Sep 2020" holds "2020-09-12").
+
+        >>> contains_answer("It was published on 12 Sep 2020 [1].", ["2020-09-12", "September 12, 2020"])
+        1.0
+    """
     if not answers:
         return 0.0
     pred = f" {normalise_answer(prediction)} "
-    hits = [f" {normalise_answer(a)} " in pred for a in answers]
+    said = dates(prediction)
+    hits = [f" {normalise_answer(a)} " in pred or _same_day(a, said) for a in answers]
     return 1.0 if (all(hits) if require_all else any(hits)) else 0.0
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
+       r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(\d{4}))?"
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_MONTH_DAY = re.compile(rf"\b{_MON}\s+{_DAY}\b{_YEAR}", re.I)
+_DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MON}(?![a-z]){_YEAR}", re.I)
+Day = tuple[int | None, int, int]  # year (None when not given), month, day
+
+
+def dates(text: str) -> set[Day]:
+    """Every calendar day the text names: "2020-09-12", "Sept. 12, 2020", "12 September", "September 15th"."""
+    found: set[Day] = {(int(y), int(m), int(d)) for y, m, d in _ISO.findall(text)}
+    for mon, day, year in _MONTH_DAY.findall(text):
+        found.add((int(year) if year else None, _MONTHS.index(mon[:3].lower()) + 1, int(day)))
+    for day, mon, year in _DAY_MONTH.findall(text):
+        found.add((int(year) if year else None, _MONTHS.index(mon[:3].lower()) + 1, int(day)))
+    return found
+
+
+def _same_day(gold: str, said: set[Day]) -> bool:
+    """A gold that is one date is named by a predicted date with its month and day (and its year, if given)."""
+    days = dates(gold)
+    if len(days) != 1 or len(normalise_answer(gold).split()) > 3:
+        return False
+    year, month, day = days.pop()
+    return any(m == month and d == day and (year is None or y == year) for y, m, d in said)
 
 
 def token_f1(prediction: str, answers: Sequence[str]) -> float:

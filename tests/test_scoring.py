@@ -204,3 +204,13 @@ def test_report_shows_the_judges_agreement_and_warns_when_it_is_weak(tmp_path: P
     # and the rule also says wrong (it answered): they agree on both.
     assert "| judge_right | 0.500 |" in text and "| agreement | 1 |" in text
     assert "| rule_yes_judge_no | 1 |" in text  # the one audited citation
+
+
+def test_a_gold_date_is_found_in_any_spelling_of_that_day():
+    golds = ["2020-09-12", "September 12, 2020"]
+    assert m.answer_correct("The report is dated 12 Sep 2020 [1].", golds) == 1.0
+    assert m.answer_correct("It came out on Sept. 12th, 2020.", golds) == 1.0
+    assert m.answer_correct("It came out on 12 September 2019.", golds) == 0.0  # another year
+    assert m.answer_correct("It came out on 13 September 2020.", golds) == 0.0
+    assert m.answer_correct("They had until 15 September to sell.", ["September 15"]) == 1.0
+    assert m.answer_correct("They had until September 2020.", ["September 15"]) == 0.0
