@@ -62,7 +62,7 @@ RETRIEVAL_ROWS = ("questions", "errors", "hit@4", "hit@10", "mrr@10", "ndcg@10",
 RUNS = (
     Run("seed", "seed", ("naive", "oracle", "newsrag"), rows=ANSWER_ROWS),
     Run("seed-retrieval", "seed", ("dense", "bm25", "hybrid", "retrieval"), rows=RETRIEVAL_ROWS),
-    Run("multihop", "multihop", ("naive", "oracle", "newsrag"), split="test", limit=60, rows=ANSWER_ROWS),
+    Run("multihop", "multihop", ("naive", "oracle", "newsrag"), split="test", limit=200, rows=ANSWER_ROWS),
     # What answer-path changes are tried on before a full run (the test split above is never tuned on).
     Run("multihop-dev", "multihop", ("newsrag",), split="dev", limit=60, rows=ANSWER_ROWS),
     Run("multihop-retrieval", "multihop", ("dense", "bm25", "hybrid", "retrieval"), rows=RETRIEVAL_ROWS),

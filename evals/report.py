@@ -252,9 +252,9 @@ def _markdown(
 
 SCORING = (
     "How it is scored (`evals/metrics.py`, `evals/report.py`): **accuracy** = the answer holds a gold answer "
-    "as whole words; a yes/no (or True/False) gold is matched by the answer's polarity (saying both, or "
-    "neither, is wrong); questions whose gold already occurs in the question are scored apart "
-    "(`accuracy_gold_in_question`); "
+    "as whole words (a gold date in any spelling of the same day); a yes/no (or True/False) gold is matched "
+    "by the answer's polarity (saying both, or neither, is wrong); questions whose gold already occurs in the "
+    "question are scored apart (`accuracy_gold_in_question`); "
     "a refusal or an error is wrong. **Citation precision** = share of all citations whose passage holds a gold "
     "evidence sentence (citations on unanswerable questions are wrong); **citation recall** = share of an "
     "answerable question's gold articles cited with evidence. `self_supported` is newsrag's own support "
