@@ -32,11 +32,13 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "eval" / "budget.md"
 
 
 @contextmanager
-def retrieval_chain(suite_name: str, split: str, limit: int | None) -> Iterator[tuple[AnswerChain, list[Case]]]:
-    """The suite indexed into a temporary home, a chain that retrieves and selects there (no LLM), and the
-    split's questions without follow-ups (those need the LLM's rewrite)."""
+def retrieval_chain(suite_name: str, split: str, limit: int | None,
+                    work: Path | None = None) -> Iterator[tuple[AnswerChain, list[Case]]]:
+    """The suite indexed into a temporary home (or an eval run's `work` folder, where indexing again only
+    checks for changes), a chain that retrieves and selects there (no LLM), and the split's questions without
+    follow-ups (those need the LLM's rewrite)."""
     with tempfile.TemporaryDirectory() as tmp:
-        suite = load(suite_name, Path(tmp), limit, split)
+        suite = load(suite_name, work or Path(tmp), limit, split)
         parts = build_parts(Settings(home=suite.home))
         index_paths(suite.corpus, parts)
         corpus = Corpus.open(parts)
@@ -70,8 +72,11 @@ def main() -> None:
     parser.add_argument("--split", default="dev")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--budget", type=int, action="append")
+    parser.add_argument("--type", help="only questions of this type (e.g. inference)")
+    parser.add_argument("--work", type=Path, help="an eval run's work folder, whose index is reused")
     args = parser.parse_args()
-    with retrieval_chain(args.suite, args.split, args.limit) as (chain, cases):
+    with retrieval_chain(args.suite, args.split, args.limit, args.work) as (chain, cases):
+        cases = [c for c in cases if args.type in (None, c.type)]
         rows = [measure(chain, cases, b) for b in args.budget or [150, 200, 300, 400, 600]]
     lines = ["| budget (tokens) | gold evidence in context (any) | (all of it) | median context tokens |",
              "|---|---|---|---|"]
