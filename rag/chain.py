@@ -25,7 +25,7 @@ from rag.prompt import PROMPT, REFUSAL, human_message
 from rag.question import answers_kind, choices, expected_type, negative, question_parts, verdict
 from rag.retrieve import Scored, SentenceCache, hybrid_search, outlet_search, question_weights
 from rag.text import MARKER, is_refusal, sentences
-from rag.tuning import NO_VERDICT_COVERAGE, RETRIEVAL
+from rag.tuning import NO_VERDICT_COVERAGE, RETRIEVAL, WIDE_CONTEXT
 from rag.types import Answer, Citation, Event, Filters, Passage, Sources, Token
 
 History = Sequence[tuple[str, str]]
@@ -169,8 +169,15 @@ class AnswerChain:
             return [float(x) for x in self._cache.embed(self.parts, texts) @ vector] if texts else []
 
         weights = [question_weights(part, corpus) for part in turn.parts]
-        return select(turn.scored, corpus.article, sims, weights, expected_type(turn.standalone),
-                      self.settings.context_tokens, turn.k, corpus.outlets_named(turn.standalone))
+        kind = expected_type(turn.standalone)
+        return select(turn.scored, corpus.article, sims, weights, kind, self._budget(turn.resolved, kind),
+                      turn.k, corpus.outlets_named(turn.standalone))
+
+    def _budget(self, question: str, kind: str | None) -> int:
+        """Prompt tokens for the evidence: wider for a name described at length (see WIDE_CONTEXT)."""
+        if kind == "name" and len(question.split()) >= WIDE_CONTEXT["question_words"]:
+            return max(self.settings.context_tokens, WIDE_CONTEXT["tokens"])
+        return self.settings.context_tokens
 
     def _finish(self, turn: Turn, passages: list[Passage], raw: str, top: float, started: float) -> Answer:
         began = time.perf_counter()

@@ -59,6 +59,17 @@ def test_evidence_fits_the_budget_and_points_into_the_article(scripted):
     assert "4,300 tonnes" in context
 
 
+def test_a_name_described_at_length_gets_a_wider_context_than_a_short_question(scripted):
+    # "Who is the individual who ..., as reported by A and B?" needs a sentence from each article it draws on.
+    llm = scripted("x [1].", "x [1].", context_tokens=120)
+    rag.answer("Who warned that China may respond?")
+    rag.answer("Who is the official who warned that China may respond to the TikTok deal, called it theft, and was "
+               "quoted by the Express and by CNBC about retaliation against the United States and Britain?")
+    short, long = (str(p[-1].content).split("\n\nQuestion:")[0] for p in llm.prompts)
+    assert len(short) // 4 <= 140
+    assert 140 < len(long) // 4 <= 420
+
+
 def test_a_dangling_marker_is_dropped(scripted):
     scripted("China uses more than 4,300 tonnes of helium every year [1][9].")
     answer = rag.answer("How much helium does China use every year?")
