@@ -46,6 +46,17 @@ def retrieval_chain(suite_name: str, split: str, limit: int | None,
         yield chain, [c for c in suite.cases if not c.history]
 
 
+def suite_parser(doc: str | None, suite: str) -> argparse.ArgumentParser:
+    """The arguments every retrieval bench takes: the suite, its split, how many questions, and an eval run's
+    work folder whose index is reused (indexing the MultiHop corpus again takes about 15 minutes)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", default=suite)
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--work", type=Path, help="an eval run's work folder, whose index is reused")
+    return parser
+
+
 def prompt_passages(chain: AnswerChain, question: str) -> list[Passage]:
     """The passages the chain would put in the prompt for a standalone question."""
     turn = chain._retrieve(Turn(question, (), None, chain.settings.k, standalone=question, resolved=question))
@@ -67,13 +78,9 @@ def measure(chain: AnswerChain, cases: list[Case], budget: int) -> dict[str, flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", default="seed")
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--limit", type=int)
+    parser = suite_parser(__doc__, "seed")
     parser.add_argument("--budget", type=int, action="append")
     parser.add_argument("--type", help="only questions of this type (e.g. inference)")
-    parser.add_argument("--work", type=Path, help="an eval run's work folder, whose index is reused")
     args = parser.parse_args()
     with retrieval_chain(args.suite, args.split, args.limit, args.work) as (chain, cases):
         cases = [c for c in cases if args.type in (None, c.type)]

@@ -15,8 +15,6 @@ the committed run were right on 10 (7 of 7 "yes", 3 of 7 "no") and the checks on
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from pathlib import Path
 
@@ -24,12 +22,13 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
-from evals.bench_budget import prompt_passages, retrieval_chain
+from evals.bench_budget import prompt_passages, retrieval_chain, suite_parser
+from evals.bench_halves import outlet_passages
 from evals.metrics import gold_polarity, polarity
+from evals.report import load_results
 from rag.chain import AnswerChain
 from rag.config import Settings
 from rag.llm import build_chat_model
-from rag.outlets import outlet_of
 from rag.prompt import format_passages
 from rag.question import choices, question_parts, verdict
 
@@ -43,30 +42,21 @@ CHECK = ChatPromptTemplate.from_messages([
 def check_halves(chain: AnswerChain, generate: Runnable[dict[str, str], str], question: str,
                  parts: list[str]) -> list[str | None]:
     """The model's Yes/No for each half, against the prompt passages of the outlet that half names."""
-    corpus = chain._corpus()
     passages = prompt_passages(chain, question)
     said = []
     for part in parts:
-        named = corpus.outlets_named(part)
-        pool = [p for p in passages if not named or outlet_of(p.title) in named] or passages
+        pool = outlet_passages(chain, part, passages) or passages
         reply = generate.invoke({"context": format_passages(pool), "part": part.rstrip("?") + "?"})
         said.append({"Yes": "yes", "No": "no"}.get(verdict(reply, ("Yes", "No")) or ""))
     return said
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", default="multihop")
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--limit", type=int)
+    parser = suite_parser(__doc__, "multihop")
     parser.add_argument("--rows", type=Path, help="a results file whose verdicts to compare with")
-    parser.add_argument("--work", type=Path, help="an eval run's work folder, whose index is reused")
     args = parser.parse_args()
-    answered: dict[str, str | None] = {}
-    if args.rows:
-        for line in args.rows.read_text("utf-8").splitlines():
-            row = json.loads(line)
-            answered[row["case_id"]] = None if row["refused"] else polarity(row["answer"])
+    rows = load_results(args.rows) if args.rows else {}
+    answered = {case_id: None if row["refused"] else polarity(row["answer"]) for case_id, row in rows.items()}
     generate = CHECK | build_chat_model(Settings.load()) | StrOutputParser()
     counts: dict[tuple[str, str], int] = {}
     seconds = []

@@ -11,24 +11,28 @@ premises whose passages hold every name, so the model's "Yes" passes the name ch
 
 from __future__ import annotations
 
-import argparse
 import statistics
 
-from evals.bench_budget import prompt_passages, retrieval_chain
+from evals.bench_budget import prompt_passages, retrieval_chain, suite_parser
 from evals.metrics import gold_polarity
 from rag.chain import AnswerChain
 from rag.outlets import outlet_of
 from rag.question import choices, question_parts
 from rag.text import sentences
+from rag.types import Passage
+
+
+def outlet_passages(chain: AnswerChain, part: str, passages: list[Passage]) -> list[Passage]:
+    """The passages from the outlets a question part names; all of them when it names none."""
+    named = chain._corpus().outlets_named(part)
+    return [p for p in passages if not named or outlet_of(p.title) in named]
 
 
 def weaker_half(chain: AnswerChain, question: str, parts: list[str]) -> float:
-    corpus = chain._corpus()
     passages = prompt_passages(chain, question)
     best = []
     for part in parts:
-        named = corpus.outlets_named(part)
-        pool = [s for p in passages if not named or outlet_of(p.title) in named for s in sentences(p.text)]
+        pool = [s for p in outlet_passages(chain, part, passages) for s in sentences(p.text)]
         if not pool:
             best.append(0.0)
             continue
@@ -44,13 +48,10 @@ def auc(high: list[float], low: list[float]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", default="multihop")
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--limit", type=int)
+    parser = suite_parser(__doc__, "multihop")
     args = parser.parse_args()
     scores: dict[str, list[float]] = {"yes": [], "no": []}
-    with retrieval_chain(args.suite, args.split, args.limit) as (chain, cases):
+    with retrieval_chain(args.suite, args.split, args.limit, args.work) as (chain, cases):
         for case in cases:
             gold = gold_polarity(case.answers)
             parts = question_parts(case.question)

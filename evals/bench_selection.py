@@ -10,10 +10,8 @@ A variant is PER_OUTLET:NAMED_OUTLET (chunks searched per named outlet, selectio
 
 from __future__ import annotations
 
-import argparse
-
 import rag.chain
-from evals.bench_budget import prompt_passages, retrieval_chain
+from evals.bench_budget import prompt_passages, retrieval_chain, suite_parser
 from evals.cases import Case
 from rag.chain import AnswerChain
 from rag.citations import covered
@@ -38,14 +36,11 @@ def measure(chain: AnswerChain, cases: list[Case], per_outlet: int, bonus: float
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", default="multihop")
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--limit", type=int)
+    parser = suite_parser(__doc__, "multihop")
     parser.add_argument("--variant", action="append", help="PER_OUTLET:NAMED_OUTLET, e.g. 2:0.5")
     args = parser.parse_args()
     variants = [(int(a), float(b)) for a, b in (v.split(":") for v in args.variant or ["0:0", "2:0.5"])]
-    with retrieval_chain(args.suite, args.split, args.limit) as (chain, cases):
+    with retrieval_chain(args.suite, args.split, args.limit, args.work) as (chain, cases):
         print("| per_outlet | named_outlet | gold articles in the prompt | questions with all of them |"
               " questions whose names the passages hold |\n|---|---|---|---|---|")
         for per_outlet, bonus in variants:

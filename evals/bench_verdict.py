@@ -8,11 +8,10 @@ citation when that share reaches `NO_VERDICT_COVERAGE` in rag/tuning.py; this is
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from collections import defaultdict
 
-from evals.bench_budget import prompt_passages, retrieval_chain
+from evals.bench_budget import prompt_passages, retrieval_chain, suite_parser
 from evals.metrics import gold_polarity
 from rag.citations import coverage
 from rag.question import choices
@@ -26,14 +25,11 @@ def _group(answers: tuple[str, ...], question: str) -> str | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", default="multihop")
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--limit", type=int)
+    parser = suite_parser(__doc__, "multihop")
     parser.add_argument("--threshold", type=float, default=NO_VERDICT_COVERAGE)
     args = parser.parse_args()
     shares: dict[str, list[float]] = defaultdict(list)
-    with retrieval_chain(args.suite, args.split, args.limit) as (chain, cases):
+    with retrieval_chain(args.suite, args.split, args.limit, args.work) as (chain, cases):
         for case in cases:
             group = _group(tuple(case.answers), case.question)
             if group is None:
