@@ -12,7 +12,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.citations import coverage, normalise_markers, resolve
+from rag.citations import cites_asked_fact, coverage, normalise_markers, resolve
 from rag.condense import resolve_pronouns
 from rag.confidence import raw_confidence, shown_confidence, signals_for
 from rag.config import Settings
@@ -201,7 +201,9 @@ class AnswerChain:
         # Not shown as an answer: one that no passage supports (an invented name or figure: small models
         # rarely refuse on their own, so the check decides), one that declines, and one that lacks the kind
         # of fact asked for (a related fact is not the answer). What the passages do say stays visible.
-        refused = declined or not (supported or decided) or not answers_kind(text, turn.resolved)
+        # The asked-for fact must stand where a verified citation vouches for it; a bare verdict has none to cite.
+        answered = cites_asked_fact(text, citations, turn.resolved) if supported else answers_kind(text, turn.resolved)
+        refused = declined or not (supported or decided) or not answered
         if refused:
             if not supported:
                 text, citations = REFUSAL, []

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.ports import Embedder
+from rag.question import answers_kind, expected_type
 from rag.text import MARKER as _MARKER
-from rag.text import STOPWORDS, content_words, sentences, words
+from rag.text import STOPWORDS, content_words, sentences, strip_markers, words
 from rag.tuning import SUPPORT
 from rag.types import Citation, Passage
 
@@ -128,6 +129,32 @@ def _completes(claim_words: set[str], asked: set[str], passage_words: set[str]) 
     claim_words = claim_words - _NON_CLAIM
     added = claim_words - asked
     return bool(added) and len(claim_words & asked) >= len(added) and added <= passage_words
+
+
+def cites_asked_fact(text: str, citations: list[Citation], question: str) -> bool:
+    """Whether the kind of fact the question asks for (a name, a number, a date) stands where a verified
+    citation vouches for it: in a cited sentence, or in the unmarked sentences before it on its line ("The
+    service is Beeper Mini. It reverse-engineered iMessage [1]."), with its words in the cited passage.
+    Grounding lets a name come from any passage the model was given, so "the deputy speaker is said to be named
+    Rahul Gandhi [3]" passed when only another passage named him; and a figure in an uncited sentence passed
+    beside a cited one that did not hold it."""
+    if expected_type(question) is None:
+        return True
+    verified = {c.marker: c.passage for c in citations if c.supported}
+    for line in text.split("\n"):
+        run: list[str] = []
+        for sentence in sentences(line):
+            run.append(sentence)
+            markers = [int(m) for m in _MARKER.findall(sentence)]
+            if not markers:
+                continue
+            scope, run = " ".join(run), []
+            cited = [verified[n] for n in markers if n in verified]
+            known = _vocabulary(" ".join(f"{p.title} {p.text} {_dated(p)}" for p in cited))
+            held = " ".join(t for t in strip_markers(scope).split() if _vocabulary(t) <= known)
+            if cited and answers_kind(held, question):
+                return True
+    return False
 
 
 def covered(question: str, passages: list[Passage]) -> bool:

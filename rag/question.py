@@ -21,8 +21,10 @@ _NUMBER_Q = re.compile(
     r"\bhow (many|much|long|old|far|big|large|often|tall|high)\b|\bwhat (percentage|percent|share|amount|number|"
     r"proportion|fraction|price|sum)\b|\bby how much\b|\bwhat (was|is|were) the (cost|price|value|size|total|"
     r"amount|number|figure)\b", re.I)
-_DATE_Q = re.compile(r"\bwhen\b|\bwhat (year|date|day|month|time)\b|\bwhich (year|date|day|month)\b|\bby when\b",
-                     re.I)
+# "When" asks for a date where it opens the question or a clause's verb follows it ("..., and when did ...");
+# "What caused the casualties when fights broke out?" asks for a cause.
+_DATE_Q = re.compile(r"^\W*(and\s+)?when\b|\bwhen (did|does|do|is|was|were|are|will|would|has|have|had|can|could)\b|"
+                     r"\bwhat (year|date|day|month|time)\b|\bwhich (year|date|day|month)\b|\bby when\b", re.I)
 _NAME_Q = re.compile(
     r"^\s*(and\s+)?who(m|se)?\b|\bwhich (company|companies|person|people|firm|firms|country|countries|"
     r"organi[sz]ations?|officials?|ministers?|reporters?|newspapers?|outlets?|city|cities|state|agency|group)\b|"

@@ -167,6 +167,16 @@ def test_an_answer_without_the_kind_of_fact_asked_for_is_not_shown_as_an_answer(
     assert answer.refused and answer.text.startswith(f"{REFUSAL} They say only: China relies on the US")
 
 
+def test_a_figure_that_no_verified_citation_vouches_for_is_not_shown_as_the_answer(scripted):
+    # The cited sentence is true but holds no figure; the figure asked for stands uncited on the next line.
+    scripted("China relies on the US for its helium, which is used in industry [1].\n"
+             "China uses 9,000 tonnes of helium every year.")
+    answer = rag.answer("How many tonnes of helium does China use every year?")
+    assert answer.refused and answer.text.startswith(f"{REFUSAL} They say only: China relies on the US")
+    scripted("China relies on the US for its helium.\nBut China uses more than 4,300 tonnes of helium every year [1].")
+    assert not rag.answer("How many tonnes of helium does China use every year?").refused
+
+
 def test_each_part_of_a_multi_part_question_reaches_the_prompt(scripted):
     scripted("x [1].")
     answer = rag.answer("How much helium does China use every year, and what did Dominic Raab say on Sky News?")

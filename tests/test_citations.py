@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from rag.citations import covered, normalise_markers, resolve, support
+from rag.citations import cites_asked_fact, covered, normalise_markers, resolve, support
 from rag.fakes import HashEmbedder
 from rag.text import is_refusal
-from rag.types import Passage
+from rag.types import Citation, Passage
 
 
 def _passage(text: str, title: str = "Helium plant opens", published: dt.date | None = None) -> Passage:
@@ -203,3 +203,25 @@ def test_a_claim_that_restates_the_question_is_judged_by_what_it_adds():
     named = _passage("Sam is one of the most generous and caring people at OpenAI.", "Sam Altman ousted as CEO")
     _, citations = resolve(right, [named], HashEmbedder(), question)
     assert [(c.marker, c.supported) for c in citations] == [(1, True)]
+
+
+def test_the_asked_for_fact_must_be_in_the_passage_that_vouches_for_it():
+    speaker = _passage("The exile parliament's deputy speaker, Dolma Tsering, spoke on Monday.", "Tibet's exiles")
+    other = _passage("Rahul Gandhi of the Congress party criticised the government.", "India's opposition")
+    cited = [Citation(1, speaker, True), Citation(2, other, True)]
+    question = "What is the name of the deputy speaker of the exile parliament?"
+    assert cites_asked_fact("The deputy speaker is Dolma Tsering [1].", cited, question)
+    # Named, but the passage the sentence cites does not name him: another passage does.
+    assert not cites_asked_fact("The deputy speaker is said to be Rahul Gandhi [1].", cited, question)
+    # An unverified citation vouches for nothing.
+    assert not cites_asked_fact("The deputy speaker is Dolma Tsering [1].", [Citation(1, speaker, False)], question)
+
+
+def test_a_figure_in_an_uncited_sentence_is_not_vouched_for_but_one_the_marker_closes_is():
+    wechat = _passage("The WeChat app from Tencent Holdings Ltd. has over 1 billion users.", "TikTok and WeChat")
+    cited = [Citation(1, wechat, True)]
+    question = "How many users does WeChat have?"
+    assert not cites_asked_fact("WeChat is made by Tencent Holdings [1].\nIt has over 1 billion users.", cited,
+                                question)
+    assert cites_asked_fact("It has over 1 billion users. The app is made by Tencent [1].", cited, question)
+    assert cites_asked_fact("Why does it matter?", [], "Why does WeChat matter?")  # no kind of fact asked for

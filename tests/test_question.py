@@ -7,7 +7,10 @@ from rag.question import answers_kind, choices, expected_type, negative, questio
 @pytest.mark.parametrize(
     ("question", "kind"),
     [("How long did the standoff last?", "number"), ("When was the note sent?", "date"),
-     ("Who interviewed him?", "name"), ("Why did China retaliate?", None)],
+     ("Who interviewed him?", "name"), ("Why did China retaliate?", None),
+     ("And when did he say it?", "date"), ("What did Raab say, and when did he say it?", "date"),
+     # "when" that opens a clause of the question, not the question: it asks for a cause.
+     ("What caused the casualties when fights broke out in the Galwan Valley?", None)],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None):
     assert expected_type(question) == kind
