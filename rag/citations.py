@@ -118,8 +118,9 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
         similarity = lexical = 0.0  # a restated title
     given = f"{passage.text} {passage.title} {_dated(passage)} {context}"
     known = _vocabulary(given)
+    capitalised = _capitalised(given)
     grounded = (all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
-                and all(_known_phrase(n, given) for n in names(claim)))
+                and all(_known_phrase(n, given) for n in names(claim) if set(n.split()) <= capitalised))
     completes = bool(question) and _completes(claim_words, _stems(question), passage_words | title_words)
     return Support(similarity, lexical, grounded, completes)
 
@@ -199,6 +200,12 @@ def names(claim: str) -> list[str]:
 
 _STARTERS = frozenset({"yes", "no", "according", "both", "however", "while", "although", "in", "on", "mr", "mrs",
                        "ms", "dr", "president", "prime", "minister", "foreign", "secretary", "chinese", "us"})
+
+
+def _capitalised(text: str) -> set[str]:
+    """Words `text` writes capitalised, lower-cased: the names a claim's name could be assembled from. "the
+    Republican senators" makes "Republican Party" no invented name ("party" is a common word there)."""
+    return {_POSSESSIVE.sub("", w.lower().replace("’", "'")) for w in re.findall(r"\b[A-Z][\w'’-]*", text)}
 
 
 def _known_phrase(pair: str, given: str) -> bool:

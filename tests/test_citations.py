@@ -152,6 +152,13 @@ def test_a_name_assembled_from_known_words_is_not_grounded():
     assert not support("Zhao Raab spoke on Friday [1].", passage, HashEmbedder()).grounded
 
 
+def test_a_name_and_a_common_word_of_the_passage_are_not_an_invented_name():
+    passage = _passage("China sanctioned the Republican senators Ted Cruz and Marco Rubio. The outrage crosses party "
+                       "lines.", "Sanctions")
+    assert support("Ted Cruz belongs to the Republican Party [1].", passage, HashEmbedder()).grounded
+    assert not support("Marco Cruz belongs to the Republican Party [1].", passage, HashEmbedder()).grounded
+
+
 def test_a_comparison_is_supported_by_its_passages_together():
     passages = [_passage("Pompeo called the consulate a hub of spying in Houston.", "Pompeo on Houston"),
                 _passage("Raab said the UK would suspend its extradition treaty with Hong Kong.", "Raab on Hong Kong")]
