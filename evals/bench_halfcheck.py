@@ -6,8 +6,8 @@ Yes or No? A question is checked "yes" when every half is. Compares with the ver
     python -m evals.bench_halfcheck --suite multihop --split dev \
         --rows docs/eval/multihop-dev/results/multihop-newsrag.jsonl --work docs/eval/multihop/work
 
-A measurement for a rule nothing in rag/ has yet: MultiHop's "no" comparisons are often false premises
-whose passages hold every name, and the model answers the whole question "Yes". On the whole MultiHop dev
+The measurement behind rag/halves.py, with its prompt and passages. MultiHop's "no" comparisons are often
+false premises whose passages hold every name, and the model answers the whole question "Yes". On the whole MultiHop dev
 split (47 such questions) the halves checked one at a time are right on 37: 23 of 26 "yes" golds and 14 of
 21 "no" golds, at a median 7.2 s a question; on the first 60 dev questions (14 such), the whole answers of
 the committed run were right on 10 (7 of 7 "yes", 3 of 7 "no") and the checks on 11.
@@ -19,24 +19,17 @@ import time
 from pathlib import Path
 
 from langchain_core.output_parsers import StrOutputParser
-from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
 from evals.bench_budget import prompt_passages, retrieval_chain, suite_parser
-from evals.bench_halves import outlet_passages
 from evals.metrics import gold_polarity, polarity
 from evals.report import load_results
 from rag.chain import AnswerChain
 from rag.config import Settings
+from rag.halves import CHECK, part_passages
 from rag.llm import build_chat_model
 from rag.prompt import format_passages
 from rag.question import choices, question_parts, verdict
-
-CHECK = ChatPromptTemplate.from_messages([
-    ("system", "Answer a yes/no question from numbered news passages. Answer Yes only if the passages state "
-               "it; otherwise No. Then give one short sentence why."),
-    ("human", "{context}\n\nQuestion: {part}\nStart the answer with Yes or No."),
-])
 
 
 def check_halves(chain: AnswerChain, generate: Runnable[dict[str, str], str], question: str,
@@ -45,7 +38,7 @@ def check_halves(chain: AnswerChain, generate: Runnable[dict[str, str], str], qu
     passages = prompt_passages(chain, question)
     said = []
     for part in parts:
-        pool = outlet_passages(chain, part, passages) or passages
+        pool = part_passages(part, passages, chain._corpus().outlets_named)
         reply = generate.invoke({"context": format_passages(pool), "part": part.rstrip("?") + "?"})
         said.append({"Yes": "yes", "No": "no"}.get(verdict(reply, ("Yes", "No")) or ""))
     return said

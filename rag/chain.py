@@ -18,6 +18,7 @@ from rag.confidence import raw_confidence, shown_confidence, signals_for
 from rag.config import Settings
 from rag.corpus import Corpus
 from rag.evidence import select
+from rag.halves import CHECK, refuted
 from rag.llm import LLMError
 from rag.models import ModelUnavailableError
 from rag.parts import Parts
@@ -94,13 +95,25 @@ class AnswerChain:
             raw = REFUSAL
         else:
             pieces = []
-            for piece in self._generate(human_message(turn.resolved, passages, turn.previous)):
+            for piece in self._answer(turn, passages):
                 turn.timings.setdefault("first_token", time.perf_counter() - started)
                 pieces.append(piece)
                 yield Token(piece)
             raw = "".join(pieces)
         turn.timings["generate"] = time.perf_counter() - started - turn.timings["sources"]
         yield self._finish(turn, passages, raw, top, started)
+
+    def _answer(self, turn: Turn, passages: list[Passage]) -> Iterator[str]:
+        """The model's answer, streamed. A two-part yes/no question is first checked one part at a time
+        (rag/halves.py): a part that does not hold answers it "No" without the whole-question prompt."""
+        if choices(turn.resolved) == ("Yes", "No") and len(turn.parts) >= 2:
+            with self._llm_errors():
+                check = CHECK | self._llm() | StrOutputParser()
+                denied = refuted(check, turn.parts, passages, self._corpus().outlets_named)
+            if denied is not None:
+                yield denied
+                return
+        yield from self._generate(human_message(turn.resolved, passages, turn.previous))
 
     def _generate(self, inputs: dict[str, str]) -> Iterator[str]:
         with self._llm_errors():

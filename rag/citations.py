@@ -18,7 +18,7 @@ import numpy as np
 from rag.ports import Embedder
 from rag.question import answers_kind, expected_type
 from rag.text import MARKER as _MARKER
-from rag.text import STOPWORDS, content_words, sentences, strip_markers, words
+from rag.text import STOPWORDS, TITLES, content_words, sentences, strip_markers, words
 from rag.tuning import SUPPORT
 from rag.types import Citation, Passage
 
@@ -116,11 +116,12 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     lexical = len(claim_words & passage_words) / len(claim_words) if claim_words else 0.0
     if claim_words and claim_words <= title_words and lexical < SUPPORT_LEXICAL:
         similarity = lexical = 0.0  # a restated title
-    given = f"{passage.text} {passage.title} {_dated(passage)} {context}"
+    given = f"{_given(passage)} {context}"
     known = _vocabulary(given)
-    capitalised = _capitalised(given)
+    pairs = names(claim)
+    capitalised = _capitalised(given) if pairs else set()
     grounded = (all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
-                and all(_known_phrase(n, given) for n in names(claim) if set(n.split()) <= capitalised))
+                and all(_known_phrase(n, given) for n in pairs if set(n.split()) <= capitalised))
     completes = bool(question) and _completes(claim_words, _stems(question), passage_words | title_words)
     return Support(similarity, lexical, grounded, completes)
 
@@ -151,7 +152,7 @@ def cites_asked_fact(text: str, citations: list[Citation], question: str) -> boo
                 continue
             scope, run = " ".join(run), []
             cited = [verified[n] for n in markers if n in verified]
-            known = _vocabulary(" ".join(f"{p.title} {p.text} {_dated(p)}" for p in cited))
+            known = _vocabulary(" ".join(map(_given, cited)))
             held = " ".join(t for t in strip_markers(scope).split() if _vocabulary(t) <= known)
             if cited and answers_kind(held, question):
                 return True
@@ -169,7 +170,7 @@ def coverage(question: str, passages: list[Passage]) -> float:
     terms = key_terms(question)
     if not terms:
         return 1.0
-    known = _vocabulary(" ".join(f"{p.title} {p.text} {_dated(p)}" for p in passages))
+    known = _vocabulary(" ".join(map(_given, passages)))
     return sum(_known(t, known) for t in terms) / len(terms)
 
 
@@ -198,14 +199,14 @@ def names(claim: str) -> list[str]:
     return [p for p in pairs if not set(p.split()) & (STOPWORDS | _STARTERS)]
 
 
-_STARTERS = frozenset({"yes", "no", "according", "both", "however", "while", "although", "in", "on", "mr", "mrs",
-                       "ms", "dr", "president", "prime", "minister", "foreign", "secretary", "chinese", "us"})
+_STARTERS = frozenset({"yes", "no", "according", "both", "however", "while", "although", "in", "on", "chinese",
+                       "us"}) | TITLES
 
 
 def _capitalised(text: str) -> set[str]:
     """Words `text` writes capitalised, lower-cased: the names a claim's name could be assembled from. "the
     Republican senators" makes "Republican Party" no invented name ("party" is a common word there)."""
-    return {_POSSESSIVE.sub("", w.lower().replace("’", "'")) for w in re.findall(r"\b[A-Z][\w'’-]*", text)}
+    return _vocabulary(" ".join(re.findall(r"\b[A-Z][\w'’-]*", text)))
 
 
 def _known_phrase(pair: str, given: str) -> bool:
@@ -214,6 +215,11 @@ def _known_phrase(pair: str, given: str) -> bool:
     known = {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
     pair = " ".join(_POSSESSIVE.sub("", w) for w in words(pair))
     return pair in known or bool(difflib.get_close_matches(pair, known, n=1, cutoff=0.85))
+
+
+def _given(passage: Passage) -> str:
+    """What a passage gives the model: its title, its text and its date as questions write it."""
+    return f"{passage.title} {passage.text} {_dated(passage)}"
 
 
 def _dated(passage: Passage) -> str:
@@ -235,7 +241,7 @@ def resolve(
     neighbouring number); an answer with no markers at all gets each sentence
     attributed to the passage that supports it best, when one does. `held` is `covered(question, passages)`
     when the caller has it already."""
-    context = " ".join([question, *(f"{p.title} {p.text} {_dated(p)}" for p in passages)])
+    context = " ".join([question, *map(_given, passages)])
     if held is None:
         held = bool(question) and covered(question, passages)
     asked = question if held else ""

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
+from rag.text import TITLES
+
 _NAME = re.compile(r"\b([A-Z][a-z'’.-]+(?:\s+[A-Z][a-z'’.-]+)+)")
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.I)
 _GROUP_PRONOUN = re.compile(r"\b(they|them|their)\b", re.I)
 # Question words and the titles before a name: "US Secretary of State Mike Pompeo" is Mike Pompeo.
-_NOT_NAMES = {"What", "Which", "Who", "When", "Where", "How", "Why", "The", "According", "Did", "Does", "In", "On",
-              "State", "Secretary", "Minister", "Prime", "Foreign", "President", "Senator", "Senators", "Professor",
-              "Ambassador", "Director", "Spokeswoman", "Spokesman", "Chancellor", "General", "Mr", "Mrs", "Ms", "Dr"}
+_QUESTION_WORDS = frozenset("what which who when where how why the according did does in on".split())
 # A previous question that asked for someone ("Who warned ...?", "Which spokeswoman ...?"): its answer names
 # the person a pronoun then refers to. After "What did Dominic Raab say ...?" the answer's first name is
 # whatever he talked about ("Hong Kong"), and the pronoun means the person asked about.
@@ -25,19 +25,21 @@ _ASKED_FOR_SOMEONE = re.compile(r"^\W*(?:and\s+)?(?:who|whom|which)\b", re.I)
 
 
 def names_in(text: str) -> list[str]:
-    """Runs of two or more capitalised words ("Dominic Raab"), question words and titles skipped."""
+    """Runs of two or more capitalised words ("Dominic Raab"), question words and titles skipped; after a
+    title one word is a name ("Mr Raab" is Raab)."""
     found = []
     for match in _NAME.finditer(re.sub(r"\[\d+\]", "", text)):
         words = [w.rstrip(".") for w in match.group(1).split()]
-        while words and words[0].rstrip(".") in _NOT_NAMES:
-            words.pop(0)
-        if len(words) >= 2:
+        titled = False
+        while words and words[0].lower() in _QUESTION_WORDS | TITLES:
+            titled = words.pop(0).lower() in TITLES or titled
+        if len(words) >= 2 or (titled and words):
             found.append(" ".join(words))
     return found
 
 
 def first_name(text: str) -> str | None:
-    """The first run of two or more capitalised words ("Dominic Raab"), skipping question words and titles."""
+    """The first name in `text` (see `names_in`)."""
     return next(iter(names_in(text)), None)
 
 

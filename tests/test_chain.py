@@ -218,3 +218,29 @@ def test_a_no_stands_on_passages_that_lack_one_name_of_the_question_and_a_yes_do
     assert not no.refused and no.text == "No, Microsoft did not buy them from Zorblat."
     yes = rag.answer(question)
     assert yes.refused and yes.text == REFUSAL
+
+
+TWO_PARTS = ("Does China use more than 4,300 tonnes of helium every year, while Zhao Lijian announced reciprocal "
+             "restrictions on the US embassy?")
+
+
+def test_a_two_part_yes_no_question_whose_part_does_not_hold_is_answered_no_naming_that_part(scripted):
+    llm = scripted("Yes, China uses more than 4,300 tonnes a year [1].",
+                   "No, the passages say the restrictions were on Chinese diplomats [2].",
+                   "Yes, both hold [1].")
+    answer = rag.answer(TWO_PARTS)
+    assert answer.text.startswith("No. The articles do not bear out this part of the question: "
+                                  "“Zhao Lijian announced reciprocal restrictions on the US embassy?”")
+    assert "restrictions were on Chinese diplomats" in answer.text and not answer.refused
+    assert len(llm.prompts) == 2  # the whole question was never put to the model
+    asked = [str(p[-1].content).rsplit("Question: ", 1)[1] for p in llm.prompts]
+    assert asked[0].startswith("Does China use more than 4,300 tonnes of helium every year?")
+    assert asked[1].startswith("Zhao Lijian announced reciprocal restrictions on the US embassy?")
+
+
+def test_a_two_part_yes_no_question_whose_parts_all_hold_gets_the_whole_answer(scripted):
+    llm = scripted("Yes, reported [1].", "Yes, reported [2].", "Yes, China uses more than 4,300 tonnes a year [1].")
+    answer = rag.answer(TWO_PARTS)
+    assert len(llm.prompts) == 3
+    assert answer.text.startswith("Yes, China uses more than 4,300 tonnes")
+    assert "Question: " + TWO_PARTS in str(llm.prompts[2][-1].content)

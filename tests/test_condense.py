@@ -44,3 +44,10 @@ def test_they_means_the_people_the_last_answer_listed():
     assert resolve_pronouns("What did they say?", "Who bid for TikTok?", "Satya Nadella [1].") == "What did they say?"
     assert resolve_pronouns("What did they say?", "What happened in the Galwan Valley?",
                             "Indian Army and Chinese Army troops clashed [1].") == "What did they say?"
+
+
+def test_one_word_after_a_title_is_a_name():
+    assert first_name("Mr Raab told Sky News [1].") == "Raab"
+    assert resolve_pronouns("What did he say about Huawei?", "Why was Mr Raab on Sky News?", "") == \
+        "What did Raab say about Huawei?"
+    assert first_name("The Foreign Minister spoke [1].") is None
