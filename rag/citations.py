@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.names import TITLES
 from rag.ports import Embedder
 from rag.question import answers_kind, expected_type
 from rag.text import MARKER as _MARKER
-from rag.text import STOPWORDS, TITLES, content_words, sentences, strip_markers, words
+from rag.text import STOPWORDS, content_words, sentences, strip_markers, words
 from rag.tuning import SUPPORT
 from rag.types import Citation, Passage
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import TITLES
+from rag.names import TITLES
 
 _NAME = re.compile(r"\b([A-Z][a-z'’.-]+(?:\s+[A-Z][a-z'’.-]+)+)")
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his)\b", re.I)

@@ -32,13 +32,6 @@ STOPWORDS = frozenset(
 )
 
 
-# Words that stand before a name without being part of it: "Secretary of State Mike Pompeo", "Mr Raab".
-TITLES = frozenset(
-    "mr mrs ms dr president prime minister foreign secretary state senator senators professor ambassador "
-    "director spokeswoman spokesman chancellor general".split()
-)
-
-
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences in `text`, covering every non-space character.
 
