@@ -22,7 +22,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable
 
 from evals.bench_budget import prompt_passages, retrieval_chain, suite_parser
-from evals.metrics import gold_polarity, polarity
+from evals.metrics import gold_polarity, median, polarity
 from evals.report import load_results
 from rag.chain import AnswerChain
 from rag.config import Settings
@@ -71,7 +71,7 @@ def main() -> None:
     for gold in ("yes", "no"):
         print(f"| {gold} | {counts.get((gold, 'yes'), 0)} | {counts.get((gold, 'no'), 0)} |")
     if seconds:
-        print(f"\nmedian seconds per question (all halves): {sorted(seconds)[len(seconds) // 2]:.1f}")
+        print(f"\nmedian seconds per question (all halves): {median(seconds):.1f}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from pathlib import Path
 from langchain_core.output_parsers import StrOutputParser
 
 from evals.bench_budget import prompt_passages, retrieval_chain, suite_parser
+from evals.metrics import median
 from evals.report import is_right, load_results
 from rag.config import Settings
 from rag.llm import build_chat_model
@@ -53,7 +54,7 @@ def main() -> None:
             print(f"| {case.id} | {whole} | {parted} | {text[:300]!r} |")
     print(f"\nright: whole {tally['whole']}, part by part {tally['parts']}, of {tally['questions']}")
     if seconds:
-        print(f"median seconds per question (all parts): {sorted(seconds)[len(seconds) // 2]:.1f}")
+        print(f"median seconds per question (all parts): {median(seconds):.1f}")
 
 
 if __name__ == "__main__":
