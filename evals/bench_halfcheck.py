@@ -26,9 +26,8 @@ from evals.metrics import gold_polarity, median, polarity
 from evals.report import load_results
 from rag.chain import AnswerChain
 from rag.config import Settings
-from rag.halves import CHECK, part_passages
+from rag.halves import CHECK, check_part
 from rag.llm import build_chat_model
-from rag.prompt import format_passages
 from rag.question import choices, question_parts, verdict
 
 
@@ -38,8 +37,7 @@ def check_halves(chain: AnswerChain, generate: Runnable[dict[str, str], str], qu
     passages = prompt_passages(chain, question)
     said = []
     for part in parts:
-        pool = part_passages(part, passages, chain._corpus().outlets_named)
-        reply = generate.invoke({"context": format_passages(pool), "part": part.rstrip("?") + "?"})
+        _, reply, _ = check_part(generate, part, passages, chain._corpus().outlets_named)
         said.append({"Yes": "yes", "No": "no"}.get(verdict(reply, ("Yes", "No")) or ""))
     return said
 

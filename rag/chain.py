@@ -49,6 +49,7 @@ class Turn:
     standalone: str = ""  # the retrieval query
     resolved: str = ""  # the question as the LLM sees it (pronouns of a follow-up resolved)
     previous: str | None = None
+    options: tuple[str, str] | None = None  # the answers a closed question allows (see question.choices)
     parts: list[str] = field(default_factory=list)  # the question's parts, when it asks several things
     scored: list[Scored] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -106,7 +107,7 @@ class AnswerChain:
     def _answer(self, turn: Turn, passages: list[Passage]) -> Iterator[str]:
         """The model's answer, streamed. A two-part yes/no question is first checked one part at a time
         (rag/halves.py): a part that does not hold answers it "No" without the whole-question prompt."""
-        if choices(turn.resolved) == ("Yes", "No") and len(turn.parts) >= 2:
+        if turn.options == ("Yes", "No") and len(turn.parts) >= 2:
             with self._llm_errors():
                 check = CHECK | self._llm() | StrOutputParser()
                 denied = refuted(check, turn.parts, passages, self._corpus().outlets_named)
@@ -150,6 +151,7 @@ class AnswerChain:
                 if turn.resolved != turn.question:
                     turn.previous = None  # the resolved question stands alone; the old one only distracts
                 turn.standalone = f"{previous} {turn.resolved}"
+        turn.options = choices(turn.resolved)
         turn.timings["condense"] = time.perf_counter() - started
         return turn
 
@@ -198,7 +200,7 @@ class AnswerChain:
         first = sentences(text)[0] if text else ""
         declined = not text or is_refusal(first)
         citations: list[Citation] = []
-        share = coverage(turn.resolved, passages)
+        share = coverage(turn.resolved, passages, self._corpus().outlets_named(turn.resolved))
         held = share == 1.0
         if text and (not declined or MARKER.search(text)):
             text, citations = resolve(text, passages, self.parts.embedder, turn.resolved, held)
@@ -207,7 +209,7 @@ class AnswerChain:
         # A verdict on a closed question is an answer even when no single passage states it. "Yes" affirms
         # every compared fact, so the passages must hold all the question's names and numbers; "No" (the
         # passages do not bear the question out) needs them to be about it: most of its names, not all.
-        options = choices(turn.resolved)
+        options = turn.options
         said = verdict(text, options) if options else None
         denied = options is not None and said == negative(options)
         decided = said is not None and (held or (denied and share >= NO_VERDICT_COVERAGE))

@@ -11,11 +11,13 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from rag.names import TITLES
+from rag.outlets import without, without_taglines
 from rag.ports import Embedder
 from rag.question import answers_kind, expected_type
 from rag.text import MARKER as _MARKER
@@ -160,19 +162,38 @@ def cites_asked_fact(text: str, citations: list[Citation], question: str) -> boo
     return False
 
 
-def covered(question: str, passages: list[Passage]) -> bool:
+def covered(question: str, passages: list[Passage], outlets: Sequence[str] = ()) -> bool:
     """Every name and number of the question occurs in the passages: the articles are at least about what is
     asked (a question about a company no passage mentions is not answered by restating it)."""
-    return coverage(question, passages) == 1.0
+    return coverage(question, passages, outlets) == 1.0
 
 
-def coverage(question: str, passages: list[Passage]) -> float:
-    """The share of the question's names and numbers that occur in the passages (1.0 when it has none)."""
-    terms = key_terms(question)
+def coverage(question: str, passages: list[Passage], outlets: Sequence[str] = ()) -> float:
+    """The share of the question's names and numbers that occur in the passages (1.0 when it has none).
+    Not counted: the feed name after an outlet the question names (`outlets`; titles carry only the outlet's
+    short name), a title before a name ("Rep."), and the given names of a person whose surname the passages
+    hold (articles write "McHenry" for "Patrick McHenry")."""
+    question = without_taglines(question, outlets)
+    terms = key_terms(question) - TITLES
     if not terms:
         return 1.0
     known = _vocabulary(" ".join(map(_given, passages)))
-    return sum(_known(t, known) for t in terms) / len(terms)
+    people = question
+    for outlet in outlets:  # "Sporting News" is no person, though "news" is in the passages
+        people = without(people, outlet)
+    forgiven = _given_names(people, known)
+    return sum(_known(t, known) or t in forgiven for t in terms) / len(terms)
+
+
+def _given_names(question: str, known: set[str]) -> set[str]:
+    """The words before a known surname in a run of capitalised words ("Jung Hoo Lee" -> {"jung", "hoo"} when
+    "lee" is known). A run that ends in a common word ("Sporting News") is not a person's name."""
+    forgiven: set[str] = set()
+    for run in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+", question):
+        *given, surname = [_POSSESSIVE.sub("", w.strip(".'’-").lower()) for w in run.split()]
+        if surname not in STOPWORDS and len(surname) > 2 and surname in known:
+            forgiven.update(given)
+    return forgiven
 
 
 def _vocabulary(text: str) -> set[str]:

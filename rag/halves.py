@@ -33,14 +33,20 @@ def part_passages(part: str, passages: list[Passage], outlets_named: Callable[[s
     return [p for p in passages if outlet_of(p.title) in named] or passages
 
 
+def check_part(generate: Runnable[dict[str, str], str], part: str, passages: list[Passage],
+               outlets_named: Callable[[str], list[str]]) -> tuple[str, str, list[Passage]]:
+    """The part as asked, the model's reply about it, and the passages it was shown."""
+    pool = part_passages(part, passages, outlets_named)
+    asked = part.strip().rstrip("?") + "?"
+    return asked, generate.invoke({"context": format_passages(pool), "part": asked}), pool
+
+
 def refuted(generate: Runnable[dict[str, str], str], parts: list[str], passages: list[Passage],
             outlets_named: Callable[[str], list[str]]) -> str | None:
     """The answer to a two-part yes/no question when a part does not hold: "No. …" with that part and the
     model's reason, its markers renumbered to `passages`; None when the model answers every part Yes."""
     for part in parts:
-        pool = part_passages(part, passages, outlets_named)
-        asked = part.strip().rstrip("?") + "?"
-        reply = generate.invoke({"context": format_passages(pool), "part": asked})
+        asked, reply, pool = check_part(generate, part, passages, outlets_named)
         if verdict(reply, ("Yes", "No")) == "Yes":
             continue
         reason = _renumbered(re.sub(r"^\W*no\b\W*", "", reply.strip(), flags=re.I), pool, passages)

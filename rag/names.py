@@ -4,5 +4,5 @@ take "President Trump" for a name the model assembled."""
 
 TITLES = frozenset(
     "mr mrs ms dr president prime minister foreign secretary state senator senators professor ambassador "
-    "director spokeswoman spokesman chancellor general".split()
+    "director spokeswoman spokesman chancellor general rep representative".split()
 )

@@ -10,6 +10,8 @@ outlet rides in each title ("… — The Verge", index/load.py), so a named outl
     ['The Guardian', 'Cnbc']
     >>> named("Who won at the age of 19?", ["The Age"])
     []
+    >>> without_taglines("Did The Roar | Sports Writers Blog agree?", ["The Roar"])
+    'Did The Roar agree?'
 """
 
 from __future__ import annotations
@@ -52,6 +54,23 @@ def without(question: str, outlet: str) -> str:
         question = question[:match.start()] + question[match.end():]
         match = _mention(outlet, question)
     return " ".join(question.split())
+
+
+def without_taglines(question: str, outlets: Iterable[str]) -> str:
+    """The question with the feed names that follow the outlets it names taken out ("The Roar | Sports Writers
+    Blog" -> "The Roar"): titles carry only the short name, so those words are in no article."""
+    for outlet in outlets:
+        match = _mention(outlet, question)
+        if match is not None:
+            tail = _TAGLINE.match(question, match.end())
+            if tail is not None:
+                question = question[:match.end()] + question[tail.end():]
+    return question
+
+
+# A feed's name after its outlet: a separator, then capitalised words ("| World Business News Leader",
+# "- Life and Style").
+_TAGLINE = re.compile(r"\s+[-|–]\s+[A-Z][\w&]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w&]*)*")
 
 
 def _mention(outlet: str, question: str) -> re.Match[str] | None:

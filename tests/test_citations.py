@@ -73,6 +73,17 @@ def test_a_question_dated_as_people_write_it_is_held_by_the_passage_of_that_day(
     assert not covered(question, [_passage(text, "Cranston retires — The Guardian", dt.date(2023, 11, 3))])
 
 
+def test_a_persons_given_names_and_title_are_held_by_the_surname_but_an_outlets_words_are_not():
+    text = "McHenry has brushed off attempts to take the job more permanently, Lee said."
+    given = [_passage(text, "Republicans dump Jordan — Fortune")]
+    assert covered("Did Fortune say Rep. Patrick McHenry turned the job down, as Jung Hoo Lee said?", given)
+    assert not covered("Did Fortune say Patrick Henry turned the job down?", given)  # no Henry in the passage
+    # "News" is in the passage, but "Sporting News" is an outlet, not a person called News.
+    news = [_passage("McHenry told reporters the news on Friday.", "Republicans dump Jordan — Fortune")]
+    assert not covered("Did Sporting News say McHenry turned the job down?", news, ["Sporting News"])
+    assert covered("Did Fortune | Business Daily say McHenry turned the job down?", given, ["Fortune"])
+
+
 def test_resolve_orders_citations_and_marks_unsupported_ones():
     passages = [
         _passage("But China uses more than 4,300 tonnes of helium every year."),

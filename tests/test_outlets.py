@@ -10,7 +10,7 @@ import rag.chain
 from index.pipeline import index_paths
 from rag.corpus import Corpus
 from rag.fakes import ScriptedChat
-from rag.outlets import named, outlet_of, short_name, without
+from rag.outlets import named, outlet_of, short_name, without, without_taglines
 from rag.retrieve import outlet_search
 from rag.tuning import SELECTION
 from tests.conftest import FakeParts
@@ -89,3 +89,25 @@ def test_an_outlet_search_keeps_to_that_outlet(fake: FakeParts, tmp_path: Path):
         found = outlet_search("the marina plan vote", outlet, corpus, fake.parts(), 3)
         assert found and all(s.info.title.endswith(f"— {outlet}") for s in found)
     assert outlet_search("the marina plan vote", "Daily", corpus, fake.parts(), 3) == []
+
+
+def test_a_yes_stands_on_the_named_outlets_article_though_the_question_adds_the_feeds_tagline(
+        fake: FakeParts, tmp_path: Path):
+    # The title carries the outlet's short name only; "Harbour Weekly" is in no article, so before the tagline was
+    # set aside, the bare "Yes" was shown as a refusal.
+    articles = [*_ARTICLES[:4], ("Councillors back waterfront scheme", "The Sentinel | Harbour Weekly",
+                                 "Councillors approved the marina plan by nine votes to two.")]
+    index_paths([_write(tmp_path / "feed.jsonl", articles)], fake.parts())
+    rag.configure(parts=fake.parts(), llm=ScriptedChat(replies=["Yes, they did.", "Yes, they did."]))
+    answer = rag.answer("Did The Sentinel | Harbour Weekly report that councillors approved the marina plan?")
+    assert not answer.refused and answer.text == "Yes, they did."
+    # A named outlet whose article is not among the passages still leaves the verdict unheld.
+    answer = rag.answer("Did The Clarion | Harbour Weekly report that councillors approved the marina plan?")
+    assert answer.refused
+
+
+def test_a_feeds_tagline_after_a_named_outlet_is_taken_out():
+    question = "Did Cnbc | World Business News Leader agree with 'The Independent - Life and Style'?"
+    assert without_taglines(question, ["Cnbc", "The Independent"]) == "Did Cnbc agree with 'The Independent'?"
+    assert without_taglines("Did Cnbc | World Business News Leader agree?", ["Fortune"]) == (
+        "Did Cnbc | World Business News Leader agree?")
