@@ -179,7 +179,7 @@ def coverage(question: str, passages: list[Passage], outlets: Sequence[str] = ()
         return 1.0
     known = _vocabulary(" ".join(map(_given, passages)))
     people = question
-    for outlet in outlets:  # "Sporting News" is no person, though "news" is in the passages
+    for outlet in outlets:
         people = without(people, outlet)
     forgiven = _given_names(people, known)
     return sum(_known(t, known) or t in forgiven for t in terms) / len(terms)
@@ -187,7 +187,8 @@ def coverage(question: str, passages: list[Passage], outlets: Sequence[str] = ()
 
 def _given_names(question: str, known: set[str]) -> set[str]:
     """The words before a known surname in a run of capitalised words ("Jung Hoo Lee" -> {"jung", "hoo"} when
-    "lee" is known). A run that ends in a common word ("Sporting News") is not a person's name."""
+    "lee" is known). A run that ends in a stopword is no person's name; the caller takes named outlets out
+    first, since "Sporting News" is not a person called News."""
     forgiven: set[str] = set()
     for run in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+", question):
         *given, surname = [_POSSESSIVE.sub("", w.strip(".'’-").lower()) for w in run.split()]
