@@ -101,7 +101,7 @@ def test_a_yes_stands_on_the_named_outlets_article_though_the_question_adds_the_
     rag.configure(parts=fake.parts(), llm=ScriptedChat(replies=["Yes, they did.", "Yes, they did."]))
     answer = rag.answer("Did The Sentinel | Harbour Weekly report that councillors approved the marina plan?")
     assert not answer.refused and answer.text == "Yes, they did."
-    # A named outlet whose article is not among the passages still leaves the verdict unheld.
+    # An outlet the index does not hold is no outlet: its words count like any name, and the verdict is unheld.
     answer = rag.answer("Did The Clarion | Harbour Weekly report that councillors approved the marina plan?")
     assert answer.refused
 
