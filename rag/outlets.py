@@ -17,7 +17,7 @@ outlet rides in each title ("… — The Verge", index/load.py), so a named outl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 SEPARATOR = " — "  # between an article's title and its outlet
 
@@ -32,7 +32,7 @@ def outlet_of(title: str) -> str | None:
 def short_name(outlet: str) -> str:
     """The outlet without its section or tagline ("The Independent - Sports" -> "The Independent"): questions
     name the outlet, not the feed."""
-    return re.split(r"\s+[-|–]\s+|:\s", outlet, maxsplit=1)[0].strip()
+    return re.split(_TAGLINE_SEPARATOR, outlet, maxsplit=1)[0].strip()
 
 
 def named(question: str, outlets: Iterable[str]) -> list[str]:
@@ -60,27 +60,31 @@ def without_taglines(question: str, outlets: Iterable[str]) -> str:
     """The question with the feed names that follow the outlets it names taken out ("The Roar | Sports Writers
     Blog" -> "The Roar"): titles carry only the short name, so those words are in no article."""
     for outlet in outlets:
-        match = _mention(outlet, question)
-        if match is not None:
+        for match in reversed(list(_mentions(outlet, question))):  # from the end, so earlier offsets hold
             tail = _TAGLINE.match(question, match.end())
             if tail is not None:
                 question = question[:match.end()] + question[tail.end():]
     return question
 
 
-# A feed's name after its outlet: a separator, then capitalised words ("| World Business News Leader",
-# "- Life and Style").
-_TAGLINE = re.compile(r"\s+[-|–]\s+[A-Z][\w&]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w&]*)*")
+# What parts an outlet from its feed's name: "FOX News - Lifestyle", "Cnbc | World Business News Leader",
+# "Live Science: The Most Interesting Articles".
+_TAGLINE_SEPARATOR = r"\s+[-|–]\s+|:\s+"
+# A feed's name after its outlet: a separator, then capitalised words.
+_TAGLINE = re.compile(rf"(?:{_TAGLINE_SEPARATOR})[A-Z][\w&]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w&]*)*")
 
 
 def _mention(outlet: str, question: str) -> re.Match[str] | None:
+    return next(_mentions(outlet, question), None)
+
+
+def _mentions(outlet: str, question: str) -> Iterator[re.Match[str]]:
     words = outlet.split()
     if len(outlet) < 3 or not words:
-        return None
+        return
     the = words[0].lower() == "the" and len(words) > 1
     core = r"\s+".join(re.escape(w) for w in (words[1:] if the else words))
     pattern = rf"(?<![\w-])(?:the\s+){'' if the else '?'}(?P<core>{core})(?![\w-])"
     for match in re.finditer(pattern, question, re.I):
         if match.group("core")[0].isupper():
-            return match
-    return None
+            yield match

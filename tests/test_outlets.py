@@ -11,8 +11,10 @@ from index.pipeline import index_paths
 from rag.corpus import Corpus
 from rag.fakes import ScriptedChat
 from rag.outlets import named, outlet_of, short_name, without, without_taglines
+from rag.prompt import format_passages
 from rag.retrieve import outlet_search
 from rag.tuning import SELECTION
+from rag.types import Passage
 from tests.conftest import FakeParts
 
 
@@ -111,3 +113,15 @@ def test_a_feeds_tagline_after_a_named_outlet_is_taken_out():
     assert without_taglines(question, ["Cnbc", "The Independent"]) == "Did Cnbc agree with 'The Independent'?"
     assert without_taglines("Did Cnbc | World Business News Leader agree?", ["Fortune"]) == (
         "Did Cnbc | World Business News Leader agree?")
+    # Every mention, and every separator a feed's name is written with (as `short_name` reads them).
+    question = "Did Cnbc | World Business News Leader, like Live Science: The Most Interesting Articles, agree " \
+               "with Cnbc | World Business News Leader?"
+    assert without_taglines(question, ["Cnbc", "Live Science"]) == "Did Cnbc, like Live Science, agree with Cnbc?"
+
+
+def test_a_long_title_in_the_prompt_keeps_its_outlet():
+    title = "Inter Miami vs FC Cincinnati live score, result, updates, highlights from the MLS playoff race"
+    passage = Passage("c", "a", f"{title} — Sporting News", "feed.jsonl", None, "Acosta is fouled.", 1.0, 0, 17)
+    header = format_passages([passage]).splitlines()[0]
+    assert header.startswith("[1] Inter Miami vs FC Cincinnati") and header.endswith("… — Sporting News")
+    assert len(header) < len(title)
