@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from langchain_core.prompts import ChatPromptTemplate
 
-from rag.outlets import SEPARATOR
 from rag.question import choices
 from rag.types import Passage
 
@@ -43,14 +42,7 @@ def _header(passage: Passage) -> str:
 
 
 def _short(title: str, limit: int = 70) -> str:
-    """A long title cut at a word, keeping its outlet ("… — Sporting News"): questions tell articles apart by
-    where they were published, and an outlet cut off left the model unable to say whose passage is whose."""
-    head, separator, outlet = title.rpartition(SEPARATOR)
-    if not separator:
-        head, outlet = title, ""
-    if len(head) > limit:
-        head = head[:limit].rsplit(" ", 1)[0] + "…"
-    return head + separator + outlet
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def human_message(question: str, passages: list[Passage], previous: str | None = None) -> dict[str, str]:

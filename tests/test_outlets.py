@@ -11,10 +11,8 @@ from index.pipeline import index_paths
 from rag.corpus import Corpus
 from rag.fakes import ScriptedChat
 from rag.outlets import named, outlet_of, short_name, without, without_taglines
-from rag.prompt import format_passages
 from rag.retrieve import outlet_search
 from rag.tuning import SELECTION
-from rag.types import Passage
 from tests.conftest import FakeParts
 
 
@@ -118,10 +116,3 @@ def test_a_feeds_tagline_after_a_named_outlet_is_taken_out():
                "with Cnbc | World Business News Leader?"
     assert without_taglines(question, ["Cnbc", "Live Science"]) == "Did Cnbc, like Live Science, agree with Cnbc?"
 
-
-def test_a_long_title_in_the_prompt_keeps_its_outlet():
-    title = "Inter Miami vs FC Cincinnati live score, result, updates, highlights from the MLS playoff race"
-    passage = Passage("c", "a", f"{title} — Sporting News", "feed.jsonl", None, "Acosta is fouled.", 1.0, 0, 17)
-    header = format_passages([passage]).splitlines()[0]
-    assert header.startswith("[1] Inter Miami vs FC Cincinnati") and header.endswith("… — Sporting News")
-    assert len(header) < len(title)
