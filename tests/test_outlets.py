@@ -115,4 +115,3 @@ def test_a_feeds_tagline_after_a_named_outlet_is_taken_out():
     question = "Did Cnbc | World Business News Leader, like Live Science: The Most Interesting Articles, agree " \
                "with Cnbc | World Business News Leader?"
     assert without_taglines(question, ["Cnbc", "Live Science"]) == "Did Cnbc, like Live Science, agree with Cnbc?"
-
