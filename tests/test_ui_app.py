@@ -114,6 +114,40 @@ def test_a_backend_failure_after_retrieval_keeps_the_sources(scripted, monkeypat
     assert "no answer was written" in panel
 
 
+def test_a_question_over_the_limit_names_the_limit_and_never_reaches_the_model(scripted, capsys):
+    from newsrag.cli import main
+    from rag.limits import MAX_QUESTION_CHARS, QuestionTooLongError
+
+    llm = scripted("never read")
+    question = "Why " * 5000
+    _, chat, history, _ = _run(question)[-1]
+    message = chat[-1]["content"]
+    assert f"up to {MAX_QUESTION_CHARS:,} characters" in message and "19,99" in message
+    assert "backend" not in message and history == [] and llm.prompts == []
+    with pytest.raises(QuestionTooLongError):
+        rag.answer(question)
+    assert main(["ask", question]) == 2
+    assert f"up to {MAX_QUESTION_CHARS:,} characters" in capsys.readouterr().err
+
+
+def test_a_prompt_over_the_local_models_window_is_refused_before_generation():
+    from langchain_core.messages import HumanMessage
+
+    from rag.limits import PromptTooLongError
+    from rag.llm import LlamaCppChat
+
+    class Counted(LlamaCppChat):  # the window arithmetic without loading weights: a token a word
+        def _load(self) -> object:
+            return object()
+
+        def count_tokens(self, text: str) -> int:
+            return len(text.split())
+
+    model = Counted(model_path="unused.gguf", n_ctx=100, max_tokens=20)
+    with pytest.raises(PromptTooLongError, match="window of 100 holds with 20 kept for the answer"):
+        list(model._stream([HumanMessage("word " * 80)]))
+
+
 def test_an_empty_index_is_explained(fake: FakeParts):
     rag.configure(parts=fake.parts(), llm=ScriptedChat(replies=[]))
     _, chat, _, _ = _run(HELIUM)[-1]
@@ -155,18 +189,48 @@ def test_stage_uploads_accepts_articles_and_turns_away_the_rest(tmp_path: Path):
     (incoming / ".hidden.json").write_text("{}")
     folder = tmp_path / "uploads"
     paths = [str(incoming / n) for n in ("story.txt", "photo.pdf", "huge.md", ".hidden.json")]
-    staged, rejected = uploads.stage_uploads(paths, folder, max_bytes=100)
+    staged, rejected = uploads.stage_uploads(paths, folder, paths, max_bytes=100, root=incoming)
     assert [p.name for p in staged] == ["story.txt", "hidden.json"]
     assert dict(rejected).keys() == {"photo.pdf", "huge.md"} and "unsupported" in dict(rejected)["photo.pdf"]
-    again, rejected = uploads.stage_uploads([paths[0]], folder)
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in staged)  # stored copies: the owner's only
+    assert folder.stat().st_mode & 0o777 == 0o700
+    again, rejected = uploads.stage_uploads([paths[0]], folder, paths, root=incoming)
     assert again == [] and "identical" in rejected[0][1]
     (incoming / "story.txt").write_text("Another story.")
-    renamed, _ = uploads.stage_uploads([paths[0]], folder)
+    renamed, _ = uploads.stage_uploads([paths[0]], folder, paths, root=incoming)
     assert [p.name for p in renamed] == ["story-2.txt"]
 
 
-def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed_dir: Path):
+def test_only_files_the_upload_route_received_are_read(tmp_path: Path):
+    """A client can name any server path in the upload call: only what a browser uploaded is indexed."""
+    root = tmp_path / "gradio"
+    (root / "abc123").mkdir(parents=True)
+    fine = root / "abc123" / "fine.txt"
+    fine.write_text("An uploaded story.")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password: hunter2")
+    secret.chmod(0o600)
+    copied = root / "def456" / "secret.txt"  # what Gradio makes of a server path: a copy in its folder
+    copied.parent.mkdir()
+    copied.write_text("password: hunter2")
+    (root / "abc123" / "link.txt").symlink_to(secret)  # a link out of the folder
+    (root / "linkdir").symlink_to(tmp_path)  # a folder link out
+    hostile = [str(secret), str(copied), str(root / "abc123" / "link.txt"), str(root / "linkdir" / "secret.txt"),
+               f"{root}/abc123/../../secret.txt", "../secret.txt", "file:///etc/passwd", "http://x/y.txt",
+               str(root), str(tmp_path / "missing.txt"), "/etc/hostname.txt", ""]
+    received = [*hostile[2:5], str(fine)]  # even a path the route was told of must stay inside, unlinked
+    staged, rejected = uploads.stage_uploads([*hostile, str(fine)], tmp_path / "up", received, root=root)
+    assert [p.name for p in staged] == ["fine.txt"]
+    assert len(rejected) == len(hostile)
+    assert {why for _, why in rejected} == {"not a file uploaded through this window"}  # existence not told
+    assert all("hunter2" not in p.read_text() for p in (tmp_path / "up").iterdir())
+    assert not copied.exists() and secret.exists()  # Gradio's copy is gone; the server's own file stays
+
+
+def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed_dir: Path,
+                                                 monkeypatch: pytest.MonkeyPatch):
     scripted()
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))  # these files stand for the browser's uploads
     story = tmp_path / "veltrana.txt"
     story.write_text("Glassworks in Veltrana cast the largest green bell\n\n"
                      "The Veltrana Glassworks Guild cast a green glass bell weighing 2,417 kilograms this spring.\n")
@@ -175,7 +239,7 @@ def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed
     (tmp_path / "empty.txt").write_text("")
     files = [str(story), str(copy), str(tmp_path / "empty.txt"), str(tmp_path / "x.exe")]
     (tmp_path / "x.exe").write_bytes(b"MZ")
-    cleared, summary = uploads.add_articles(rag.api.default(), files, lambda *a, **k: None)
+    cleared, summary = uploads.add_articles(rag.api.default(), files, lambda *a, **k: None, files)
     assert cleared is None
     assert "1 article added from 4 files" in summary and "duplicate" in summary
     assert "x.exe" in summary and "empty.txt" in summary and "file is empty" in summary

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import stat
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio import utils as gradio_utils
 
 from index.pipeline import index_paths
 from rag.pipeline import Pipeline
@@ -43,41 +46,85 @@ def _target(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     raise OSError(f"too many uploads named {name}")
 
 
+def upload_folder() -> Path:
+    """Where Gradio stores what a browser uploads (its cache: GRADIO_TEMP_DIR, else the system temp folder)."""
+    return Path(gradio_utils.get_upload_folder()).resolve()
+
+
+def uploaded_file(raw: str, root: Path, received: Collection[str]) -> Path | None:
+    """`raw` as a file a browser uploaded: one Gradio's upload route `received`, a regular file that, with
+    every symlink followed and `..` taken out, lies inside Gradio's upload folder `root`. Anything else is
+    None: it names a file the client could not read otherwise, so it must never reach the indexer.
+
+    Gradio alone does not ensure this: handed a server path in place of an upload, it copies that file into
+    its upload folder and passes the copy on. Such a copy is removed here at once."""
+    if not raw or "://" in raw:
+        return None
+    path, real = Path(os.path.abspath(raw)), Path(os.path.realpath(raw))
+    if real == root or not real.is_relative_to(root):
+        return None
+    try:
+        regular = stat.S_ISREG(real.stat().st_mode)
+    except OSError:
+        return None
+    if str(path) not in {os.path.abspath(p) for p in received}:
+        if regular and path == real:
+            real.unlink(missing_ok=True)  # Gradio's copy of a server file: it must not linger
+        return None
+    return real if regular else None
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """A new file only its owner can read: uploads may hold what the user would not publish."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+
+
 def stage_uploads(
-    paths: Sequence[str], folder: Path, max_bytes: int = MAX_UPLOAD_BYTES
+    paths: Sequence[str], folder: Path, received: Collection[str], max_bytes: int = MAX_UPLOAD_BYTES,
+    root: Path | None = None,
 ) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Copy acceptable uploads into `folder`; return the new files and the (name, reason) of the others."""
+    """Copy acceptable uploads into `folder`; return the new files and the (name, reason) of the others.
+    Only what Gradio's upload route `received`, inside its upload folder `root`, is read."""
+    root = root or upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
     staged: list[Path] = []
     rejected: list[tuple[str, str]] = []
     for raw in paths:
-        source = Path(raw)
-        name = _safe_name(source.name)
+        shown = Path(str(raw)).name[:100] or "(no name)"
+        source = uploaded_file(str(raw), root, received)
+        if source is None:  # the same words whether or not the path exists: nothing about the server leaks
+            rejected.append((shown, "not a file uploaded through this window"))
+            continue
         size = source.stat().st_size
         if source.suffix.lower() not in ACCEPTED_SUFFIXES:
-            rejected.append((source.name, f"unsupported file type (accepted: {' '.join(ACCEPTED_SUFFIXES)})"))
+            rejected.append((shown, f"unsupported file type (accepted: {' '.join(ACCEPTED_SUFFIXES)})"))
         elif size > max_bytes:
-            rejected.append((source.name, f"{size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit"))
+            rejected.append((shown, f"{size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit"))
         else:
             data = source.read_bytes()
-            target, same = _target(folder, name, data)
+            target, same = _target(folder, _safe_name(source.name), data)
             if same:
-                rejected.append((source.name, "identical to a file already added"))
+                rejected.append((shown, "identical to a file already added"))
             else:
-                target.write_bytes(data)
+                _write_private(target, data)
                 staged.append(target)
     return staged, rejected
 
 
-def add_articles(pipeline: Pipeline, files: list[str] | None, progress: Callable[..., Any]) -> tuple[Any, str]:
-    """Index uploaded files into the pipeline's collection: outputs are (file input, summary)."""
+def add_articles(pipeline: Pipeline, files: list[str] | None, progress: Callable[..., Any],
+                 received: Collection[str]) -> tuple[Any, str]:
+    """Index uploaded files into the pipeline's collection: outputs are (file input, summary). `received`:
+    the paths Gradio's upload route stored (`Blocks.upload_file_set`); no other path is read."""
     if not files:
         return gr.skip(), render.upload_html(render.UploadSummary(0, 0, 0, [("(none)", "choose files first")]))
     with _index_lock:
         try:
             parts = pipeline.parts
             progress(0, desc="Reading files")
-            staged, rejected = stage_uploads(files, parts.settings.folder / "uploads")
+            staged, rejected = stage_uploads(files, parts.settings.folder / "uploads", received)
             articles = duplicates = 0
             seconds = 0.0
             if staged:
