@@ -38,6 +38,13 @@ def test_an_unusable_login_file_is_an_error_naming_it(tmp_path: Path, content: s
         read_auth_file(tmp_path / "logins")
 
 
+@pytest.mark.parametrize("line", [" bob : secret ", "bob :secret", "bob: secret"])
+def test_spaces_around_the_colon_are_refused_with_the_line_number(tmp_path: Path, line: str):
+    (tmp_path / "logins").write_text(f"ana:s3cret\n{line}\n", "utf-8")
+    with pytest.raises(AuthError, match=r"logins:2: spaces around ':'"):
+        read_auth_file(tmp_path / "logins")
+
+
 @pytest.mark.chaos
 def test_the_cli_refuses_to_expose_the_chat_without_a_login(capsys: pytest.CaptureFixture[str]):
     assert main(["chat", "--host", "0.0.0.0"]) == 2

@@ -36,6 +36,9 @@ def read_auth_file(path: Path) -> Credentials:
         user, sep, password = line.strip().partition(":")
         if not sep or not user or not password:
             raise AuthError(f"{path}:{number}: expected `user:password`")
+        if user != user.strip() or password != password.strip():  # ` bob : secret ` is not the login `bob`
+            raise AuthError(f"{path}:{number}: spaces around ':' would be part of the name or password; "
+                            "write `user:password` with none")
         credentials.append((user, password))
     if not credentials:
         raise AuthError(f"the login file {path} holds no `user:password` line")
