@@ -156,7 +156,7 @@ def _collections(args: argparse.Namespace, settings: Settings) -> int:
     from rag.parts import build_parts
     from ui.render import utc_time
 
-    if args.delete:
+    if args.delete is not None:  # `--delete ""` is a missing name, not a listing
         try:
             delete_collection(build_parts(for_collection(settings, args.delete)))
         except (ValueError, NotIndexedError) as exc:
@@ -195,6 +195,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import rag
     from rag.catalogue import DamagedIndexError
     from rag.corpus import EmptyIndexError
+    from rag.limits import InputTooLongError
     from rag.llm import LLMError
     from rag.models import ModelUnavailableError
     from rag.pipeline import Pipeline
@@ -210,7 +211,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
                 print(event.text, end="", flush=True)
             elif isinstance(event, rag.Answer):
                 answer = event
-    except (EmptyIndexError, DamagedIndexError, LLMError, ModelUnavailableError) as exc:
+    except (EmptyIndexError, DamagedIndexError, LLMError, ModelUnavailableError, InputTooLongError) as exc:
         print(f"newsrag: {exc}", file=sys.stderr)
         return 2
     if args.json:

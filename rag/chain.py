@@ -19,6 +19,7 @@ from rag.config import Settings
 from rag.corpus import Corpus
 from rag.evidence import select
 from rag.halves import CHECK, refuted
+from rag.limits import InputTooLongError, check_question, clip_history
 from rag.llm import LLMError
 from rag.models import ModelUnavailableError
 from rag.parts import Parts
@@ -83,7 +84,7 @@ class AnswerChain:
         self, question: str, history: History = (), filters: Filters | None = None, k: int | None = None
     ) -> Iterator[Event]:
         started = time.perf_counter()
-        turn = Turn(question.strip(), history, filters, k or self.settings.k)
+        turn = Turn(check_question(question), clip_history(history), filters, k or self.settings.k)
         turn = self.retrieve.invoke(self.condense.invoke(turn))
         chosen = self._select(turn)
         passages = [p for p, _ in chosen]
@@ -125,7 +126,7 @@ class AnswerChain:
         """Connection refused, timeouts, HTTP errors: one clear message for the CLI and the chat window."""
         try:
             yield
-        except (LLMError, ModelUnavailableError):
+        except (LLMError, ModelUnavailableError, InputTooLongError):
             raise
         except Exception as exc:
             where = self.settings.llm_url or self.settings.local_model

@@ -16,6 +16,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import PrivateAttr
 
 from rag.config import Settings
+from rag.limits import PromptTooLongError
 
 
 class LLMError(RuntimeError):
@@ -23,6 +24,7 @@ class LLMError(RuntimeError):
 
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+_TEMPLATE_TOKENS = 8  # Qwen's `<|im_start|>role\n … <|im_end|>\n` around each message, with a margin
 
 
 class StreamingChat(BaseChatModel):
@@ -76,6 +78,13 @@ class LlamaCppChat(StreamingChat):
     def count_tokens(self, text: str) -> int:
         return len(self._load().tokenize(text.encode(), add_bos=False, special=True))
 
+    def _check_window(self, payload: list[dict[str, str]], max_tokens: int) -> None:
+        """Never ask with more than the window holds: llama.cpp would fail with an error that reads like a
+        broken backend. The chat template adds a few tokens a message."""
+        tokens = sum(self.count_tokens(m["content"]) + _TEMPLATE_TOKENS for m in payload)
+        if tokens + max_tokens > self.n_ctx:
+            raise PromptTooLongError(tokens, self.n_ctx, max_tokens)
+
     def _stream(
         self,
         messages: list[BaseMessage],
@@ -84,11 +93,13 @@ class LlamaCppChat(StreamingChat):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         payload = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
         # One generation at a time: the model and its KV cache are shared by every caller in the process.
         with self._lock:
             llama = self._load()
+            self._check_window(payload, max_tokens)
             for part in llama.create_chat_completion(
-                payload, stream=True, max_tokens=kwargs.get("max_tokens", self.max_tokens),
+                payload, stream=True, max_tokens=max_tokens,
                 temperature=self.temperature, stop=stop,
             ):
                 delta = part["choices"][0]["delta"].get("content") or ""

@@ -16,7 +16,8 @@ import gradio as gr
 
 import rag
 from rag.catalogue import DamagedIndexError
-from rag.corpus import EmptyIndexError
+from rag.corpus import CollectionDeletedError, EmptyIndexError
+from rag.limits import InputTooLongError
 from rag.pipeline import Pipeline
 from rag.types import Filters
 from ui import render
@@ -59,8 +60,8 @@ def describe_error(exc: BaseException) -> str:
 
     name = type(exc).__name__
     detail = str(exc).strip()[:300]
-    if isinstance(exc, FilterError):
-        return str(exc)
+    if isinstance(exc, FilterError | InputTooLongError | CollectionDeletedError):
+        return f"{str(exc)[:1].upper()}{str(exc)[1:]}"
     if isinstance(exc, DamagedIndexError):
         return str(exc)
     if isinstance(exc, EmptyIndexError):
@@ -122,8 +123,12 @@ def respond(
                 history = [*history, (question, event.text)]
                 current = render.sources_html(view, event)
                 yield "", chat, history, panel(current), [*earlier, (turn, current)]
+    except InputTooLongError as exc:  # the asker's to fix, not the server's: no traceback in the log
+        log.info("question turned away: %s", exc)
+        chat = [*chat[:-1], _message("assistant", render.error_html(describe_error(exc)))]
+        yield "", chat, history, gr.skip(), earlier
     except Exception as exc:
-        log.exception("answering %r failed", question)
+        log.exception("answering %r failed", question[:200])
         chat = [*chat[:-1], _message("assistant", render.error_html(describe_error(exc)))]
         yield "", chat, history, panel(render.sources_html(view, failed=True)) if view else gr.skip(), earlier
 
