@@ -218,8 +218,9 @@ def _parse_file(
         parsed = parse_document(doc)
         record.boilerplate_lines += parsed.boilerplate_lines
         for article in parsed.articles:
-            if article.article_id in deleted:
-                continue  # a user deleted it from the library; it comes back only if its text changes
+            if article.article_id in deleted:  # it comes back only if its text changes
+                record.warnings.append(cat.left_out(article.title, str(path)))
+                continue
             sig = signature(article.text)
             duplicate = dedup.check(article.article_id, sig)
             if duplicate is not None:

@@ -183,15 +183,18 @@ def path_for(home: Path) -> Path:
 class Catalogue:
     """One SQLite catalogue; a connection per thread (the chat answers on several threads)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, writable: bool = False) -> None:
         self.path = path
         self._local = threading.local()
+        # A reader never creates the file: a catalogue deleted under it stays deleted (SQLite's default would
+        # leave an empty file behind, which then reads as a damaged index).
+        self._mode = "rwc" if writable else "rw"
 
     @classmethod
     def create(cls, home: Path) -> Catalogue:
         """Open the catalogue under `home` for writing, creating it when there is none."""
         home.mkdir(parents=True, exist_ok=True)
-        catalogue = cls(path_for(home))
+        catalogue = cls(path_for(home), writable=True)
         with catalogue._errors():
             db = catalogue._db()
             db.execute("PRAGMA journal_mode=WAL")
@@ -203,7 +206,8 @@ class Catalogue:
     def _db(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode={self._mode}", uri=True, timeout=60,
+                                 isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA synchronous=NORMAL")  # with WAL: a commit survives a process kill
             db.create_function("outlet", 1, outlet_of, deterministic=True)
             self._local.db = db
@@ -445,6 +449,12 @@ class Catalogue:
         remembered, so the next index run does not bring it back."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for aid, title in articles:
+            file = db.execute("SELECT file FROM articles WHERE id=?", [aid]).fetchone()
+            if file:  # every later index report of that file says the article was left out
+                found = db.execute("SELECT report FROM files WHERE path=?", file).fetchone()
+                report = json.loads(found[0]) if found else {}
+                report["warnings"] = [*report.get("warnings", []), left_out(title, file[0])]
+                db.execute("UPDATE files SET report=? WHERE path=?", [json.dumps(report), file[0]])
             db.execute("INSERT OR IGNORE INTO pending_deletes SELECT id FROM chunks WHERE article=?", [aid])
             db.execute("DELETE FROM chunk_words WHERE rowid IN (SELECT n FROM chunks WHERE article=?)", [aid])
             for table, column in (("chunks", "article"), ("bands", "article"), ("articles", "id")):
@@ -499,6 +509,12 @@ def _filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
         clauses.append("a.published <> '' AND a.published <= ?")
         params.append(filters.until.isoformat())
     return "".join(f" AND {c}" for c in clauses), params
+
+
+def left_out(title: str, path: str) -> dict[str, str]:
+    """The index report's warning for an article a user deleted, which index runs keep out."""
+    return {"path": path, "warning": f"{' '.join(title.split())[:60]!r} left out: it was deleted in the library "
+                                     "(it is indexed again once its text changes)"}
 
 
 def damaged(path: Path, reason: str) -> DamagedIndexError:

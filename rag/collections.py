@@ -22,10 +22,11 @@ class CollectionInfo:
 
 
 def collection_names(home: Path) -> list[str]:
-    """The default collection first (always: the chat starts there), then the named ones by name."""
+    """The default collection first (always: the chat starts there), then the named ones by name: a folder
+    is a collection once an index run has made its catalogue (an empty leftover folder is not listed)."""
     folder = home / "collections"
-    named = sorted(p.name for p in folder.iterdir() if p.is_dir() and COLLECTION_NAME.fullmatch(p.name)) \
-        if folder.is_dir() else []
+    named = sorted(p.name for p in folder.iterdir()
+                   if COLLECTION_NAME.fullmatch(p.name) and cat.path_for(p).is_file()) if folder.is_dir() else []
     return [DEFAULT_COLLECTION, *[n for n in named if n != DEFAULT_COLLECTION]]
 
 

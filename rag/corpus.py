@@ -10,6 +10,7 @@ import dataclasses
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 
 from rag import catalogue as cat
 from rag import outlets
@@ -29,11 +30,31 @@ class OldIndexError(EmptyIndexError):
     """The home holds an index from before the catalogue; `newsrag index` (or `newsrag chat`) converts it."""
 
 
+class CollectionDeletedError(LookupError):
+    """The collection this pipeline was serving was deleted (`newsrag collections --delete`) while open."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the collection {name!r} was deleted; pick another collection")
+        self.name = name
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at `path` (device, inode), or None when there is none: a deleted or rebuilt catalogue is
+    another file, although an open connection still reads the old one."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 class Corpus:
     """One committed generation of the index; `is_stale` says when an index run has committed a newer one."""
 
-    def __init__(self, catalogue: cat.Reader, meta: cat.Meta, store: Store) -> None:
+    def __init__(self, catalogue: cat.Reader, meta: cat.Meta, store: Store, path: Path | None = None) -> None:
         self.catalogue = catalogue
+        self.path = path
+        self.identity = _identity(path) if path else None
         self.meta = meta
         self.store = store
         self.chunk_count = catalogue.chunk_count()
@@ -54,10 +75,14 @@ class Corpus:
         meta = catalogue.meta()
         if meta is None or catalogue.article_count() == 0:
             raise EmptyIndexError(f"nothing is indexed yet in {home}: run `newsrag index PATH` to add articles")
-        return cls(catalogue, meta, parts.open_store(meta.collection))
+        return cls(catalogue, meta, parts.open_store(meta.collection), path)
+
+    def is_gone(self) -> bool:
+        """The catalogue file this corpus reads is no longer at its path (deleted, or replaced by a rebuild)."""
+        return self.path is not None and _identity(self.path) != self.identity
 
     def is_stale(self) -> bool:
-        return self.catalogue.generation() != self.meta.generation
+        return self.is_gone() or self.catalogue.generation() != self.meta.generation
 
     def passages(self, scored: Sequence[tuple[str, float]], filters: Filters | None = None) -> list[Passage]:
         """The committed chunks of `scored` that pass `filters`, in the given order, with their scores.

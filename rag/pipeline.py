@@ -14,8 +14,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.runnables import Runnable
 
 from rag.chain import AnswerChain
-from rag.config import Settings
-from rag.corpus import Corpus
+from rag.config import DEFAULT_COLLECTION, Settings
+from rag.corpus import CollectionDeletedError, Corpus
 from rag.llm import build_chat_model
 from rag.parts import Parts, build_parts
 from rag.retrieve import SentenceCache, hybrid_search
@@ -58,11 +58,18 @@ class Pipeline:
         return self.settings.collection
 
     def corpus(self) -> Corpus:
-        """The committed index, reopened when an index run has committed since it was opened."""
+        """The committed index, reopened when an index run has committed since it was opened. A named
+        collection deleted since is an error, not an empty index: nothing here re-creates its folder."""
         with self._lock:
             if self._corpus is None or self._corpus.is_stale():
+                if self._corpus is not None and self.deleted():
+                    raise CollectionDeletedError(self.collection)
                 self._corpus = Corpus.open(self.parts)
             return self._corpus
+
+    def deleted(self) -> bool:
+        """This named collection's folder is gone (the default collection lives in the home itself)."""
+        return self.collection != DEFAULT_COLLECTION and not self.settings.folder.exists()
 
     def llm(self) -> BaseChatModel:
         with self._lock:

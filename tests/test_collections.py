@@ -10,6 +10,7 @@ import pytest
 from index.pipeline import index_paths
 from index.remove import NotIndexedError, delete_articles, delete_collection
 from rag.collections import collection_names, list_collections
+from rag.corpus import CollectionDeletedError
 from rag.fakes import ScriptedChat
 from rag.pipeline import Pipeline
 from tests.conftest import FakeParts
@@ -61,6 +62,37 @@ def test_deleting_a_collection_leaves_the_others(fake: FakeParts, two):
         delete_collection(fake.parts())
 
 
+def test_a_collection_deleted_under_an_open_pipeline_says_so_and_is_not_re_created(fake: FakeParts, two):
+    pipeline = Pipeline(parts=fake.parts(collection="tech"), llm=ScriptedChat(replies=["Oracle [1]."]))
+    assert pipeline.answer(TIKTOK).passages
+    delete_collection(fake.parts(collection="tech"))
+    with pytest.raises(CollectionDeletedError, match="'tech' was deleted"):
+        pipeline.answer(TIKTOK)
+    with pytest.raises(CollectionDeletedError):  # every later question too, not "nothing indexed"
+        pipeline.retrieve(TIKTOK)
+    assert not (fake.settings.home / "collections" / "tech").exists()
+    assert collection_names(fake.settings.home) == ["newsrag", "china"]
+
+
+def test_a_collection_rebuilt_under_an_open_pipeline_is_read_afresh(fake: FakeParts, two):
+    china, tech = two
+    pipeline = Pipeline(parts=fake.parts(collection="tech"), llm=ScriptedChat(replies=["x [1]."] * 2))
+    assert {Path(p.source).parent for p in pipeline.retrieve(TIKTOK)} == {tech}
+    delete_collection(fake.parts(collection="tech"))
+    index_paths([china], fake.parts(collection="tech"))  # the same name, other articles
+    assert {Path(p.source).parent for p in pipeline.retrieve(TIKTOK)} == {china}
+
+
+def test_a_leftover_folder_without_a_catalogue_is_not_listed(fake: FakeParts, two, capsys, monkeypatch):
+    from newsrag.cli import main
+
+    (fake.settings.home / "collections" / "ghost").mkdir()
+    assert collection_names(fake.settings.home) == ["newsrag", "china", "tech"]
+    monkeypatch.setenv("NEWSRAG_HOME", str(fake.settings.home))
+    assert main(["collections", "--delete", ""]) == 2  # a missing name, not a listing
+    assert "collection name ''" in capsys.readouterr().err
+
+
 def test_a_bad_collection_name_is_refused(fake: FakeParts):
     with pytest.raises(ValueError, match="collection name"):
         fake.parts(collection="../etc")
@@ -81,11 +113,14 @@ def test_a_deleted_article_leaves_retrieval_at_once_and_stays_out(fake: FakePart
     after = pipeline.retrieve("How much helium does China use every year?", k=8)
     assert helium.article_id not in {p.article_id for p in after}
     assert all(not cid.startswith(helium.article_id) for cid in fake.stores[fake.committed().collection].chunks)
-    # Re-indexing the folder, even with the file touched, does not bring it back; a changed text does.
+    # Re-indexing the folder, even with the file touched, does not bring it back, and the report says so.
     source = Path(helium.source)
     source.touch()
-    index_paths([seed_dir], parts)
+    report = index_paths([seed_dir], parts)
     assert helium.article_id not in {p.article_id for p in pipeline.retrieve("helium China tonnes", k=8)}
+    left_out = [w for w in report.warnings if "deleted in the library" in w["warning"]]
+    assert [w["path"] for w in left_out] == [str(source)] and helium.title[:20] in left_out[0]["warning"]
+    assert report.articles == fake.catalogue().article_count()  # the deleted one is not counted
     with pytest.raises(NotIndexedError):
         delete_articles(parts, [helium.article_id])
 

@@ -117,6 +117,10 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
         def answer(name: str, cid: str | None, text: str, messages: list[Any], turns: list[Any], start: str,
                    end: str, files: list[str], passages: float, panels: list[Any],
                    request: gr.Request) -> Iterator[Any]:
+            if pipelines.deleted(name):  # nothing of it may be opened: that would re-create its folder
+                notice = deleted_messages(name, text, pipelines.fallback())
+                yield gr.skip(), [*messages, *notice], turns, gr.skip(), panels, None, gr.skip()
+                return
             yield from sidebar.answer(pipelines, stores, name, cid, text, messages, turns, start, end, files,
                                       passages, panels, stops, request.session_hash or "")
 
@@ -129,10 +133,20 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
             "trigger_mode": "always_last",
         }
         # The API (gradio_client) asks through /respond: collection, question, chat, since, until, sources, k.
-        question.submit(**answer_io, api_name="respond")
-        ask.click(**answer_io, api_visibility="private")
+        state_out = [chosen, info, table, chosen_article, search, article, done, conversations]
+
+        def leave_deleted(name: str) -> tuple[Any, ...]:
+            """After a question in a tab whose collection was deleted: the picker moves to the default one."""
+            if not pipelines.deleted(name):
+                return tuple(gr.skip() for _ in range(len(state_out) + 2))
+            default = pipelines.fallback()
+            return (gr.Dropdown(choices=pipelines.names(), value=default), None, *collection_state(default))
+
+        question.submit(**answer_io, api_name="respond").then(leave_deleted, collection, [collection, conv, *state_out])
+        ask.click(**answer_io, api_visibility="private").then(leave_deleted, collection, [collection, conv, *state_out])
         for button, text in zip(examples, EXAMPLES, strict=True):
-            button.click(_constant(text), outputs=question, queue=False).then(**answer_io, api_visibility="private")
+            button.click(_constant(text), outputs=question, queue=False).then(
+                **answer_io, api_visibility="private").then(leave_deleted, collection, [collection, conv, *state_out])
         # Stop is a flag the running answer reads between tokens: it then closes its stream, which ends the
         # model's generation, so the next question starts at once. (Gradio's `cancels` would leave the
         # generator, and the model it holds, suspended.) What was written stays, marked unfinished.
@@ -177,7 +191,6 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
             return (*library.refresh(pipeline), *library.listing(pipeline, ""), "", "", "",
                     sidebar.listing(stores.get(name), None))
 
-        state_out = [chosen, info, table, chosen_article, search, article, done, conversations]
         collection.input(fresh, outputs=fresh_out, queue=False).then(collection_state, inputs=collection,
                                                                      outputs=state_out)
         search.submit(lambda name, text: library.listing(get(name), text), inputs=[collection, search],
@@ -186,7 +199,12 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
         chosen_article.input(lambda name, aid: (library.open_article(get(name), aid), ""),
                               inputs=[collection, chosen_article], outputs=[article, done])
 
+        def gone(name: str) -> str:
+            return render.error_html(f"The collection {name!r} was deleted; pick another collection above.")
+
         def delete_chosen(name: str, aid: str | None, text: str) -> tuple[Any, ...]:
+            if pipelines.deleted(name):  # writing to it would re-create its folder
+                return (gone(name), *(gr.skip() for _ in range(5)))
             status = library.delete_article(get(name), aid)
             return (status, "", *library.listing(get(name), text), *library.refresh(get(name)))
 
@@ -196,7 +214,9 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
 
         def on_upload(name: str, paths: list[str] | None,
                       progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008
-            return add_articles(get(name), paths, progress)
+            if pipelines.deleted(name):
+                return gr.skip(), gone(name)
+            return add_articles(get(name), paths, progress, app.upload_file_set)
 
         upload.click(on_upload, inputs=[collection, files], outputs=[files, summary],
                      concurrency_limit=1, concurrency_id="index").then(collection_state, inputs=collection,
@@ -209,6 +229,14 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
 
         app.load(on_load, inputs=collection, outputs=[collection, *state_out, model])
     return app
+
+
+def deleted_messages(name: str, question: str, fallback: str) -> list[dict[str, str]]:
+    """The question and the notice that its collection is gone (the picker then moves to the default)."""
+    notice = (f"The collection {name!r} was deleted (`newsrag collections --delete`), so nothing was searched. "
+              f"The window has switched to the collection {fallback!r}: ask again there, or pick another.")
+    return [{"role": "user", "content": render.question_html(question.strip())},
+            {"role": "assistant", "content": render.error_html(notice)}]
 
 
 def ensure_index(pipeline: Pipeline, samples: Path) -> None:

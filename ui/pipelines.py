@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from rag.collections import collection_names, for_collection
-from rag.config import Settings
+from rag.config import DEFAULT_COLLECTION, Settings
 from rag.pipeline import Pipeline
 
 T = TypeVar("T")
@@ -35,10 +35,20 @@ class Pipelines:
     def __init__(self, settings: Settings, make: Callable[[str], Pipeline] | None = None) -> None:
         self.settings = settings
         self._built = PerCollection(make or (lambda name: Pipeline(for_collection(settings, name))))
+        self._listed: set[str] = set()  # collections seen on disk: one of them gone was deleted, not new
 
     def get(self, name: str | None = None) -> Pipeline:
         return self._built.get(name or self.settings.collection)
 
     def names(self) -> list[str]:
         names = collection_names(self.settings.home)
+        self._listed.update(names)
         return names if self.settings.collection in names else [*names, self.settings.collection]
+
+    def fallback(self) -> str:
+        """Where a tab goes when its collection was deleted: the one the window started with, if it is still here."""
+        return DEFAULT_COLLECTION if self.deleted(self.settings.collection) else self.settings.collection
+
+    def deleted(self, name: str) -> bool:
+        """`name` was listed by this window and has been deleted since (`newsrag collections --delete`)."""
+        return name in self._listed and name != DEFAULT_COLLECTION and name not in collection_names(self.settings.home)
