@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
+import os
+import sqlite3
 from pathlib import Path
 
 import gradio as gr
@@ -143,3 +146,79 @@ def test_stop_ends_the_answer_between_tokens_and_keeps_what_was_written(window):
     # The next question in the same tab runs to the end (tab-1's stop was used up).
     again = list(sidebar.answer(pipelines, stores, "newsrag", None, PLANT, [], [], "", "", [], 4, [], stops, "tab-1"))
     assert "20 tonnes" in again[-2][1][-1]["content"] and "nr-stopped" not in again[-2][1][-1]["content"]
+
+
+def _moved_aside(home: Path) -> list[Path]:
+    return [p for p in home.glob("conversations.sqlite.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+
+
+@pytest.mark.chaos
+def test_a_file_with_a_damaged_header_is_moved_aside_and_every_conversation_kept(window, fake: FakeParts):
+    pipelines, stores, llm = window
+    llm.replies += ["China uses more than 4,300 tonnes [1].", "x [1].", "The plant will make 20 tonnes a year [1]."]
+    first, second = _ask(window, HELIUM)[0], _ask(window, "How is helium used?")[0]
+    stores.get("newsrag").close()
+    path = fake.settings.home / "conversations.sqlite"
+    with open(path, "r+b") as handle:
+        handle.write(b"\xff" * 16)
+    restarted = (pipelines, sidebar.Stores(pipelines), llm)
+    radio = sidebar.listing(restarted[1].get("newsrag"), None)  # the page loads
+    assert [cid for _, cid in radio.constructor_args["choices"]] == [second, first]
+    said = radio.constructor_args["info"]
+    assert str(path) in said and "file is not a database" in said and "moved aside" in said
+    assert [p.name in said for p in _moved_aside(fake.settings.home)] == [True]
+    cid, chat, *_ = _ask(restarted, PLANT)
+    assert "20 tonnes" in chat[-1]["content"]
+    again = Conversations(fake.settings.home)  # the fresh file holds all three
+    assert {c for _, c in again.listing()} == {first, second, cid} and again.problem is None
+
+
+@pytest.mark.chaos
+def test_a_file_cut_in_half_while_the_chat_runs_keeps_answering_and_what_is_readable(window, fake: FakeParts):
+    _, stores, llm = window
+    llm.replies += [f"China uses {n},300 tonnes of helium [1]." for n in range(8)]
+    llm.replies += ["The plant will make 20 tonnes a year [1]."]
+    asked = {cid: history for cid, _, history, _, _ in (_ask(window, f"{HELIUM} ({n})") for n in range(8))}
+    stores.get("newsrag").close()
+    path = fake.settings.home / "conversations.sqlite"
+    os.truncate(path, path.stat().st_size // 2)
+    cid, chat, _, _, radio = _ask(window, PLANT)
+    assert "20 tonnes" in chat[-1]["content"]
+    said = radio.constructor_args["info"]
+    assert str(path) in said and "malformed" in said
+    listed = [c for _, c in radio.constructor_args["choices"]]
+    kept = [c for c in listed if c in asked]
+    assert cid in listed and kept and f"with the {len(kept)} conversation(s) that could still be read" in said
+    for c in kept:  # each opens with its question and answer
+        chat, history, *_ = sidebar.restore(stores.get("newsrag"), c)
+        assert history == asked[c] and html.escape(history[0][1]) in chat[1]["content"]
+    assert _moved_aside(fake.settings.home)
+
+
+@pytest.mark.chaos
+def test_a_read_only_file_keeps_the_chat_answering_and_says_nothing_is_saved(window, fake: FakeParts, monkeypatch):
+    pipelines, stores, llm = window
+    llm.replies += ["China uses more than 4,300 tonnes [1].", "The plant will make 20 tonnes a year [1]."]
+    first = _ask(window, HELIUM)[0]
+    stores.get("newsrag").close()
+    path = fake.settings.home / "conversations.sqlite"
+    connect = sqlite3.connect
+
+    def read_only(target, *args, **kwargs):
+        # chmod does not stop root, which tests may run as; SQLite's read-only mode is what a locked file gives.
+        if Path(target) == path:
+            return connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+        return connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    restarted = (pipelines, sidebar.Stores(pipelines), llm)
+    radio = sidebar.listing(restarted[1].get("newsrag"), None)  # the page loads
+    said = radio.constructor_args["info"]
+    assert str(path) in said and "readonly" in said and "not saved" in said
+    assert [c for _, c in radio.constructor_args["choices"]] == [first]  # the earlier conversation is still there
+    cid, chat, _, _, radio = _ask(restarted, PLANT)
+    assert "20 tonnes" in chat[-1]["content"]
+    assert [c for _, c in radio.constructor_args["choices"]] == [cid, first]
+    monkeypatch.undo()
+    assert [c for _, c in Conversations(fake.settings.home).listing()] == [first]  # the file was left as it was
+    assert not _moved_aside(fake.settings.home)

@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from rag.config import DEFAULT_COLLECTION
 from ui import render
 from ui.chat import Earlier, History, Message, respond, stopped
 from ui.conversations import Conversations
@@ -18,7 +19,9 @@ class Stores(PerCollection[Conversations]):
     """One conversation store per collection (in the collection's folder)."""
 
     def __init__(self, pipelines: Pipelines) -> None:
-        super().__init__(lambda name: Conversations(pipelines.get(name).settings.folder))
+        # A named collection's folder exists while it does: only the default one (the home) may be made here.
+        super().__init__(lambda name: Conversations(pipelines.get(name).settings.folder,
+                                                    make_folder=name == DEFAULT_COLLECTION))
 
 
 class Stops:
@@ -41,7 +44,9 @@ class Stops:
 
 
 def listing(store: Conversations, current: str | None) -> Any:
-    return gr.Radio(choices=store.listing(), value=current)
+    """The conversation list; under its title, why conversations are not being saved, if they are not."""
+    choices = store.listing()  # first: reading the store is what finds a damaged file
+    return gr.Radio(choices=choices, value=current, info=store.problem)
 
 
 def answer(pipelines: Pipelines, stores: Stores, name: str, cid: str | None, question: str, chat: list[Message],
