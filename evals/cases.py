@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from evals.jsonl import read_jsonl
 
 SPLITS = ("dev", "test", "all")
 UNANSWERABLE = {"unanswerable", "null_query"}
@@ -58,12 +59,11 @@ def case_from_json(row: dict[str, Any], default_split: str = "test") -> Case:
 
 def read_cases(path: Path, default_split: str = "test") -> list[Case]:
     cases = []
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                cases.append(case_from_json(json.loads(line), default_split))
-            except (ValueError, TypeError, KeyError) as exc:
-                raise ValueError(f"{path}:{number}: {exc}") from exc
+    for number, row in read_jsonl(path):
+        try:
+            cases.append(case_from_json(row, default_split))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"{path}:{number}: {exc}") from exc
     return cases
 
 

@@ -4,23 +4,27 @@ becomes a question file that `newsrag eval FILE --collection NAME` replays again
 A case needs what a right answer must contain. A correction ("the right answer is …") gives it; an answer
 marked good gives its key facts (numbers and names it shares with the passages it cited; any one must
 appear); a good refusal gives an "unanswerable" case. An answer marked wrong without a correction says what
-is wrong but not what is right, so it is left out and counted.
+is wrong but not what is right, so it is left out and counted; so is a correction longer than any answer.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.jsonl import write_jsonl
 from rag.text import MARKER
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]+)+")
+# An answer is right when it holds the whole correction, and answers stop at `max_answer_tokens` (160 by
+# default, about 650 characters): a longer correction could never be matched, so replaying it only adds a
+# sure failure (and a page of it to the report).
+MAX_CORRECTION_CHARS = 1000
 
 
 @dataclass(slots=True)
@@ -50,7 +54,10 @@ def to_cases(rows: Iterable[dict[str, Any]]) -> Export:
         }
         correction = (row["correction"] or "").strip()
         label = f"{row['question'][:60]!r}"
-        if correction:
+        if len(correction) > MAX_CORRECTION_CHARS:
+            out.skipped.append(f"{label}: its correction is {len(correction):,} characters, longer than an answer "
+                               f"can be (corrections of up to {MAX_CORRECTION_CHARS:,} are exported)")
+        elif correction:
             unanswerable = correction.lower().rstrip(".") in {"unanswerable", "the articles do not say"}
             out.cases.append(base | {"type": "unanswerable" if unanswerable else "single",
                                      "answers": [] if unanswerable else [correction],
@@ -69,4 +76,4 @@ def to_cases(rows: Iterable[dict[str, Any]]) -> Export:
 
 
 def write(export: Export, path: Path) -> None:
-    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in export.cases), "utf-8")
+    write_jsonl(path, export.cases)

@@ -10,6 +10,7 @@ from typing import Any
 
 from evals import metrics as m
 from evals.cases import Case, Suite
+from evals.jsonl import read_jsonl
 
 RETRIEVAL_METRICS: dict[str, Callable[[Sequence[str], Sequence[str]], float]] = {
     "hit@4": lambda r, e: m.hit_at_k(r, e, 4),
@@ -28,8 +29,7 @@ LOWER_IS_BETTER = {"prompt_tokens", "t_sources", "t_first_token", "t_first_token
 def load_results(path: Path) -> dict[str, dict[str, Any]]:
     if not path.exists():
         return {}
-    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    return {row["case_id"]: row for row in rows}
+    return {row["case_id"]: row for _, row in read_jsonl(path)}
 
 
 def _mean(values: list[float]) -> float:

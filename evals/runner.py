@@ -17,7 +17,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from tqdm import tqdm
 
-from evals import configs
+from evals import configs, jsonl
 from evals.cases import Case, Suite
 from evals.fingerprint import fingerprint
 from evals.report import load_results, write_report
@@ -110,7 +110,7 @@ def _run_config(name: str, suite: Suite, ctx: configs.Context, print_: dict[str,
     with path.open("a", encoding="utf-8") as out:
         for case in tqdm(pending, desc=f"{suite.name}/{name}", unit="q", disable=not progress):
             result = dataclasses.replace(_safe(run_case, case, name), fingerprint=print_)
-            out.write(json.dumps(dataclasses.asdict(result), ensure_ascii=False) + "\n")
+            out.write(jsonl.line(dataclasses.asdict(result)))
             out.flush()
 
 

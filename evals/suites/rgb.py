@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.cases import Case, Suite, hash_split
+from evals.jsonl import read_jsonl
 
 DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "rgb-en-fact" / "en_fact.json"
 
@@ -39,7 +40,7 @@ def _aliases(answer: Any) -> tuple[str, ...]:
 
 
 def load(work: Path, counterfactual: bool = False) -> Suite:
-    rows = [json.loads(line) for line in data_path().read_text("utf-8").splitlines() if line.strip()]
+    rows = [row for _, row in read_jsonl(data_path())]
     name = "rgb_counterfactual" if counterfactual else "rgb"
     corpus = work / f"{name}-corpus" / "passages.jsonl"
     if not corpus.exists():
