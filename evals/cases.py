@@ -10,8 +10,21 @@ from typing import Any
 
 from evals.jsonl import read_jsonl
 
-SPLITS = ("dev", "test", "all")
+# "dev": tune on it. "test": report it, never tune on it. "dev2": a former test split whose rows were seen
+# while choosing, kept and labelled as seen (its figures are no longer held-out).
+SPLITS = ("dev", "dev2", "test", "all")
+SEEN_SPLITS = {"dev", "dev2"}
 UNANSWERABLE = {"unanswerable", "null_query"}
+
+
+@dataclass(frozen=True, slots=True)
+class Nugget:
+    """A key point of an open-ended answer: found by any alias (whole words), stated by `sentence`, and for a
+    timeline, dated (ISO) by the event it states."""
+
+    aliases: tuple[str, ...]
+    sentence: str
+    date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +38,18 @@ class Case:
     all_answers: bool = False
     titles: tuple[str, ...] = ()
     wrong_answers: tuple[str, ...] = ()  # counterfactual suites: the planted false answer
-    split: str = "dev"  # "dev": tune on it; "test": report it, never tune on it
+    split: str = "dev"  # see SPLITS
+    intent: str = ""  # what is asked for: fact, yesno, list, summary, timeline, why, compare, latest
+    nuggets: tuple[Nugget, ...] = ()  # open-ended questions: the key points a complete answer holds
 
     @property
     def answerable(self) -> bool:
         return self.type not in UNANSWERABLE
+
+    @property
+    def open_ended(self) -> bool:
+        """Scored by its nuggets, not by one gold answer."""
+        return bool(self.nuggets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +63,20 @@ class Suite:
 
 def case_from_json(row: dict[str, Any], default_split: str = "test") -> Case:
     """One line of a question file (see evals/suites/README.md): `id`, `question`, `answers` are required;
-    `evidence`, `history`, `type`, `titles`, `all_answers`, `split` are optional. No answers means the
-    articles are not expected to hold one."""
+    `evidence`, `history`, `type`, `titles`, `all_answers`, `split`, `intent`, `nuggets` are optional. No
+    answers and no nuggets means the articles are not expected to hold one."""
     missing = [k for k in ("id", "question", "answers") if k not in row]
     if missing:
         raise ValueError(f"question {row.get('id', '?')!r} lacks {', '.join(missing)}")
     answers = tuple(str(a) for a in row["answers"])
+    nuggets = tuple(Nugget(tuple(str(a) for a in n["aliases"]), str(n["sentence"]), n.get("date"))
+                    for n in row.get("nuggets") or ())
     return Case(
-        id=str(row["id"]), type=row.get("type") or ("single" if answers else "unanswerable"),
+        id=str(row["id"]), type=row.get("type") or ("open" if nuggets else "single" if answers else "unanswerable"),
         question=row["question"], answers=answers, evidence=tuple(row.get("evidence") or ()),
         history=tuple((q, a) for q, a in row.get("history") or ()), all_answers=bool(row.get("all_answers")),
         titles=tuple(row.get("titles") or ()), split=row.get("split") or default_split,
+        intent=str(row.get("intent") or ""), nuggets=nuggets,
     )
 
 

@@ -201,6 +201,9 @@ class _LangChainEmbeddings(Embeddings):
         return list(map(float, self._embedder.embed([text], "query")[0]))
 
 
+OPEN_ANSWER_TOKENS = 400  # naive's answer length on open-ended questions (summaries, timelines, lists)
+
+
 class Naive:
     """The baseline: raw files, RecursiveCharacterTextSplitter 1000/200, dense top 4, "stuff" prompt."""
 
@@ -237,7 +240,9 @@ class Naive:
             inputs["chat_history"] = [m for q, a in case.history for m in (HumanMessage(q), AIMessage(a))]
         llm = self.ctx.llm()
         result.prompt_tokens = count_tokens(llm, prompt.format_messages(**inputs))
-        _stream_answer(prompt | llm | StrOutputParser(), inputs, result, started)
+        # An open-ended question gets room for a full answer: the baseline is not cut off mid-summary.
+        model = llm.bind(max_tokens=OPEN_ANSWER_TOKENS) if case.open_ended else llm
+        _stream_answer(prompt | model | StrOutputParser(), inputs, result, started)
         result.refused = is_refusal(result.answer or "") or "don't know" in (result.answer or "").lower()
         result.ranked = [d.page_content for d in docs]
         return result

@@ -50,45 +50,93 @@ def score(cases: list[Case], results: dict[str, dict[str, Any]], answering: bool
         out[name] = _mean([fn(r.get("ranked") or [], c.evidence) for c, r in with_evidence])
     if answering and rows:
         out.update(answer_scores(rows))
+        out.update(_times(rows))
     return out
 
 
 def is_right(case: Case, row: dict[str, Any]) -> bool:
-    """The rule's verdict on one answer: right when it holds the gold (see `metrics.answer_correct`), or,
-    for a question the articles cannot answer, when it refused."""
+    """The rule's verdict on one factoid answer, the same for every config: refusal is decided from the shown
+    text (`metrics.refusal_kind`), never from a system's own flag. A question the articles cannot answer is
+    right when refused; an answerable one is wrong when refused, whatever follows the refusal, else right when
+    it holds the gold (see `metrics.answer_correct`). An error is wrong."""
+    answer = row.get("answer")
+    if row.get("error") or answer is None:
+        return False
     if not case.answerable:
-        return bool(row.get("refused")) and not row.get("error")
-    return bool(m.answer_correct(row.get("answer"), case.answers, case.all_answers))
+        return m.refused(answer)
+    return not m.refused(answer) and bool(m.answer_correct(answer, case.answers, case.all_answers))
 
 
 def answer_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
+    opened = [(c, r) for c, r in rows if c.open_ended]
+    rows = [(c, r) for c, r in rows if not c.open_ended]
+    out = open_scores(opened) if opened else {}
+    if not rows:
+        return out
     answerable = [(c, r) for c, r in rows if c.answerable]
     echo = [(c, r) for c, r in answerable if m.gold_in_question(c.question, c.answers)]
     plain = [(c, r) for c, r in answerable if not m.gold_in_question(c.question, c.answers)]
-    out = {
+    kinds = [m.refusal_kind(r.get("answer")) if not r.get("error") else "error" for _, r in rows]
+    out |= {
         "accuracy": _mean([float(is_right(c, r)) for c, r in plain]),
         "gold_in_question": float(len(echo)),
         "accuracy_gold_in_question": _mean([float(is_right(c, r)) for c, r in echo]),
         "token_f1": _mean([m.token_f1(r.get("answer") or "", c.answers) for c, r in answerable]),
         "answer_words": m.median([float(m.answer_words(r.get("answer"))) for _, r in answerable
-                                  if r.get("answer") is not None and not r.get("refused")]),
-        **m.refusal_scores([bool(r.get("refused")) for _, r in rows], [c.answerable for c, _ in rows]),
+                                  if r.get("answer") is not None and not m.refused(r.get("answer"))]),
+        **m.refusal_scores([k.startswith("refusal") for k in kinds], [c.answerable for c, _ in rows]),
+        "refused_with_claims": float(kinds.count("refusal_with_claims")),
     }
     planted = [(c, r) for c, r in rows if c.wrong_answers]
     if planted:
         out["follows_counterfactual"] = _mean([m.contains_answer(r.get("answer") or "", c.wrong_answers)
                                                for c, r in planted])
         out["flags_conflict"] = _mean([1.0 if m.flags_conflict(r.get("answer") or "") else 0.0 for _, r in planted])
-        out["refused_share"] = _mean([1.0 if r.get("refused") else 0.0 for _, r in planted])
+        out["refused_share"] = _mean([1.0 if m.refused(r.get("answer")) else 0.0 for _, r in planted])
     out.update(citation_scores(rows))
+    out.update(_calibration(rows))
+    return out
+
+
+def _shown(row: dict[str, Any]) -> str:
+    """What an open-ended answer states: a refusal (the text rule) or an error states nothing."""
+    return "" if row.get("error") or m.refused(row.get("answer")) else row.get("answer") or ""
+
+
+def open_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
+    """Open-ended questions, by their nuggets."""
+    shown = _shown
+
+    cited = [[x["text"] for x in r.get("citations") or []] for _, r in rows]
+    timelines = [(c, r) for c, r in rows if c.intent == "timeline"]
+    return {
+        "open_questions": float(len(rows)),
+        "nugget_recall": _mean([m.nugget_recall(shown(r), [n.aliases for n in c.nuggets]) for c, r in rows]),
+        "citations_on_nugget": _mean([v for (c, _), texts in zip(rows, cited, strict=True)
+                                      if not math.isnan(v := m.citations_on_nuggets(
+                                          texts, [n.sentence for n in c.nuggets]))]),
+        "timeline_order": _mean([v for c, r in timelines if not math.isnan(v := m.timeline_order(
+            shown(r), [(n.date, n.aliases) for n in c.nuggets if n.date]))]),
+        "open_refused": _mean([float(m.refused(r.get("answer")) or bool(r.get("error"))) for _, r in rows]),
+        "open_answer_words": m.median([float(m.answer_words(shown(r))) for _, r in rows if shown(r)]),
+    }
+
+
+def _calibration(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
+    out: dict[str, float] = {}
     confident = [(c, r) for c, r in rows if r.get("confidence") is not None]
     if confident:
         out["calibration_error"] = m.expected_calibration_error(
             [float(r["confidence"]) for _, r in confident], [float(is_right(c, r)) for c, r in confident])
         # The promise the shown confidence makes: answers at >= 0.8 are right that often, those < 0.5 are not.
-        shown = [(float(r["confidence"]), is_right(c, r)) for c, r in confident if not r.get("refused")]
+        shown = [(float(r["confidence"]), is_right(c, r)) for c, r in confident if not m.refused(r.get("answer"))]
         out["right_at_0.8+"] = _mean([float(ok) for conf, ok in shown if conf >= 0.8])
         out["right_below_0.5"] = _mean([float(ok) for conf, ok in shown if conf < 0.5])
+    return out
+
+
+def _times(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
+    out: dict[str, float] = {}
     for key in ("prompt_tokens", "t_sources", "t_first_token", "t_total"):
         values = [float(r[key]) for _, r in rows if r.get(key) is not None]
         out[key] = m.median(values)
@@ -133,7 +181,7 @@ def write_report(suite: Suite, configs: list[str], report_dir: Path, limit: int 
     from evals.runner import results_path
 
     results = {name: load_results(results_path(report_dir, suite.name, name)) for name in configs}
-    splits = {name: [c for c in suite.cases if c.split == name] for name in ("test", "dev")}
+    splits = {name: [c for c in suite.cases if c.split == name] for name in ("test", "dev", "dev2")}
     splits = {name: cases for name, cases in splits.items() if cases}
     summaries = {sp: {name: score(cases, res, name in ANSWERING) for name, res in results.items()}
                  for sp, cases in splits.items()}
@@ -141,16 +189,44 @@ def write_report(suite: Suite, configs: list[str], report_dir: Path, limit: int 
     head_cases = splits.get(headline, suite.cases)
     by_type = {t: {name: score([c for c in head_cases if c.type == t], res, name in ANSWERING)
                    for name, res in results.items()} for t in sorted({c.type for c in head_cases})}
+    by_intent = {i: {name: score([c for c in head_cases if c.intent == i], res, name in ANSWERING)
+                     for name, res in results.items()} for i in sorted({c.intent for c in head_cases if c.intent})}
     judge = judge_scores(judged, suite, results) if judged else {}
     report_dir.mkdir(parents=True, exist_ok=True)
     payload = {"suite": suite.name, "limit": limit, "split": split, "headline": headline, "summary": summaries,
-               "by_type": by_type, "judge": judge, "fingerprints": fingerprints(results)}  # rows: results/*.jsonl
+               "by_type": by_type, "by_intent": by_intent, "judge": judge, "fingerprints": fingerprints(results),
+               "ledger": ledger_note(suite.name, results)}  # rows: results/*.jsonl
     (report_dir / f"{suite.name}.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False), "utf-8")
     plots = _plots(suite, summaries.get(headline, {}), results, head_cases, report_dir)
-    md = _markdown(suite, configs, summaries, by_type, results, limit, plots, judge, judged)
+    md = _markdown(suite, configs, summaries, by_type, by_intent, results, limit, plots, judge, judged)
     path = report_dir / f"{suite.name}.md"
     path.write_text(md, "utf-8")
     return path
+
+
+def ledger_note(suite: str, results: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """How often the test split of `suite` was run for the code behind these rows, from the ledger."""
+    from evals import ledger
+
+    codes = sorted({f.get("code", "") for prints in fingerprints(results).values() for f in prints} - {""})
+    runs = [r for r in ledger.runs(suite) if r.get("split") in ("test", "all")]
+    if not runs:
+        return ""
+    mine = [r for r in runs if r.get("code") in codes]
+    seen = [r for r in runs if str(r.get("reason", "")).startswith("before the ledger")]
+    note = (f"Test-split runs in the ledger (docs/eval/ledger.jsonl): {len(mine)} of the code behind these rows "
+            f"({', '.join(codes) or '–'}), {len(runs)} of this suite in all.")
+    if seen:
+        note += (f" **Seen:** {len(seen)} runs of this test split were read while choosing, before the ledger: "
+                 "its figures are not held-out.")
+    return note
+
+
+def split_label(split: str, seen: bool) -> str:
+    """How a split is named next to its figures: dev2 and a test split read while choosing say so."""
+    if split == "dev2":
+        return "dev2 split (a former test split, seen while choosing)"
+    return f"{split} split" + (" (seen: read while choosing, see the ledger)" if seen and split == "test" else "")
 
 
 def fingerprints(results: dict[str, dict[str, dict[str, Any]]]) -> dict[str, list[dict[str, str]]]:
@@ -210,6 +286,7 @@ def _markdown(
     configs: list[str],
     summaries: dict[str, dict[str, dict[str, float]]],
     by_type: dict[str, dict[str, dict[str, float]]],
+    by_intent: dict[str, dict[str, dict[str, float]]],
     results: dict[str, dict[str, dict[str, Any]]],
     limit: int | None,
     plots: list[str],
@@ -219,15 +296,17 @@ def _markdown(
     counts = ", ".join(f"{len([c for c in suite.cases if c.split == sp])} {sp}" for sp in summaries)
     lines = [f"# newsrag eval: {suite.name}", "",
              f"{len(suite.cases)} questions ({counts})" + (f", --limit {limit}" if limit else "") + ". "
-             "The defaults were tuned on `dev` only; `test` is the headline.", "", *suite.notes, "", SCORING, "",
+             "The defaults were tuned on `dev` only; `test` is the headline.", "", *suite.notes, "",
+             ledger_note(suite.name, results), "", SCORING, "",
              "## Runs", "", "| config | fingerprint | settings | model | code | commit |", "|---|---|---|---|---|---|"]
     for name, prints in fingerprints(results).items():
         for f in prints:
             lines.append(f"| {name} | {f.get('key', '–')} | {f.get('settings', '–')} | {f.get('model', '–')} | "
                          f"{f.get('code', '–')} | {f.get('commit', '–')} |")
     lines.append("")
+    seen = "**Seen:**" in ledger_note(suite.name, results)
     for split, summary in summaries.items():
-        lines += [f"## Summary: {split} split", "", table(summary, configs), ""]
+        lines += [f"## Summary: {split_label(split, seen)}", "", table(summary, configs), ""]
     if judge and judged:
         lines += ["## Answers graded by an LLM judge", "", f"Judge: {judged.get('judge')}."]
         if judged.get("weak"):
@@ -242,7 +321,12 @@ def _markdown(
         lines += ["## newsrag's citation rule against the judge", "",
                   f"{int(audit['judged'])} citations sampled from newsrag's answers, each judged yes/no.", "",
                   "| figure | value |", "|---|---|", *(f"| {k} | {_fmt(v)} |" for k, v in audit.items()), ""]
-    lines += [f"## By question type ({next(iter(summaries), 'all')} split)", ""]
+    headline = split_label(next(iter(summaries), "all"), seen)
+    if by_intent:
+        lines += [f"## By intent ({headline})", ""]
+        for intent, per_config in by_intent.items():
+            lines += [f"### {intent}", "", table(per_config, configs), ""]
+    lines += [f"## By question type ({headline})", ""]
     for kind, per_config in by_type.items():
         lines += [f"### {kind}", "", table(per_config, configs), ""]
     lines += [f"![{p}]({p})" for p in plots] + [""]
@@ -251,11 +335,15 @@ def _markdown(
 
 
 SCORING = (
-    "How it is scored (`evals/metrics.py`, `evals/report.py`): **accuracy** = the answer holds a gold answer "
+    "How it is scored (`evals/metrics.py`, `evals/report.py`): **refusal** is decided from the shown text by one "
+    "rule for every config (`metrics.refusal_kind`: the first sentence declines, unless it opens with a yes/no "
+    "verdict), never from a system's own flag; `refused_with_claims` counts refusals that go on to show claims "
+    "or citations (their citations are scored like any other). **accuracy** = the answer holds a gold answer "
     "as whole words (a gold date in any spelling of the same day); a yes/no (or True/False) gold is matched "
     "by the answer's polarity (saying both, or neither, is wrong); questions whose gold already occurs in the "
     "question are scored apart (`accuracy_gold_in_question`); "
-    "a refusal or an error is wrong. **Citation precision** = share of all citations whose passage holds a gold "
+    "on an answerable question a refusal (whatever follows it) or an error is wrong. **Citation precision** = "
+    "share of all citations whose passage holds a gold "
     "evidence sentence (citations on unanswerable questions are wrong); **citation recall** = share of an "
     "answerable question's gold articles cited with evidence. `self_supported` is newsrag's own support "
     "check before it turns unsupported answers into refusals, and `self_supported_agrees` its agreement with "
@@ -268,13 +356,19 @@ def _failures(suite: Suite, results: dict[str, dict[str, dict[str, Any]]], most:
     lines = ["## Worst failures", ""]
     for name, res in results.items():
         wrong = [(c, res[c.id]) for c in suite.cases
-                 if c.id in res and (res[c.id].get("answer") is not None or res[c.id].get("error"))
-                 and not is_right(c, res[c.id])]
+                 if c.id in res and not c.open_ended
+                 and (res[c.id].get("answer") is not None or res[c.id].get("error")) and not is_right(c, res[c.id])]
+        wrong += sorted(((c, res[c.id]) for c in suite.cases if c.id in res and c.open_ended
+                         and (res[c.id].get("answer") is not None or res[c.id].get("error"))),
+                        key=lambda pair: m.nugget_recall(_shown(pair[1]), [n.aliases for n in pair[0].nuggets]))
         if not wrong:
             continue
         lines += [f"### {name}: {len(wrong)} wrong", ""]
         for case, row in wrong[:most]:
             expected = " / ".join(case.answers) if case.answerable else "(a refusal)"
+            if case.open_ended:
+                recall = m.nugget_recall(_shown(row), [n.aliases for n in case.nuggets])
+                expected = f"nuggets (recall {recall:.2f}): " + "; ".join(n.aliases[0] for n in case.nuggets)
             cited = "; ".join(f"[{c['marker']}] {c['title'][:60]}" for c in row.get("citations") or []) or "none"
             got = f"error: {row['error']}" if row.get("error") else repr(row["answer"])
             lines += [f"- **{case.id}** ({case.type}, {case.split}) {case.question}", f"  - expected: {expected}",
@@ -325,7 +419,7 @@ def _reliability(name: str, results: dict[str, dict[str, dict[str, Any]]], cases
     curves = {}
     for config, res in results.items():
         pairs = [(float(res[c.id]["confidence"]), float(is_right(c, res[c.id]))) for c in cases
-                 if c.id in res and res[c.id].get("confidence") is not None]
+                 if c.id in res and not c.open_ended and res[c.id].get("confidence") is not None]
         if pairs:
             bins = m.reliability_bins([p[0] for p in pairs], [p[1] for p in pairs], 5)
             curves[config] = [(sum(c for c, _ in b) / len(b), sum(r for _, r in b) / len(b), len(b)) for b in bins if b]

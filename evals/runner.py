@@ -17,7 +17,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from tqdm import tqdm
 
-from evals import configs, jsonl
+from evals import configs, jsonl, ledger
 from evals.cases import Case, Suite
 from evals.fingerprint import fingerprint
 from evals.report import load_results, write_report
@@ -53,14 +53,19 @@ def run(
     split: str = "all",
     corpus: list[Path] | None = None,
     judge: Judge | None = None,
+    reason: str | None = None,
 ) -> tuple[Path, int]:
     """Index the suite's corpus into its own home (a question file without one is asked of the collection of
-    `settings` as indexed), run each config over its cases, write the report.
+    `settings` as indexed), run each config over its cases, write the report. A run that touches a held-out
+    test split is first recorded in the ledger with `reason` (`evals/ledger.py`).
     Returns the report's path and the number of questions that ended in an error."""
     for name in config_names:
         if name not in configs.NAMES:
             raise ValueError(f"unknown config {name!r}: choose from {', '.join(configs.NAMES)}")
     suite = load(suite_name, report_dir / "work", limit, split, corpus)
+    tested = sum(1 for case in suite.cases if case.split == "test")
+    if ledger.touches_test(suite_name, split) and tested:  # before anything runs: uncommitted code is refused
+        ledger.record(suite.name, split, config_names, reason, tested)
     if suite.corpus:  # a suite's articles go into a home of its own
         parts = build_parts(dataclasses.replace(settings, home=suite.home))
         # Said before it starts: a suite's first index (MultiHop's 326 articles) takes about 15 minutes on 2

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.cases import SPLITS
 from rag.config import Settings
 
 BUNDLED_ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
@@ -54,11 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--no-auth", action="store_true", help="serve off this machine without a login (not advised)")
 
     ev = command("eval", "score a suite of questions under one or more configs")
-    ev.add_argument("suite", help="seed, multihop, rgb, rgb_counterfactual, or a .jsonl question file")
+    ev.add_argument("suite", help="seed, news, multihop, rgb, rgb_counterfactual, or a .jsonl question file")
     ev.add_argument("--corpus", type=Path, action="append",
                     help="articles a question file is about (repeat); without it, a question file is asked of "
                          "the collection as indexed")
-    ev.add_argument("--split", choices=("dev", "test", "all"), default="all", help="which split to run")
+    ev.add_argument("--split", choices=SPLITS, default="all",
+                    help="which split to run (dev2: a former test split, seen while choosing)")
+    ev.add_argument("--reason", help="why a test split is run (recorded in docs/eval/ledger.jsonl)")
     ev.add_argument("--config", action="append",
                     help="dense, bm25, hybrid, retrieval, naive, newsrag, oracle (repeat)")
     ev.add_argument("--limit", type=int, help="only the first N questions (of the split)")
@@ -101,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.ledger import UncommittedCodeError
     from evals.runner import Judge, run
 
     judge = None
@@ -108,8 +112,9 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         judge = Judge(args.judge_url or "local", args.judge_model, args.judge_key, args.judge)
     try:
         path, errors = run(args.suite, args.config or ["retrieval", "newsrag"], settings, args.report, args.limit,
-                           progress=sys.stderr.isatty(), split=args.split, corpus=args.corpus, judge=judge)
-    except ValueError as exc:
+                           progress=sys.stderr.isatty(), split=args.split, corpus=args.corpus, judge=judge,
+                           reason=args.reason)
+    except (ValueError, UncommittedCodeError) as exc:
         print(f"newsrag eval: {exc}", file=sys.stderr)
         return 2
     print(path.read_text("utf-8").split("## By question type")[0])

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from rag.parts import Parts
 from rag.ports import Store
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "articles"
+# Test runs (and the processes they start) never write the project's test ledger.
+os.environ["NEWSRAG_LEDGER"] = str(Path(tempfile.mkdtemp(prefix="newsrag-ledger-")) / "ledger.jsonl")
 
 
 @pytest.fixture

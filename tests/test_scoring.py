@@ -214,3 +214,76 @@ def test_a_gold_date_is_found_in_any_spelling_of_that_day():
     assert m.answer_correct("It came out on 13 September 2020.", golds) == 0.0
     assert m.answer_correct("They had until 15 September to sell.", ["September 15"]) == 1.0
     assert m.answer_correct("They had until September 2020.", ["September 15"]) == 0.0
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("The articles do not say.", "refusal"),
+    ("I don't know.", "refusal"),
+    ("The passages do not mention the price. They say only: Microsoft made a bid [1].", "refusal_with_claims"),
+    ("The context does not provide that information [2].", "refusal_with_claims"),
+    ("No, the articles do not say that Oracle won [1].", "answer"),
+    ("Microsoft made an offer [1].", "answer"),
+    ("", "refusal"),
+])
+def test_one_refusal_rule_reads_the_shown_text(text: str, kind: str):
+    assert m.refusal_kind(text) == kind
+
+
+def test_the_same_answer_text_gets_the_same_verdict_under_every_config():
+    """newsrag flags its own refusals, naive does not: the scorer reads the text, so both score alike."""
+    answerable, unanswerable = case("a"), case("u", kind="unanswerable")
+    for text in ("The articles do not say. They say only: Microsoft made an offer [1].", "Microsoft [1].",
+                 "The articles do not say."):
+        as_newsrag = {"a": row("a", text, refused=True), "u": row("u", text, refused=True)}
+        as_naive = {"a": {**row("a", text), "refused": None}, "u": {**row("u", text), "refused": None}}
+        for config_rows in (as_newsrag, as_naive):
+            assert score([answerable, unanswerable], config_rows, True)["accuracy"] == \
+                score([answerable, unanswerable], as_newsrag, True)["accuracy"]
+    # An answerable question refused is wrong, whatever follows the refusal (mh143 was refused and scored right).
+    shown = {"a": row("a", "The articles do not say. They say only: Microsoft made an offer [1].", [(TITLE, GOLD)])}
+    scored = score([answerable], shown, True)
+    assert scored["accuracy"] == 0.0 and scored["refused_with_claims"] == 1.0
+    assert scored["citation_precision"] == 1.0  # its citations are scored like any other
+    # A system that says it refused but shows an answer is scored by what it shows.
+    assert score([answerable], {"a": row("a", "Microsoft [1].", refused=True)}, True)["accuracy"] == 1.0
+
+
+def _open(id: str, nuggets: list[tuple[tuple[str, ...], str, str | None]], intent: str = "summary") -> Case:
+    from evals.cases import Nugget
+
+    return Case(id, "open", "What happened?", (), tuple(s for _, s, _ in nuggets), intent=intent,
+                nuggets=tuple(Nugget(a, s, d) for a, s, d in nuggets))
+
+
+def test_open_answers_are_scored_by_their_nuggets_and_a_refusal_states_none():
+    facts = [(("Microsoft",), GOLD, "2020-08-02"), (("4,300 tonnes",), OTHER, "2020-08-20"),
+             (("Oracle",), "Oracle joined the bidding.", "2020-08-10")]
+    timeline = _open("t", facts, "timeline")
+    order = "Microsoft made an offer [1]. Oracle joined later. China uses 4,300 tonnes of helium [2]."
+    shuffled = "China uses 4,300 tonnes [2]. Then Microsoft made an offer [1]. Oracle joined."
+    good = score([timeline], {"t": row("t", order, [(TITLE, GOLD), (OTHER_TITLE, OTHER)])}, True)
+    assert good["nugget_recall"] == 1.0 and good["timeline_order"] == 1.0 and good["citations_on_nugget"] == 1.0
+    bad = score([timeline], {"t": row("t", shuffled, [(TITLE, "Nothing relevant here at all.")])}, True)
+    assert bad["nugget_recall"] == 1.0 and bad["timeline_order"] == pytest.approx(1 / 3)
+    assert bad["citations_on_nugget"] == 0.0
+    refused = score([timeline], {"t": row("t", "The articles do not say. Microsoft made an offer [1].")}, True)
+    assert refused["nugget_recall"] == 0.0 and refused["open_refused"] == 1.0
+    assert "accuracy" not in refused  # an open question has no single gold
+    assert score([timeline], {"t": row("t", None, error="boom")}, True)["nugget_recall"] == 0.0
+
+
+def test_a_test_run_is_recorded_in_the_ledger_and_uncommitted_code_is_refused(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch):
+    from evals import fingerprint, ledger
+
+    monkeypatch.setenv("NEWSRAG_LEDGER", str(tmp_path / "ledger.jsonl"))
+    assert ledger.touches_test("seed", "test") and ledger.touches_test("news", "all")
+    assert not ledger.touches_test("seed", "dev") and not ledger.touches_test("fb", "test")
+    monkeypatch.setattr(ledger, "git_commit", lambda: "abc1234")
+    entry = ledger.record("seed", "test", ["naive", "newsrag"], "baseline for issue 30", 64)
+    assert entry["code"] == fingerprint.code_hash() and entry["reason"] == "baseline for issue 30"
+    assert [r["commit"] for r in ledger.runs("seed", entry["code"])] == ["abc1234"]
+    monkeypatch.setattr(ledger, "git_commit", lambda: "abc1234+changes")
+    with pytest.raises(ledger.UncommittedCodeError, match="uncommitted"):
+        ledger.record("seed", "test", ["newsrag"], None, 64)
+    assert len(ledger.runs("seed")) == 1
