@@ -7,7 +7,7 @@ from pathlib import Path
 
 from evals.cases import Suite, read_cases, select
 
-NAMES = ("seed", "multihop", "rgb", "rgb_counterfactual")
+NAMES = ("seed", "news", "multihop", "rgb", "rgb_counterfactual")
 
 
 def load(name: str, work: Path, limit: int | None = None, split: str = "all",

@@ -32,13 +32,20 @@ def _articles(truth: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def corpus_file(work: Path) -> Path:
+    """The evidence corpus as JSON lines, written once under `work` (the `news` suite indexes it too)."""
+    corpus = work / "multihop-corpus" / "articles.jsonl"
+    if not corpus.exists():
+        truth = json.loads((DATA / "sample500_ground_truth.json").read_text("utf-8"))
+        corpus.parent.mkdir(parents=True, exist_ok=True)
+        corpus.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in _articles(truth)) + "\n", "utf-8")
+    return corpus
+
+
 def load(work: Path) -> Suite:
     queries = json.loads((DATA / "sample500_queries.json").read_text("utf-8"))["queries"]
     truth = json.loads((DATA / "sample500_ground_truth.json").read_text("utf-8"))
-    corpus = work / "multihop-corpus" / "articles.jsonl"
-    if not corpus.exists():
-        corpus.parent.mkdir(parents=True, exist_ok=True)
-        corpus.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in _articles(truth)) + "\n", "utf-8")
+    corpus = corpus_file(work)
     cases = []
     for query in queries:
         gold = truth[query["id"]]
