@@ -1,27 +1,31 @@
-"""`make eval-docs`: regenerate every report under docs/eval/ and every figure table in the README from the
-committed result files, without running a model. A figure with no committed result behind it cannot appear.
+"""`make eval-docs`: regenerate every report under docs/eval/ and every figure table in the README and docs/
+from the committed result files, without running a model. A figure with no committed result behind it cannot
+appear.
 
-Each run below is reproduced by the command it prints (`python -m evals.docs --commands`); the README holds
-`<!-- eval:NAME -->` ... `<!-- /eval:NAME -->` blocks that this script owns.
+Each run below is reproduced by the command it prints (`python -m evals.docs --commands`). The pages in
+PAGES hold `<!-- eval:NAME -->` ... `<!-- /eval:NAME -->` blocks that this script owns; each block lives in
+exactly one of them, and its links are written relative to that page.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from evals.configs import ANSWERING
-from evals.report import load_results, score, table, write_report
+from evals.report import ledger_note, load_results, score, split_label, table, write_report
 from evals.runner import results_path
 from evals.suites import load
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "eval"
 README = ROOT / "README.md"
+PAGES = (README, *(ROOT / "docs" / f"{name}.md" for name in ("answering", "indexing", "evaluation")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +61,19 @@ ANSWER_ROWS = ("questions", "errors", "accuracy", "gold_in_question", "accuracy_
                "self_supported", "self_supported_agrees", "calibration_error", "right_at_0.8+",
                "right_below_0.5", "prompt_tokens", "t_sources",
                "t_first_token", "t_total")
+NEWS_ROWS = ("questions", "errors", "accuracy", "refusal_precision", "refusal_recall", "refused_with_claims",
+             "citation_precision", "open_questions", "nugget_recall", "citations_on_nugget", "timeline_order",
+             "open_refused", "open_answer_words", "t_first_token", "t_total")
 RETRIEVAL_ROWS = ("questions", "errors", "hit@4", "hit@10", "mrr@10", "ndcg@10", "evidence_recall@4",
                   "evidence_recall@10", "all_evidence@4", "all_evidence@10")
+# The README's headline figures: held-out test splits, naive beside newsrag, shorter row lists.
+HEADLINE_ROWS = ("questions", "errors", "accuracy", "refusal_precision", "refusal_recall", "refused_with_claims",
+                 "citation_precision", "citation_recall", "calibration_error", "right_at_0.8+", "t_first_token",
+                 "t_total")
 RUNS = (
+    Run("news", "news", ("naive", "newsrag"), split="test", rows=NEWS_ROWS),
+    Run("seed-test", "seed", ("naive", "newsrag"), split="test", rows=HEADLINE_ROWS),
+    # The seed dev splits (dev: tuned on; dev2: the former test split), with the oracle ceiling.
     Run("seed", "seed", ("naive", "oracle", "newsrag"), rows=ANSWER_ROWS),
     Run("seed-retrieval", "seed", ("dense", "bm25", "hybrid", "retrieval"), rows=RETRIEVAL_ROWS),
     Run("multihop", "multihop", ("naive", "oracle", "newsrag"), split="test", limit=200, rows=ANSWER_ROWS),
@@ -87,16 +101,18 @@ def regenerate(run: Run, work: Path) -> dict[str, dict[str, dict[str, float]]] |
     write_report(suite, list(run.configs), run.report, run.limit, run.split)
     return {sp: {c: score([x for x in suite.cases if x.split == sp], results[c], c in ANSWERING)
                  for c in run.configs}
-            for sp in ("test", "dev") if any(x.split == sp for x in suite.cases)}
+            for sp in ("test", "dev", "dev2") if any(x.split == sp for x in suite.cases)}
 
 
 def block(run: Run, summaries: dict[str, dict[str, dict[str, float]]]) -> str:
-    """The README's table for a run: the headline split, then dev, each limited to the run's rows."""
+    """A run's tables: the headline split, then the dev splits, each limited to the run's rows."""
     lines = ["```sh", run.command(), "```", ""]
+    seen = "**Seen:**" in ledger_note(run.suite, {c: load_results(results_path(run.report, run.suite, c))
+                                                  for c in run.configs})
     for split, summary in summaries.items():
         rows = {c: {k: v for k, v in s.items() if not run.rows or k in run.rows} for c, s in summary.items()}
-        lines += [f"**{split} split** ({int(next(iter(summary.values())).get('questions', 0))} questions):", "",
-                  table(rows, list(run.configs)), ""]
+        lines += [f"**{split_label(split, seen)}** ({int(next(iter(summary.values())).get('questions', 0))} "
+                  "questions):", "", table(rows, list(run.configs)), ""]
     lines.append(f"Full report: [docs/eval/{run.name}/{run.suite}.md](docs/eval/{run.name}/{run.suite}.md).")
     return "\n".join(lines)
 
@@ -117,11 +133,32 @@ def pareto_block(points: dict[int, dict[str, float]]) -> str:
                       "Reports: " + ", ".join(f"[{r.name}](docs/eval/{r.name}/{r.suite}.md)" for r in shown) + "."])
 
 
-def update_readme(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- eval:{re.escape(name)} -->\n).*?(<!-- /eval:{re.escape(name)} -->)", re.S)
-    if not pattern.search(text):
-        raise ValueError(f"README has no <!-- eval:{name} --> block")
-    return pattern.sub(lambda m: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text)
+def _block(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- eval:{re.escape(name)} -->\n).*?(<!-- /eval:{re.escape(name)} -->)", re.S)
+
+
+def rebase(body: str, page: Path) -> str:
+    """Links in a block are written from the project root; make them relative to the page that holds it.
+
+        >>> rebase("[r](docs/eval/seed/seed.md), [w](https://x.org)", ROOT / "docs" / "evaluation.md")
+        '[r](eval/seed/seed.md), [w](https://x.org)'
+    """
+    def relative(m: re.Match[str]) -> str:
+        return f"]({Path(os.path.relpath(ROOT / m[1], page.parent)).as_posix()})"
+
+    return re.sub(r"\]\((?![a-z]+:|#)([^)\s]+)\)", relative, body)
+
+
+def update_page(pages: dict[Path, str], name: str, body: str) -> dict[Path, str]:
+    """The pages with block NAME replaced by `body` in the one page that holds it."""
+    holders = [page for page, text in pages.items() if _block(name).search(text)]
+    if len(holders) != 1:
+        found = ", ".join(str(p.relative_to(ROOT)) for p in holders) or "none of them"
+        raise ValueError(f"the <!-- eval:{name} --> block must be in exactly one of "
+                         f"{', '.join(str(p.relative_to(ROOT)) for p in pages)}; found in {found}")
+    page = holders[0]
+    text = _block(name).sub(lambda m: m.group(1) + rebase(body, page).rstrip("\n") + "\n" + m.group(2), pages[page])
+    return {**pages, page: text}
 
 
 def main() -> None:
@@ -131,7 +168,8 @@ def main() -> None:
     if args.commands:
         print("\n".join(run.command() for run in (*RUNS, *PARETO)))
         return
-    readme = README.read_text("utf-8")
+    before = {page: page.read_text("utf-8") for page in PAGES if page.exists()}
+    pages = dict(before)
     points: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for run in (*RUNS, *PARETO):
@@ -140,31 +178,33 @@ def main() -> None:
                 print(f"{run.name}: no committed results; run `{run.command()}`")
                 continue
             if run.budget is None:
-                readme = update_readme(readme, run.name, block(run, summaries))
+                pages = update_page(pages, run.name, block(run, summaries))
             else:
                 points[run.budget] = summaries["dev"]["newsrag"]
             print(f"{run.name}: regenerated {run.report.relative_to(ROOT)}")
     if points:
-        readme = update_readme(readme, "pareto", pareto_block(points))
-    README.write_text(committed_tables(readme), "utf-8")
+        pages = update_page(pages, "pareto", pareto_block(points))
+    for page, text in committed_tables(pages).items():
+        if text != before[page]:  # only the pages whose figures changed are written
+            page.write_text(text, "utf-8")
 
 
-def committed_tables(readme: str) -> str:
+def committed_tables(pages: dict[Path, str]) -> dict[Path, str]:
     """The keyword comparison and the scale benchmark, from their committed outputs."""
     from evals.bench_scale import table
 
     keyword = ROOT / "docs" / "eval" / "keyword" / "keyword.md"
     if keyword.exists():
         rows = [line for line in keyword.read_text("utf-8").splitlines() if line.startswith("|")]
-        readme = update_readme(readme, "keyword", "\n".join(rows))
+        pages = update_page(pages, "keyword", "\n".join(rows))
     scale = sorted((ROOT / "docs" / "scale").glob("scale-*.json"))
     runs = [row for path in scale for row in json.loads(path.read_text())]
     if runs:
         runs.sort(key=lambda r: (r["size"], r.get("label") != "before"))
         body = (f"{table(runs)}\n\nFrom `docs/scale/scale-*.json` (`make bench-scale`); plot: "
                 "[docs/scale/scale.png](docs/scale/scale.png).")
-        readme = update_readme(readme, "scale", body)
-    return readme
+        pages = update_page(pages, "scale", body)
+    return pages
 
 
 if __name__ == "__main__":

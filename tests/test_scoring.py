@@ -256,8 +256,9 @@ def _open(id: str, nuggets: list[tuple[tuple[str, ...], str, str | None]], inten
 
 
 def test_open_answers_are_scored_by_their_nuggets_and_a_refusal_states_none():
-    facts = [(("Microsoft",), GOLD, "2020-08-02"), (("4,300 tonnes",), OTHER, "2020-08-20"),
-             (("Oracle",), "Oracle joined the bidding.", "2020-08-10")]
+    facts: list[tuple[tuple[str, ...], str, str | None]] = [
+        (("Microsoft",), GOLD, "2020-08-02"), (("4,300 tonnes",), OTHER, "2020-08-20"),
+        (("Oracle",), "Oracle joined the bidding.", "2020-08-10")]
     timeline = _open("t", facts, "timeline")
     order = "Microsoft made an offer [1]. Oracle joined later. China uses 4,300 tonnes of helium [2]."
     shuffled = "China uses 4,300 tonnes [2]. Then Microsoft made an offer [1]. Oracle joined."

@@ -1,6 +1,7 @@
 """The chat window end to end: `newsrag chat` with the real embedder and LLM, driven by headless Chromium.
 
-Set NEWSRAG_SCREENSHOT=path to save a screenshot of the first answered question.
+Set NEWSRAG_SCREENSHOTS=DIR to save the window as it is at each step (`NEWSRAG_SCREENSHOTS=docs` takes the
+pictures in the README and docs/chat.md).
 """
 
 from __future__ import annotations
@@ -185,8 +186,7 @@ def test_a_question_streams_a_cited_answer_and_follow_ups_keep_the_thread(browse
     panel = driver.find_element("id", "nr-sources-panel")
     assert "001_6e42feeb05231df3.txt" in panel.text and "4,300 tonnes" in panel.text
     assert panel.find_elements("css selector", ".nr-passage mark")
-    if os.environ.get("NEWSRAG_SCREENSHOT"):
-        driver.save_screenshot(os.environ["NEWSRAG_SCREENSHOT"])
+    _shot(driver, "screenshot")  # the README's picture: the first answered question
 
     seen.element.find_element("css selector", "a.nr-cite").click()
     assert driver.execute_script("return location.hash") == f"#{cards[0][0]}"

@@ -56,8 +56,9 @@ def uploaded_file(raw: str, root: Path, received: Collection[str]) -> Path | Non
     every symlink followed and `..` taken out, lies inside Gradio's upload folder `root`. Anything else is
     None: it names a file the client could not read otherwise, so it must never reach the indexer.
 
-    Gradio alone does not ensure this: handed a server path in place of an upload, it copies that file into
-    its upload folder and passes the copy on. Such a copy is removed here at once."""
+    Gradio 6 checks this itself on a request; this is the second line. Where its check is skipped (outside a
+    request context), it copies a named server file into its upload folder and passes the copy on: such a
+    copy is removed here at once."""
     if not raw or "://" in raw:
         return None
     path, real = Path(os.path.abspath(raw)), Path(os.path.realpath(raw))
