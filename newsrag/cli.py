@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -117,7 +118,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     except (ValueError, UncommittedCodeError) as exc:
         print(f"newsrag eval: {exc}", file=sys.stderr)
         return 2
-    print(path.read_text("utf-8").split("## By question type")[0])
+    print(re.split(r"^## By (?:intent|question type)", path.read_text("utf-8"), maxsplit=1, flags=re.M)[0])
     print(f"report: {path}")
     if errors:
         print(f"{errors} question(s) ended in an error (counted as wrong; see the report)", file=sys.stderr)
