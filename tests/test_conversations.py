@@ -72,6 +72,9 @@ def test_conversations_are_listed_renamed_and_deleted(window, fake: FakeParts):
     store.delete(second)
     assert store.listing() == [("Helium", first)] and store.load(second) is None
     assert sidebar.restore(store, second)[4] is None
+    # An answer still streaming in a deleted conversation saves nothing when it ends: it stays deleted.
+    store.save(second, [{"role": "user", "content": "late"}], [("late", "answer")], [])
+    assert store.listing() == [("Helium", first)]
 
 
 def _like(index: int, liked: bool | str) -> gr.LikeData:

@@ -131,7 +131,7 @@ def test_a_server_path_sent_to_the_upload_call_is_never_indexed(server: Server):
     assert server.titles() == before
     copies = [p for p in server.cache.rglob("*") if p.is_file() and not p.is_symlink()
               and "hunter2" in p.read_text("utf-8", "replace")]
-    assert copies == []  # Gradio's copies of the server's files are removed, not left in its cache
+    assert copies == []  # and Gradio copied none of the server's files into its cache
     stored = server.home / "uploads"
     assert not stored.exists() or not any("hunter2" in p.read_text("utf-8", "replace") for p in stored.iterdir())
 

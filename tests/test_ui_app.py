@@ -210,7 +210,7 @@ def test_only_files_the_upload_route_received_are_read(tmp_path: Path):
     secret = tmp_path / "secret.txt"
     secret.write_text("password: hunter2")
     secret.chmod(0o600)
-    copied = root / "def456" / "secret.txt"  # what Gradio makes of a server path: a copy in its folder
+    copied = root / "def456" / "secret.txt"  # in the folder, but no upload the route received
     copied.parent.mkdir()
     copied.write_text("password: hunter2")
     (root / "abc123" / "link.txt").symlink_to(secret)  # a link out of the folder
@@ -224,7 +224,7 @@ def test_only_files_the_upload_route_received_are_read(tmp_path: Path):
     assert len(rejected) == len(hostile)
     assert {why for _, why in rejected} == {"not a file uploaded through this window"}  # existence not told
     assert all("hunter2" not in p.read_text() for p in (tmp_path / "up").iterdir())
-    assert not copied.exists() and secret.exists()  # Gradio's copy is gone; the server's own file stays
+    assert copied.exists() and secret.exists()  # nothing is deleted on a client's word
 
 
 def test_add_articles_indexes_uploads_and_reports(scripted, tmp_path: Path, seed_dir: Path,

@@ -119,7 +119,7 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
                    request: gr.Request) -> Iterator[Any]:
             if pipelines.deleted(name):  # nothing of it may be opened: that would re-create its folder
                 notice = deleted_messages(name, text, pipelines.fallback())
-                yield gr.skip(), [*messages, *notice], turns, gr.skip(), panels, None, gr.skip()
+                yield gr.skip(), [*messages, *notice], [], gr.skip(), [], None, gr.skip()  # no follow-up of it
                 return
             yield from sidebar.answer(pipelines, stores, name, cid, text, messages, turns, start, end, files,
                                       passages, panels, stops, request.session_hash or "")
@@ -224,6 +224,7 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
 
         def on_load(name: str) -> tuple[Any, ...]:
             # Collections made since the window was built (`newsrag index --collection NAME`) join the picker.
+            name = pipelines.fallback() if pipelines.deleted(name) else name
             picker = gr.Dropdown(choices=pipelines.names(), value=name)
             return (picker, *collection_state(name), library.model_name(get(name)))
 

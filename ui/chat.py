@@ -17,7 +17,7 @@ import gradio as gr
 import rag
 from rag.catalogue import DamagedIndexError
 from rag.corpus import CollectionDeletedError, EmptyIndexError
-from rag.limits import InputTooLongError
+from rag.limits import InputTooLongError, check_question
 from rag.pipeline import Pipeline
 from rag.types import Filters
 from ui import render
@@ -95,6 +95,14 @@ def respond(
     if not question:
         yield gr.skip(), chat, history, gr.skip(), earlier
         return
+    try:
+        check_question(question)
+    except InputTooLongError as exc:  # the box keeps the text, to shorten; nothing is asked or saved
+        log.info("question turned away: %s", exc)
+        shown = question[:300] + ("…" if len(question) > 300 else "")
+        yield gr.skip(), [*chat, _message("user", render.question_html(shown)),
+                          _message("assistant", render.error_html(describe_error(exc)))], history, gr.skip(), earlier
+        return
     turn = 1 + sum(1 for m in chat if m.get("role") == "user")
     chat = [*chat, _message("user", render.question_html(question)),
             _message("assistant", render.streaming_html("", turn, []))]
@@ -123,7 +131,7 @@ def respond(
                 history = [*history, (question, event.text)]
                 current = render.sources_html(view, event)
                 yield "", chat, history, panel(current), [*earlier, (turn, current)]
-    except InputTooLongError as exc:  # the asker's to fix, not the server's: no traceback in the log
+    except InputTooLongError as exc:  # a prompt over the model's window: the asker's to fix, not the server's
         log.info("question turned away: %s", exc)
         chat = [*chat[:-1], _message("assistant", render.error_html(describe_error(exc)))]
         yield "", chat, history, gr.skip(), earlier

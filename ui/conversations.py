@@ -72,6 +72,16 @@ def _is_damage(exc: BaseException) -> bool:
     return isinstance(exc, _Damaged) or name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
+# What says the file cannot be used this session (it cannot be opened or written): conversations then live
+# in memory. A busy, locked, full or failing disk is passing and is raised as it is: saving is not switched
+# off for the rest of the process because of it.
+_UNUSABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")
+
+
+def _is_unusable(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) or getattr(exc, "sqlite_errorname", "").startswith(_UNUSABLE)
+
+
 def _reason(exc: BaseException) -> str:
     return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
 
@@ -149,8 +159,8 @@ def _guarded(method: Callable[Concatenate[Conversations, P], R]) -> Callable[Con
             except (sqlite3.DatabaseError, OSError) as exc:
                 if generation != self._generation:
                     continue  # another thread recovered meanwhile (and closed this one's connection)
-                if self._memory is not None or isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
-                    raise  # a bug here, not a problem with the file
+                if self._memory is not None or not (_is_damage(exc) or _is_unusable(exc)):
+                    raise  # a bug here, or a passing problem: not one the file's recovery would mend
                 self._recover(exc, generation)
         return method(self, *args, **kwargs)
 
@@ -168,6 +178,7 @@ class Conversations:
         self._connections: list[sqlite3.Connection] = []
         self._checked = False
         self._memory: sqlite3.Connection | None = None  # this session's store once the file cannot be used
+        self._recovered = False  # a damaged file was replaced: conversations shown may be missing from it
 
     def _db(self) -> sqlite3.Connection:
         if self._memory is not None:
@@ -209,6 +220,7 @@ class Conversations:
             if generation != self._generation:
                 return  # another thread has recovered meanwhile
             self._generation += 1
+            self._recovered = True
             for db in self._connections:
                 with contextlib.suppress(sqlite3.Error):
                     db.close()
@@ -274,9 +286,11 @@ class Conversations:
                             "earlier": [list(e) for e in earlier]})
         db = self._db()
         now = _now()
-        # An upsert: a conversation the store lost (a damaged file, read back only in part) is saved whole again.
-        db.execute("INSERT INTO conversations VALUES (?, 'New chat', ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                   "state=excluded.state, updated=excluded.updated", [cid, now, now, state])
+        db.execute("UPDATE conversations SET state=?, updated=? WHERE id=?", [state, now, cid])
+        if self._recovered and not db.execute("SELECT 1 FROM conversations WHERE id=?", [cid]).fetchone():
+            # Lost with a damaged file (read back only in part): saved whole again. Otherwise a conversation
+            # that is gone was deleted, and stays deleted.
+            db.execute("INSERT INTO conversations VALUES (?, 'New chat', ?, ?, ?)", [cid, now, now, state])
         if history:
             db.execute("UPDATE conversations SET title=? WHERE id=? AND title='New chat'", [history[0][0][:80], cid])
 

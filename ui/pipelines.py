@@ -43,7 +43,8 @@ class Pipelines:
     def names(self) -> list[str]:
         names = collection_names(self.settings.home)
         self._listed.update(names)
-        return names if self.settings.collection in names else [*names, self.settings.collection]
+        started = self.settings.collection  # listed before its first index, but not once it was deleted
+        return names if started in names or started in self._listed else [*names, started]
 
     def fallback(self) -> str:
         """Where a tab goes when its collection was deleted: the one the window started with, if it is still here."""

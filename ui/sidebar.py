@@ -9,6 +9,7 @@ from typing import Any
 import gradio as gr
 
 from rag.config import DEFAULT_COLLECTION
+from rag.limits import MAX_QUESTION_CHARS
 from ui import render
 from ui.chat import Earlier, History, Message, respond, stopped
 from ui.conversations import Conversations
@@ -55,7 +56,7 @@ def answer(pipelines: Pipelines, stores: Stores, name: str, cid: str | None, que
     """`ui.chat.respond` in the picked collection, saved in conversation `cid` (a new one on the first
     question); ends early when `stops` says this session pressed Stop. Outputs: respond's five, then the
     conversation id and the conversation list."""
-    if not (question or "").strip():
+    if not (question or "").strip() or len(question.strip()) > MAX_QUESTION_CHARS:  # nothing to save
         for out in respond(pipelines.get(name), question, chat, history, since, until, sources, k, earlier):
             yield (*out, gr.skip(), gr.skip())
         return

@@ -51,28 +51,21 @@ def upload_folder() -> Path:
     return Path(gradio_utils.get_upload_folder()).resolve()
 
 
-def uploaded_file(raw: str, root: Path, received: Collection[str]) -> Path | None:
-    """`raw` as a file a browser uploaded: one Gradio's upload route `received`, a regular file that, with
-    every symlink followed and `..` taken out, lies inside Gradio's upload folder `root`. Anything else is
-    None: it names a file the client could not read otherwise, so it must never reach the indexer.
-
-    Gradio 6 checks this itself on a request; this is the second line. Where its check is skipped (outside a
-    request context), it copies a named server file into its upload folder and passes the copy on: such a
-    copy is removed here at once."""
-    if not raw or "://" in raw:
+def uploaded_file(raw: str, root: Path, received: frozenset[str]) -> Path | None:
+    """`raw` as a file a browser uploaded: one Gradio's upload route `received` (absolute paths), a regular
+    file that, with every symlink followed and `..` taken out, lies inside Gradio's upload folder `root`.
+    Anything else is None: it names a file the client could not read otherwise, so it must never reach the
+    indexer. Gradio 6 checks this itself on a request; this is the second line, for the paths where its
+    check is skipped."""
+    if not raw or "://" in raw or os.path.abspath(raw) not in received:
         return None
-    path, real = Path(os.path.abspath(raw)), Path(os.path.realpath(raw))
+    real = Path(os.path.realpath(raw))
     if real == root or not real.is_relative_to(root):
         return None
     try:
-        regular = stat.S_ISREG(real.stat().st_mode)
+        return real if stat.S_ISREG(real.stat().st_mode) else None
     except OSError:
         return None
-    if str(path) not in {os.path.abspath(p) for p in received}:
-        if regular and path == real:
-            real.unlink(missing_ok=True)  # Gradio's copy of a server file: it must not linger
-        return None
-    return real if regular else None
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -89,13 +82,15 @@ def stage_uploads(
     """Copy acceptable uploads into `folder`; return the new files and the (name, reason) of the others.
     Only what Gradio's upload route `received`, inside its upload folder `root`, is read."""
     root = root or upload_folder()
+    # One snapshot: the upload route adds to Gradio's set from another thread while this runs.
+    known = frozenset(os.path.abspath(p) for p in list(received))
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
     staged: list[Path] = []
     rejected: list[tuple[str, str]] = []
     for raw in paths:
         shown = Path(str(raw)).name[:100] or "(no name)"
-        source = uploaded_file(str(raw), root, received)
+        source = uploaded_file(str(raw), root, known)
         if source is None:  # the same words whether or not the path exists: nothing about the server leaks
             rejected.append((shown, "not a file uploaded through this window"))
             continue
