@@ -107,8 +107,8 @@ def regenerate(run: Run, work: Path) -> dict[str, dict[str, dict[str, float]]] |
 def block(run: Run, summaries: dict[str, dict[str, dict[str, float]]]) -> str:
     """A run's tables: the headline split, then the dev splits, each limited to the run's rows."""
     lines = ["```sh", run.command(), "```", ""]
-    seen = "**Seen:**" in ledger_note(run.suite, {c: load_results(results_path(run.report, run.suite, c))
-                                                  for c in run.configs})
+    seen = ledger_note(run.suite, {c: load_results(results_path(run.report, run.suite, c))
+                                   for c in run.configs}).seen
     for split, summary in summaries.items():
         rows = {c: {k: v for k, v in s.items() if not run.rows or k in run.rows} for c, s in summary.items()}
         lines += [f"**{split_label(split, seen)}** ({int(next(iter(summary.values())).get('questions', 0))} "

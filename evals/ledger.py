@@ -30,8 +30,19 @@ def path() -> Path:
     return Path(os.environ.get("NEWSRAG_LEDGER") or LEDGER)
 
 
+def held_out(suite: str) -> str | None:
+    """The held-out suite `suite` names, by name or by one of its question files given as a path."""
+    if suite in HELD_OUT:
+        return suite
+    from evals.suites import news, seed
+
+    files = {(seed.HERE / name).resolve(): "seed" for name, _ in seed.FILES}
+    files |= {(news.HERE / name).resolve(): "news" for name in news.FILES}
+    return files.get(Path(suite).resolve())
+
+
 def touches_test(suite: str, split: str) -> bool:
-    return suite in HELD_OUT and split in ("test", "all")
+    return held_out(suite) is not None and split in ("test", "all")
 
 
 def record(suite: str, split: str, configs: list[str], reason: str | None, questions: int) -> dict[str, Any]:
@@ -43,7 +54,7 @@ def record(suite: str, split: str, configs: list[str], reason: str | None, quest
             "so the ledger can name the code behind the figures")
     entry = {"suite": suite, "split": split, "configs": configs, "questions": questions, "commit": commit,
              "code": code_hash(), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-             "reason": reason or "(none given)"}
+             "reason": reason or "(none given)", "seen": False}
     ledger = path()
     ledger.parent.mkdir(parents=True, exist_ok=True)
     with ledger.open("a", encoding="utf-8") as out:

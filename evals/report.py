@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -105,20 +106,18 @@ def _shown(row: dict[str, Any]) -> str:
 
 def open_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
     """Open-ended questions, by their nuggets."""
-    shown = _shown
-
     cited = [[x["text"] for x in r.get("citations") or []] for _, r in rows]
     timelines = [(c, r) for c, r in rows if c.intent == "timeline"]
     return {
         "open_questions": float(len(rows)),
-        "nugget_recall": _mean([m.nugget_recall(shown(r), [n.aliases for n in c.nuggets]) for c, r in rows]),
+        "nugget_recall": _mean([m.nugget_recall(_shown(r), [n.aliases for n in c.nuggets]) for c, r in rows]),
         "citations_on_nugget": _mean([v for (c, _), texts in zip(rows, cited, strict=True)
                                       if not math.isnan(v := m.citations_on_nuggets(
                                           texts, [n.sentence for n in c.nuggets]))]),
         "timeline_order": _mean([v for c, r in timelines if not math.isnan(v := m.timeline_order(
-            shown(r), [(n.date, n.aliases) for n in c.nuggets if n.date]))]),
+            _shown(r), [(n.date, n.aliases) for n in c.nuggets if n.date]))]),
         "open_refused": _mean([float(m.refused(r.get("answer")) or bool(r.get("error"))) for _, r in rows]),
-        "open_answer_words": m.median([float(m.answer_words(shown(r))) for _, r in rows if shown(r)]),
+        "open_answer_words": m.median([float(m.answer_words(_shown(r))) for _, r in rows if _shown(r)]),
     }
 
 
@@ -195,7 +194,7 @@ def write_report(suite: Suite, configs: list[str], report_dir: Path, limit: int 
     report_dir.mkdir(parents=True, exist_ok=True)
     payload = {"suite": suite.name, "limit": limit, "split": split, "headline": headline, "summary": summaries,
                "by_type": by_type, "by_intent": by_intent, "judge": judge, "fingerprints": fingerprints(results),
-               "ledger": ledger_note(suite.name, results)}  # rows: results/*.jsonl
+               "ledger": ledger_note(suite.name, results).text}  # rows: results/*.jsonl
     (report_dir / f"{suite.name}.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False), "utf-8")
     plots = _plots(suite, summaries.get(headline, {}), results, head_cases, report_dir)
     md = _markdown(suite, configs, summaries, by_type, by_intent, results, limit, plots, judge, judged)
@@ -204,22 +203,28 @@ def write_report(suite: Suite, configs: list[str], report_dir: Path, limit: int 
     return path
 
 
-def ledger_note(suite: str, results: dict[str, dict[str, dict[str, Any]]]) -> str:
+@dataclass(frozen=True, slots=True)
+class LedgerNote:
+    text: str  # the report header's line ("" without ledger entries)
+    seen: bool  # the test split was read while choosing
+
+
+def ledger_note(suite: str, results: dict[str, dict[str, dict[str, Any]]]) -> LedgerNote:
     """How often the test split of `suite` was run for the code behind these rows, from the ledger."""
     from evals import ledger
 
     codes = sorted({f.get("code", "") for prints in fingerprints(results).values() for f in prints} - {""})
     runs = [r for r in ledger.runs(suite) if r.get("split") in ("test", "all")]
     if not runs:
-        return ""
+        return LedgerNote("", False)
     mine = [r for r in runs if r.get("code") in codes]
-    seen = [r for r in runs if str(r.get("reason", "")).startswith("before the ledger")]
-    note = (f"Test-split runs in the ledger (docs/eval/ledger.jsonl): {len(mine)} of the code behind these rows "
+    seen = [r for r in runs if r.get("seen")]
+    text = (f"Test-split runs in the ledger (docs/eval/ledger.jsonl): {len(mine)} of the code behind these rows "
             f"({', '.join(codes) or '–'}), {len(runs)} of this suite in all.")
     if seen:
-        note += (f" **Seen:** {len(seen)} runs of this test split were read while choosing, before the ledger: "
+        text += (f" **Seen:** {len(seen)} runs of this test split were read while choosing, before the ledger: "
                  "its figures are not held-out.")
-    return note
+    return LedgerNote(text, bool(seen))
 
 
 def split_label(split: str, seen: bool) -> str:
@@ -247,7 +252,7 @@ def judge_scores(judged: dict[str, Any], suite: Suite, results: dict[str, dict[s
     out = {}
     for name, verdicts in judged.items():
         if name in results and isinstance(verdicts, list):
-            rows = {k: v for k, v in results[name].items() if k in cases}
+            rows = {k: v for k, v in results[name].items() if k in cases and not cases[k].open_ended}
             rule = {k: is_right(cases[k], r) for k, r in rows.items()}
             answerable = {k: cases[k].answerable for k in rows}
             out[name] = answer_agreement([AnswerVerdict(**v) for v in verdicts if v["case_id"] in rows], rule,
@@ -297,14 +302,14 @@ def _markdown(
     lines = [f"# newsrag eval: {suite.name}", "",
              f"{len(suite.cases)} questions ({counts})" + (f", --limit {limit}" if limit else "") + ". "
              "The defaults were tuned on `dev` only; `test` is the headline.", "", *suite.notes, "",
-             ledger_note(suite.name, results), "", SCORING, "",
+             ledger_note(suite.name, results).text, "", SCORING, "",
              "## Runs", "", "| config | fingerprint | settings | model | code | commit |", "|---|---|---|---|---|---|"]
     for name, prints in fingerprints(results).items():
         for f in prints:
             lines.append(f"| {name} | {f.get('key', '–')} | {f.get('settings', '–')} | {f.get('model', '–')} | "
                          f"{f.get('code', '–')} | {f.get('commit', '–')} |")
     lines.append("")
-    seen = "**Seen:**" in ledger_note(suite.name, results)
+    seen = ledger_note(suite.name, results).seen
     for split, summary in summaries.items():
         lines += [f"## Summary: {split_label(split, seen)}", "", table(summary, configs), ""]
     if judge and judged:
@@ -358,22 +363,29 @@ def _failures(suite: Suite, results: dict[str, dict[str, dict[str, Any]]], most:
         wrong = [(c, res[c.id]) for c in suite.cases
                  if c.id in res and not c.open_ended
                  and (res[c.id].get("answer") is not None or res[c.id].get("error")) and not is_right(c, res[c.id])]
-        wrong += sorted(((c, res[c.id]) for c in suite.cases if c.id in res and c.open_ended
-                         and (res[c.id].get("answer") is not None or res[c.id].get("error"))),
-                        key=lambda pair: m.nugget_recall(_shown(pair[1]), [n.aliases for n in pair[0].nuggets]))
-        if not wrong:
-            continue
-        lines += [f"### {name}: {len(wrong)} wrong", ""]
-        for case, row in wrong[:most]:
-            expected = " / ".join(case.answers) if case.answerable else "(a refusal)"
-            if case.open_ended:
-                recall = m.nugget_recall(_shown(row), [n.aliases for n in case.nuggets])
-                expected = f"nuggets (recall {recall:.2f}): " + "; ".join(n.aliases[0] for n in case.nuggets)
-            cited = "; ".join(f"[{c['marker']}] {c['title'][:60]}" for c in row.get("citations") or []) or "none"
-            got = f"error: {row['error']}" if row.get("error") else repr(row["answer"])
-            lines += [f"- **{case.id}** ({case.type}, {case.split}) {case.question}", f"  - expected: {expected}",
-                      f"  - got: {got}", f"  - cited: {cited}"]
-        lines.append("")
+        recall = {c.id: m.nugget_recall(_shown(res[c.id]), [n.aliases for n in c.nuggets])
+                  for c in suite.cases if c.id in res and c.open_ended}
+        lacking = sorted(((c, res[c.id]) for c in suite.cases if recall.get(c.id, 1.0) < 1.0),
+                         key=lambda pair: recall[pair[0].id])
+        lines += _listed(f"{name}: {len(wrong)} wrong", wrong[:most])
+        lines += _listed(f"{name}: {len(lacking)} open-ended answers missing key points", lacking[:most], recall)
+    return lines
+
+
+def _listed(heading: str, rows: list[tuple[Case, dict[str, Any]]], recall: dict[str, float] | None = None
+            ) -> list[str]:
+    if not rows:
+        return []
+    lines = [f"### {heading}", ""]
+    for case, row in rows:
+        expected = " / ".join(case.answers) if case.answerable else "(a refusal)"
+        if recall is not None:
+            expected = f"nuggets (recall {recall[case.id]:.2f}): " + "; ".join(n.aliases[0] for n in case.nuggets)
+        cited = "; ".join(f"[{c['marker']}] {c['title'][:60]}" for c in row.get("citations") or []) or "none"
+        got = f"error: {row['error']}" if row.get("error") else repr(row["answer"])
+        lines += [f"- **{case.id}** ({case.type}, {case.split}) {case.question}", f"  - expected: {expected}",
+                  f"  - got: {got}", f"  - cited: {cited}"]
+    lines.append("")
     return lines
 
 

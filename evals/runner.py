@@ -65,7 +65,7 @@ def run(
     suite = load(suite_name, report_dir / "work", limit, split, corpus)
     tested = sum(1 for case in suite.cases if case.split == "test")
     if ledger.touches_test(suite_name, split) and tested:  # before anything runs: uncommitted code is refused
-        ledger.record(suite.name, split, config_names, reason, tested)
+        ledger.record(ledger.held_out(suite_name) or suite.name, split, config_names, reason, tested)
     if suite.corpus:  # a suite's articles go into a home of its own
         parts = build_parts(dataclasses.replace(settings, home=suite.home))
         # Said before it starts: a suite's first index (MultiHop's 326 articles) takes about 15 minutes on 2

@@ -12,7 +12,7 @@ import pytest
 from evals import metrics as m
 from evals.cases import Case, Suite, case_from_json, hash_split, read_cases, select
 from evals.configs import evidence_passages
-from evals.report import score, write_report
+from evals.report import is_right, score, write_report
 from evals.runner import _set_aside_stale, results_path
 
 GOLD = "Microsoft made an offer to acquire the video service's operations in the US and Canada."
@@ -222,8 +222,10 @@ def test_a_gold_date_is_found_in_any_spelling_of_that_day():
     ("The passages do not mention the price. They say only: Microsoft made a bid [1].", "refusal_with_claims"),
     ("The context does not provide that information [2].", "refusal_with_claims"),
     ("No, the articles do not say that Oracle won [1].", "answer"),
+    ("No information about the price is given in the articles.", "refusal"),
+    ("Raab said Britain cannot say when talks resume [1].", "answer"),  # reports a refusal, is not one
     ("Microsoft made an offer [1].", "answer"),
-    ("", "refusal"),
+    ("", "answer"),  # an empty reply declines nothing, and holds no answer: wrong everywhere
 ])
 def test_one_refusal_rule_reads_the_shown_text(text: str, kind: str):
     assert m.refusal_kind(text) == kind
@@ -232,13 +234,14 @@ def test_one_refusal_rule_reads_the_shown_text(text: str, kind: str):
 def test_the_same_answer_text_gets_the_same_verdict_under_every_config():
     """newsrag flags its own refusals, naive does not: the scorer reads the text, so both score alike."""
     answerable, unanswerable = case("a"), case("u", kind="unanswerable")
-    for text in ("The articles do not say. They say only: Microsoft made an offer [1].", "Microsoft [1].",
-                 "The articles do not say."):
+    expected = {"The articles do not say. They say only: Microsoft made an offer [1].": (0.0, 1.0),
+                "Microsoft [1].": (1.0, 0.0), "The articles do not say.": (0.0, 1.0), "": (0.0, 0.0)}
+    for text, (right, refused_right) in expected.items():
         as_newsrag = {"a": row("a", text, refused=True), "u": row("u", text, refused=True)}
         as_naive = {"a": {**row("a", text), "refused": None}, "u": {**row("u", text), "refused": None}}
         for config_rows in (as_newsrag, as_naive):
-            assert score([answerable, unanswerable], config_rows, True)["accuracy"] == \
-                score([answerable, unanswerable], as_newsrag, True)["accuracy"]
+            verdicts = [is_right(answerable, config_rows["a"]), is_right(unanswerable, config_rows["u"])]
+            assert verdicts == [bool(right), bool(refused_right)], (text, verdicts)
     # An answerable question refused is wrong, whatever follows the refusal (mh143 was refused and scored right).
     shown = {"a": row("a", "The articles do not say. They say only: Microsoft made an offer [1].", [(TITLE, GOLD)])}
     scored = score([answerable], shown, True)
@@ -280,6 +283,9 @@ def test_a_test_run_is_recorded_in_the_ledger_and_uncommitted_code_is_refused(tm
     monkeypatch.setenv("NEWSRAG_LEDGER", str(tmp_path / "ledger.jsonl"))
     assert ledger.touches_test("seed", "test") and ledger.touches_test("news", "all")
     assert not ledger.touches_test("seed", "dev") and not ledger.touches_test("fb", "test")
+    from evals.suites import seed
+
+    assert ledger.touches_test(str(seed.HERE / "seed_test.jsonl"), "test")  # the file itself is held out too
     monkeypatch.setattr(ledger, "git_commit", lambda: "abc1234")
     entry = ledger.record("seed", "test", ["naive", "newsrag"], "baseline for issue 30", 64)
     assert entry["code"] == fingerprint.code_hash() and entry["reason"] == "baseline for issue 30"
