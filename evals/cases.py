@@ -13,7 +13,6 @@ from evals.jsonl import read_jsonl
 # "dev": tune on it. "test": report it, never tune on it. "dev2": a former test split whose rows were seen
 # while choosing, kept and labelled as seen (its figures are no longer held-out).
 SPLITS = ("dev", "dev2", "test", "all")
-SEEN_SPLITS = {"dev", "dev2"}
 UNANSWERABLE = {"unanswerable", "null_query"}
 
 

@@ -92,8 +92,12 @@ PARETO_ROWS = ("accuracy", "refusal_precision", "refusal_recall", "citation_prec
                "t_first_token", "t_total")
 
 
-def regenerate(run: Run, work: Path) -> dict[str, dict[str, dict[str, float]]] | None:
-    """Rewrite the run's report from its results; per split, the summary of each config. None: no results."""
+Summaries = dict[str, dict[str, dict[str, float]]]  # per split, per config, metric -> value
+
+
+def regenerate(run: Run, work: Path) -> tuple[Summaries, bool] | None:
+    """Rewrite the run's report from its results. Returns per split the summary of each config, and whether
+    the ledger marks the test split as seen; None when the run has no results."""
     results = {c: load_results(results_path(run.report, run.suite, c)) for c in run.configs}
     if not any(results.values()):
         return None
@@ -101,16 +105,16 @@ def regenerate(run: Run, work: Path) -> dict[str, dict[str, dict[str, float]]] |
     ran = {case_id for res in results.values() for case_id in res}
     suite = type(suite)(suite.name, [c for c in suite.cases if c.id in ran], suite.corpus, suite.home, suite.notes)
     write_report(suite, list(run.configs), run.report, run.limit, run.split)
-    return {sp: {c: score([x for x in suite.cases if x.split == sp], results[c], c in ANSWERING)
-                 for c in run.configs}
-            for sp in ("test", "dev", "dev2") if any(x.split == sp for x in suite.cases)}
+    summaries = {sp: {c: score([x for x in suite.cases if x.split == sp], results[c], c in ANSWERING)
+                      for c in run.configs}
+                 for sp in ("test", "dev", "dev2") if any(x.split == sp for x in suite.cases)}
+    return summaries, ledger_note(run.suite, results).seen
 
 
-def block(run: Run, summaries: dict[str, dict[str, dict[str, float]]]) -> str:
-    """A run's tables: the headline split, then the dev splits, each limited to the run's rows."""
+def block(run: Run, summaries: Summaries, seen: bool = False) -> str:
+    """A run's tables: the headline split, then the dev splits, each limited to the run's rows; `seen`: the
+    ledger marks its test split as read while choosing."""
     lines = ["```sh", run.command(), "```", ""]
-    seen = ledger_note(run.suite, {c: load_results(results_path(run.report, run.suite, c))
-                                   for c in run.configs}).seen
     for split, summary in summaries.items():
         rows = {c: {k: v for k, v in s.items() if not run.rows or k in run.rows} for c, s in summary.items()}
         lines += [f"**{split_label(split, seen)}** ({int(next(iter(summary.values())).get('questions', 0))} "
@@ -175,12 +179,13 @@ def main() -> None:
     points: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for run in (*RUNS, *PARETO):
-            summaries = regenerate(run, Path(tmp))
-            if summaries is None:
+            regenerated = regenerate(run, Path(tmp))
+            if regenerated is None:
                 print(f"{run.name}: no committed results; run `{run.command()}`")
                 continue
+            summaries, seen = regenerated
             if run.budget is None:
-                pages = update_page(pages, run.name, block(run, summaries))
+                pages = update_page(pages, run.name, block(run, summaries, seen))
             else:
                 points[run.budget] = summaries["dev"]["newsrag"]
             print(f"{run.name}: regenerated {run.report.relative_to(ROOT)}")

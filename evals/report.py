@@ -191,13 +191,14 @@ def write_report(suite: Suite, configs: list[str], report_dir: Path, limit: int 
     by_intent = {i: {name: score([c for c in head_cases if c.intent == i], res, name in ANSWERING)
                      for name, res in results.items()} for i in sorted({c.intent for c in head_cases if c.intent})}
     judge = judge_scores(judged, suite, results) if judged else {}
+    note = ledger_note(suite.name, results)
     report_dir.mkdir(parents=True, exist_ok=True)
     payload = {"suite": suite.name, "limit": limit, "split": split, "headline": headline, "summary": summaries,
                "by_type": by_type, "by_intent": by_intent, "judge": judge, "fingerprints": fingerprints(results),
-               "ledger": ledger_note(suite.name, results).text}  # rows: results/*.jsonl
+               "ledger": note.text}  # rows: results/*.jsonl
     (report_dir / f"{suite.name}.json").write_text(json.dumps(payload, indent=1, ensure_ascii=False), "utf-8")
     plots = _plots(suite, summaries.get(headline, {}), results, head_cases, report_dir)
-    md = _markdown(suite, configs, summaries, by_type, by_intent, results, limit, plots, judge, judged)
+    md = _markdown(suite, configs, summaries, by_type, by_intent, results, note, limit, plots, judge, judged)
     path = report_dir / f"{suite.name}.md"
     path.write_text(md, "utf-8")
     return path
@@ -293,6 +294,7 @@ def _markdown(
     by_type: dict[str, dict[str, dict[str, float]]],
     by_intent: dict[str, dict[str, dict[str, float]]],
     results: dict[str, dict[str, dict[str, Any]]],
+    note: LedgerNote,
     limit: int | None,
     plots: list[str],
     judge: dict[str, dict[str, float]],
@@ -302,16 +304,15 @@ def _markdown(
     lines = [f"# newsrag eval: {suite.name}", "",
              f"{len(suite.cases)} questions ({counts})" + (f", --limit {limit}" if limit else "") + ". "
              "The defaults were tuned on `dev` only; `test` is the headline.", "", *suite.notes, "",
-             ledger_note(suite.name, results).text, "", SCORING, "",
+             note.text, "", SCORING, "",
              "## Runs", "", "| config | fingerprint | settings | model | code | commit |", "|---|---|---|---|---|---|"]
     for name, prints in fingerprints(results).items():
         for f in prints:
             lines.append(f"| {name} | {f.get('key', '–')} | {f.get('settings', '–')} | {f.get('model', '–')} | "
                          f"{f.get('code', '–')} | {f.get('commit', '–')} |")
     lines.append("")
-    seen = ledger_note(suite.name, results).seen
     for split, summary in summaries.items():
-        lines += [f"## Summary: {split_label(split, seen)}", "", table(summary, configs), ""]
+        lines += [f"## Summary: {split_label(split, note.seen)}", "", table(summary, configs), ""]
     if judge and judged:
         lines += ["## Answers graded by an LLM judge", "", f"Judge: {judged.get('judge')}."]
         if judged.get("weak"):
@@ -326,7 +327,7 @@ def _markdown(
         lines += ["## newsrag's citation rule against the judge", "",
                   f"{int(audit['judged'])} citations sampled from newsrag's answers, each judged yes/no.", "",
                   "| figure | value |", "|---|---|", *(f"| {k} | {_fmt(v)} |" for k, v in audit.items()), ""]
-    headline = split_label(next(iter(summaries), "all"), seen)
+    headline = split_label(next(iter(summaries), "all"), note.seen)
     if by_intent:
         lines += [f"## By intent ({headline})", ""]
         for intent, per_config in by_intent.items():

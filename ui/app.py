@@ -142,11 +142,12 @@ def build_app(pipelines: Pipelines | Settings) -> gr.Blocks:
             default = pipelines.fallback()
             return (gr.Dropdown(choices=pipelines.names(), value=default), None, *collection_state(default))
 
-        question.submit(**answer_io, api_name="respond").then(leave_deleted, collection, [collection, conv, *state_out])
-        ask.click(**answer_io, api_visibility="private").then(leave_deleted, collection, [collection, conv, *state_out])
+        leave: dict[str, Any] = {"fn": leave_deleted, "inputs": collection, "outputs": [collection, conv, *state_out]}
+        question.submit(**answer_io, api_name="respond").then(**leave)
+        ask.click(**answer_io, api_visibility="private").then(**leave)
         for button, text in zip(examples, EXAMPLES, strict=True):
             button.click(_constant(text), outputs=question, queue=False).then(
-                **answer_io, api_visibility="private").then(leave_deleted, collection, [collection, conv, *state_out])
+                **answer_io, api_visibility="private").then(**leave)
         # Stop is a flag the running answer reads between tokens: it then closes its stream, which ends the
         # model's generation, so the next question starts at once. (Gradio's `cancels` would leave the
         # generator, and the model it holds, suspended.) What was written stays, marked unfinished.

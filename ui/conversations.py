@@ -174,11 +174,12 @@ class Conversations:
         self.problem: str | None = None  # why saved conversations are unavailable, one line for the window
         self._local = threading.local()
         self._lock = threading.RLock()
-        self._generation = 0  # bumped by `_recover`: every thread then reconnects
+        # Bumped by `_recover`: every thread then reconnects, and conversations shown may be missing from the
+        # store (a damaged file read back only in part).
+        self._generation = 0
         self._connections: list[sqlite3.Connection] = []
         self._checked = False
         self._memory: sqlite3.Connection | None = None  # this session's store once the file cannot be used
-        self._recovered = False  # a damaged file was replaced: conversations shown may be missing from it
 
     def _db(self) -> sqlite3.Connection:
         if self._memory is not None:
@@ -220,7 +221,6 @@ class Conversations:
             if generation != self._generation:
                 return  # another thread has recovered meanwhile
             self._generation += 1
-            self._recovered = True
             for db in self._connections:
                 with contextlib.suppress(sqlite3.Error):
                     db.close()
@@ -287,7 +287,7 @@ class Conversations:
         db = self._db()
         now = _now()
         db.execute("UPDATE conversations SET state=?, updated=? WHERE id=?", [state, now, cid])
-        if self._recovered and not db.execute("SELECT 1 FROM conversations WHERE id=?", [cid]).fetchone():
+        if self._generation and not db.execute("SELECT 1 FROM conversations WHERE id=?", [cid]).fetchone():
             # Lost with a damaged file (read back only in part): saved whole again. Otherwise a conversation
             # that is gone was deleted, and stays deleted.
             db.execute("INSERT INTO conversations VALUES (?, 'New chat', ?, ?, ?)", [cid, now, now, state])
