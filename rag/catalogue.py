@@ -170,6 +170,8 @@ class Reader(Protocol):
 
     def committed_at(self) -> str | None: ...
 
+    def newest_published(self) -> str | None: ...
+
 
 def embedding_text(title: str, text: str) -> str:
     """The title goes in front so a chunk that never names its subject still matches questions about it."""
@@ -352,6 +354,11 @@ class Catalogue:
         """Each outlet named after an article's title ("… — The Verge"), with how many articles it has."""
         rows = self._rows(f"SELECT title FROM articles WHERE title LIKE '%{SEPARATOR}%'")
         return dict(Counter(name for (title,) in rows if (name := outlet_of(title))))
+
+    def newest_published(self) -> str | None:
+        """The newest article's publication date (ISO), or None when no article is dated."""
+        row = self._rows("SELECT max(published) FROM articles WHERE published <> ''")
+        return row[0][0] if row and row[0][0] else None
 
     def pending_deletes(self) -> list[str]:
         return [cid for (cid,) in self._rows("SELECT chunk_id FROM pending_deletes")]

@@ -101,7 +101,8 @@ def _known(term: str, known: set[str]) -> bool:
     return term.isalpha() and len(term) >= 5 and bool(difflib.get_close_matches(term, known, n=1, cutoff=0.85))
 
 
-def support(claim: str, passage: Passage, embedder: Embedder, context: str = "", question: str = "") -> Support:
+def support(claim: str, passage: Passage, embedder: Embedder, context: str = "", question: str = "",
+            aliases: bool = False) -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
     other text the model was given (all passages, the question): names and numbers may come from there.
     With `question`, a claim that restates the question supports by the words it adds to it: a long question
@@ -122,11 +123,37 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     given = f"{_given(passage)} {context}"
     known = _vocabulary(given)
     pairs = names(claim)
+    terms = key_terms(claim)
+    if aliases:  # "United States" is grounded by "US", "US" by "U.S." or "United States"
+        known |= acronyms(given)
+        by_alias = {w for run in _runs(claim) if _acronym(run) in known for w in words(run)}
+        terms -= by_alias
+        pairs = [p for p in pairs if not set(p.split()) <= by_alias]
     capitalised = _capitalised(given) if pairs else set()
-    grounded = (all(_known(t, known) for t in key_terms(claim)) and amounts(claim) <= amounts(given)
+    grounded = (all(_known(t, known) for t in terms) and amounts(claim) <= amounts(given)
                 and all(_known_phrase(n, given) for n in pairs if set(n.split()) <= capitalised))
     completes = bool(question) and _completes(claim_words, _stems(question), passage_words | title_words)
     return Support(similarity, lexical, grounded, completes)
+
+
+_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w’'-]*)+")
+
+
+def _runs(text: str) -> list[str]:
+    return _RUN.findall(text)
+
+
+def _acronym(run: str) -> str:
+    """"United States" -> "us", "Federal Trade Commission" -> "ftc" (joining words left out)."""
+    return "".join(w[0] for w in run.split() if w[0].isupper()).lower()
+
+
+def acronyms(text: str) -> set[str]:
+    """What a text's names are also written as: the initials of its capitalised runs, and its dotted
+    acronyms without dots ("U.S." -> "us")."""
+    found = {_acronym(run) for run in _runs(text)}
+    found |= {a.replace(".", "").lower() for a in re.findall(r"\b(?:[A-Z]\.){2,}", text)}
+    return {a for a in found if len(a) >= 2}
 
 
 def _completes(claim_words: set[str], asked: set[str], passage_words: set[str]) -> bool:
@@ -255,7 +282,8 @@ def _dated(passage: Passage) -> str:
 
 
 def resolve(
-    text: str, passages: list[Passage], embedder: Embedder, question: str = "", held: bool | None = None
+    text: str, passages: list[Passage], embedder: Embedder, question: str = "", held: bool | None = None,
+    *, repair: bool = True, aliases: bool = False, moves: list[str] | None = None,
 ) -> tuple[str, list[Citation]]:
     """Check every cited sentence against its passages and return citations in marker order.
 
@@ -263,13 +291,16 @@ def resolve(
     it that the passage supports, else to the passage that supports its sentence (small models often cite the
     neighbouring number); an answer with no markers at all gets each sentence
     attributed to the passage that supports it best, when one does. `held` is `covered(question, passages)`
-    when the caller has it already."""
+    when the caller has it already. Without `repair`, markers stay where the model put them and are only
+    checked; `moves` collects what each repair did, for the trace."""
     context = " ".join([question, *map(_given, passages)])
     if held is None:
         held = bool(question) and covered(question, passages)
     asked = question if held else ""
-    if not _MARKER.search(text):
+    if not _MARKER.search(text) and repair:
         text = _attach_markers(text, passages, embedder, context, asked)
+        if moves is not None and _MARKER.search(text):
+            moves.append("markers added to an answer that had none")
     verdicts: dict[int, bool] = {}
     lines = []
     previous = ""
@@ -280,13 +311,16 @@ def resolve(
             cited = list(dict.fromkeys(int(m) for m in _MARKER.findall(sentence)))
             if cited:
                 claim = claim_of(sentence, previous, question)
-                checks = [support(claim, p, embedder, context, asked) for p in passages]
+                checks = [support(claim, p, embedder, context, asked, aliases) for p in passages]
                 joint = _joint(claim, cited, passages, checks, embedder, context)
                 for n in cited:
                     ok = checks[n - 1].supported or n in joint
-                    earlier = None if ok else _earlier_claim(repaired, unmarked, passages[n - 1], embedder,
-                                                             context, question, asked)
-                    better = None if ok or earlier is not None else _best(checks, exclude=set(cited))
+                    earlier = None if ok or not repair else _earlier_claim(
+                        repaired, unmarked, passages[n - 1], embedder, context, question, asked)
+                    better = None if ok or earlier is not None or not repair else _best(checks, set(cited))
+                    if moves is not None and (earlier is not None or better is not None):
+                        moves.append(f"[{n}] moved to " + ("an earlier sentence it supports" if earlier is not None
+                                                           else f"[{better}], the passage that supports it"))
                     if earlier is not None:
                         # "A. B, restating the question [2]": the marker closes a run and belongs to its claim.
                         repaired[earlier] = _insert_marker(repaired[earlier], n)

@@ -58,6 +58,10 @@ class Settings:
     # Follow-ups: "llm" rewrites them into a standalone question (5-6 of the 7 seed follow-ups right, about
     # +1.5 s); "cheap" resolves pronouns from the last turn with no LLM call (4 of 7). See README.
     condense: str = "llm"
+    # Which rules the answer path runs (rag/answering/policy.py): auto, small, strong or off; `ablate` turns
+    # named rules or families off (comma-separated), for `newsrag eval --ablate`.
+    answer_policy: str = "auto"
+    ablate: str = ""
 
     def __post_init__(self) -> None:
         if not COLLECTION_NAME.fullmatch(self.collection):

@@ -7,6 +7,7 @@ catalogue when a question needs them (a few small caches keep what a chat asks f
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -61,6 +62,7 @@ class Corpus:
         self._df: dict[str, int] = {}
         self._articles: OrderedDict[str, ArticleText | None] = OrderedDict()
         self._outlets: list[str] | None = None
+        self._newest: tuple[dt.date | None] | None = None
 
     @classmethod
     def open(cls, parts: Parts) -> Corpus:
@@ -112,6 +114,13 @@ class Corpus:
         """Inverse document frequency over chunks."""
         n, count = self.chunk_count, self.doc_freq([word])[word]
         return math.log(1 + (n - count + 0.5) / (count + 0.5))
+
+    def newest(self) -> dt.date | None:
+        """The newest article's date: "now" for a question's "last month" or "latest"."""
+        if self._newest is None:
+            iso = self.catalogue.newest_published()
+            self._newest = (dt.date.fromisoformat(iso),) if iso else (None,)
+        return self._newest[0]
 
     def outlets_named(self, question: str) -> list[str]:
         """The outlets of this index that `question` names (read once per generation)."""

@@ -60,6 +60,8 @@ def choices(question: str) -> tuple[str, str] | None:
             return None
     for either in _EITHER.finditer(question):
         a, b = either.group(1), either.group(2)
+        if b.lower() == "not":
+            break  # "Is Huawei a threat or not?" is a yes/no question
         if (either.group(3) or _opposite(a, b)) and not {a.lower(), b.lower()} & STOPWORDS:
             return a, b
     return "Yes", "No"
@@ -128,6 +130,11 @@ def question_parts(question: str) -> list[str]:
     """The question's parts when it asks several things ("..., and what did Y say?"); `[question]` otherwise.
     A part needs two content words of its own, so "Microsoft and Oracle" stays one question."""
     pieces = [p.strip(" ,;") for p in _SPLIT.split(question) if p.strip(" ,;")]
-    if len(pieces) < 2 or any(len(content_words(p)) < 2 for p in pieces):
+    if len(pieces) < 2 or any(len(content_words(p)) < 2 for p in pieces) or any(map(_NO_SUBJECT.match, pieces[1:])):
         return [question]
     return pieces
+
+
+# A clause that opens with a verb form or a preposition has no subject of its own: "Did the US ban TikTok while
+# negotiating with Oracle?" asks one thing, and "negotiating with Oracle?" is no question.
+_NO_SUBJECT = re.compile(r"(?:\w+ing|\w+ed|to|with|for|by|of|in|on|at|after|before)\b", re.I)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from rag.answering.trace import Trace
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -65,6 +67,8 @@ class Answer:
     checked: list[Citation] = field(default_factory=list)
     # What `confidence` was computed from (rag/confidence.py): a calibration can be refitted from any run.
     signals: dict[str, float] = field(default_factory=dict)
+    # The parsed question, the strategy, the policy, and every rule that changed the outcome, with its reason.
+    trace: Trace = field(default_factory=Trace)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,143 @@
+"""What kind of answer a question wants, read from its wording by general rules.
+
+The intents: fact, yesno, list, summary, timeline, compare, why, latest. The rules look for how people ask
+for each kind ("timeline", "in what order", "X vs Y", "which companies", "what's the latest"), never for
+one question set's templates. A polite or indirect opener ("Could you summarize …", "Do the articles say
+why …") is taken off first: it makes a request look like a yes/no question.
+
+    >>> intent("Could you summarize what happened with TikTok in September 2020?")
+    'summary'
+    >>> intent("Is Huawei a threat or not?"), intent("Which Chinese companies are mentioned?")
+    ('yesno', 'list')
+    >>> intent("Which Iranian electronics firm were they dealing with?"), intent("sbf trial timeline")
+    ('fact', 'timeline')
+"""
+
+from __future__ import annotations
+
+import re
+
+INTENTS = ("fact", "yesno", "list", "summary", "timeline", "compare", "why", "latest")
+OPEN_INTENTS = frozenset({"list", "summary", "timeline", "compare", "why", "latest"})
+
+_AUX = (r"(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should|shall|may|might|must|"
+        r"isn't|wasn't|aren't|weren't|didn't|doesn't|don't|hasn't|haven't|won't)")
+# "Could you (please) …", "Can you tell me …", "Please …", "I'd like to know …": a request, not a yes/no.
+_POLITE = re.compile(
+    r"^\W*(?:(?:could|can|would|will) (?:you|u)\s+(?:please\s+)?|please\s+|i(?:'d| would) like (?:to know\s+)?|"
+    r"i want to know\s+|do you know\s+|(?:do|does|did) (?:the|these|any) (?:articles?|stories|passages|reports?) "
+    r"(?:say|mention|explain|tell(?: me| us)?|report|show)\s+(?=(?:what|who|which|why|how|when|where|whether|if)\b))",
+    re.I)
+# After a polite opener: "tell me (about)", "give me", "show me" hand over to what follows.
+_HAND_OVER = re.compile(r"^\W*(?:tell|give|show|get|find|walk)\s+(?:me|us)\s+(?:through\s+)?", re.I)
+
+_TIMELINE = re.compile(
+    r"\btime\s?line\b|\bchronolog|\bin (?:what|which) order\b|\bin order\b(?! to)|\bstep[- ]by[- ]step\b|"
+    r"\bsequence of events\b|\bkey dates\b|\bdates please\b|\bhow did .{3,80}\b(?:unfold|play out|develop|evolve|"
+    r"escalate)\b|\bwhat happened (?:first|next|after that|then)\b|\bwhen did each\b", re.I)
+_COMPARE = re.compile(
+    r"\bvs\.?\b|\bversus\b|\b\w+ v\.? \w+|\bcompar|\bdiffer|\bdisagree on\b|\beach side\b|\bboth sides\b|"
+    r"\b(?:each|every) (?:describe|frame|portray|see|view|present|cover|report|tell)|\bdifferent (?:outlets|"
+    r"papers|sources|sides|media)\b|\bhow do (?:they|the two|both) (?:clash|differ|compare)\b|"
+    r"\bhow (?:did|do|does) .{3,60} and .{3,60} (?:each )?(?:describe|portray|frame|cover|report on|see|view|"
+    r"characteri[sz]e|present)\b", re.I)
+# Asked of the archive, at the head of the request: "the latest developments in X" inside a longer question
+# describes an article, it does not ask for news.
+_LATEST = re.compile(r"^\W*(?:(?:what'?s|what is|what are|whats|any|give me|tell me|show me)\s+)?(?:the\s+)?"
+                     r"(?:latest|most recent|newest|recent (?:news|developments|updates?))\b|"
+                     r"^\W*(?:any (?:news|updates?)|what'?s new|updates?) (?:on|with|about)\b|"
+                     r"\bwhere do things stand\b|\bcurrent (?:state|status) of\b", re.I)
+_WHY = re.compile(
+    r"^\W*(?:and\s+)?why\b|\bhow come\b|\bwhat (?:caused|led to|prompted|drove|triggered|motivated|is behind|"
+    r"was behind)\b|\breasons? (?:for|why|behind)\b|\bjustif|\bwhat (?:impact|effect|consequences?)\b|"
+    r"\bhow (?:did|does|do|has|have) .{3,60}\b(?:react|respond|land|go down|retaliat|hit back)\b|"
+    r"\bhow (?:could|would|will|might|can) .{3,60}\b(?:hit|affect|impact|hurt|change|harm)\b", re.I)
+_SUMMARY = re.compile(
+    r"^\W*(?:summari[sz]e|sum up|overview|recap|brief me|explain|describe)\b|\bsummar(?:y|ise|ize)\b|"
+    r"^\W*tell (?:me|us) (?:about|what)\b|\bwhat (?:happened|went on|is going on|'s going on|was going on)\b|"
+    r"\bwhat'?s (?:the deal|going on|the story|up) with\b|\bwhat is the story\b|\bwhat do we know about\b|"
+    r"\bhow (?:is|are|was|were) .{3,60}\b(?:dealing|handling|coping|responding|doing)\b|"
+    r"^\W*(?:what about|anything on|news on)\b", re.I)
+# "list", "name all/the", "who was involved", "which/what <plural noun> …".
+_LIST_WORDS = re.compile(r"^\W*list\b|\blist (?:the|all|every|them|out)\b|\bname (?:all|the|every)\b|"
+                         r"\bwho (?:was|were|is|are) (?:involved|named|mentioned|the (?:key )?(?:players|people))\b|"
+                         r"\bwhat are all\b|\bwhich of the\b", re.I)
+# At the head of the question ("People from which countries …"), not a relative "in which".
+_WHICH = re.compile(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:which|what)\s+((?:[\w'’-]+\s+){{0,3}}?[\w'’-]+?)\s+"
+                    rf"(?={_AUX}\b|get\b|got\b)", re.I)
+_IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "media", "police", "staff", "personnel"})
+_COUNTS = frozenset({"two", "three", "four", "five", "both"})
+_NOT_PLURAL = re.compile(r"(?:ss|us|is|news|ics|series|species)$", re.I)
+_NAME_FIRST = re.compile(r"^\W*(?:and\s+)?(?:who|whom|whose|which)\b", re.I)
+_AUX_FIRST = re.compile(rf"^\W*{_AUX}\b", re.I)
+# MultiHop-style and ordinary long yes/no questions open with a clause: "After X reported …, did Y …?"
+_OPENER = re.compile(r"^\s*(?:after|before|between|following|given|considering|since|when|in|according to)\b", re.I)
+_CLAUSE = re.compile(rf",['\"’”]?\s+({_AUX}|(?:what|which|who|whom|whose|where|when|why|how))\b", re.I)
+
+
+def request(question: str) -> str:
+    """The question without a polite or indirect opener ("Could you summarize X" -> "summarize X")."""
+    rest = _POLITE.sub("", question, count=1)
+    if rest != question:
+        rest = _HAND_OVER.sub("", rest, count=1)
+        handed = re.sub(r"^\W*(?:about|of)\s+", "", rest, flags=re.I)
+        if handed != rest:  # "tell me about X" asks for a summary of X
+            return f"tell me about {handed}"
+    return rest
+
+
+def is_closed(question: str) -> bool:
+    """A yes/no question: it opens with an auxiliary verb, or puts one after an opening clause ("After X
+    reported …, did Y agree?"); "Considering A, which company …?" asks for a name."""
+    if _AUX_FIRST.search(question):
+        return True
+    if re.match(r"^\W*\w+\s+(?:which|what|whom|whose)\b", question, re.I):
+        return False  # "In which game …, can you …?" asks for a name
+    clause = _CLAUSE.search(question) if _OPENER.search(question) else None
+    return clause is not None and not re.fullmatch(r"what|which|who|whom|whose|where|when|why|how", clause.group(1),
+                                                   re.I)
+
+
+def asks_for_several(question: str) -> bool:
+    """"Which companies …", "what tit-for-tat moves have …": the noun asked about is plural."""
+    for match in _WHICH.finditer(question):
+        span = match.group(1).lower().split()
+        head = span[-1].strip("'’")
+        if any(w.isdigit() or w in _COUNTS for w in span):
+            continue  # "between which two fingers": a counted pair is one fact
+        if head in _IRREGULAR_PLURALS or (head.endswith("s") and not _NOT_PLURAL.search(head) and len(head) > 3):
+            return True
+    return False
+
+
+def main_clause(question: str) -> str:
+    """The question after an opening clause ("Considering A and B, which company …" -> "which company …")."""
+    if _OPENER.search(question):
+        clause = _CLAUSE.search(question)
+        if clause is not None:
+            return question[clause.start(1):]
+    return question
+
+
+def intent(question: str) -> str:
+    """One of `INTENTS` for the question as typed (after any follow-up was resolved). A yes/no question is one
+    whatever it is about ("Does A differ from B?"); a question for a name is a fact or, plural, a list."""
+    asked = request(question)
+    if asked == question and is_closed(asked):
+        return "yesno"
+    asked = main_clause(asked)
+    if _TIMELINE.search(asked):
+        return "timeline"
+    if _LIST_WORDS.search(asked) or asks_for_several(asked):
+        return "list"
+    if _NAME_FIRST.search(asked):
+        return "fact"
+    if _COMPARE.search(asked):
+        return "compare"
+    if _LATEST.search(asked):
+        return "latest"
+    if _WHY.search(asked):
+        return "why"
+    if _SUMMARY.search(asked):
+        return "summary"
+    return "yesno" if is_closed(asked) else "fact"

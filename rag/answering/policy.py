@@ -1,0 +1,79 @@
+"""The rules of the answer path, and which of them each policy runs.
+
+A rule is named here, belongs to a family (ablated together with `--ablate FAMILY`), is recorded in the
+trace when it changes an outcome, and is kept only while the dev ablation (docs/eval/ablation.md) shows it
+gains more questions than it loses. The policies:
+
+- `small`: every rule: the checks a 1.5B model needs (it rarely refuses on its own and invents names);
+- `strong`: a capable model behind `llm_url`: no forced opener and no part-by-part verdict, names accepted
+  by alias ("United States" for "US"), wider evidence and longer answers, and the model's own refusal
+  trusted (the support check flags citations; it does not turn answers into refusals);
+- `off`: plain RAG: the model answers from the retrieved passages and its markers are resolved and checked.
+
+`auto` is `small` for the bundled model and `strong` for a model behind `llm_url`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.config import Settings
+
+RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
+    "floor": ("refusal", "refuse without asking the model when the best passage is below `min_score`"),
+    "grounding": ("refusal", "show an answer none of whose citations the passages support as a refusal"),
+    "asked_fact": ("refusal", "refuse an answer that lacks the kind of fact asked for (a name, a number, a date)"),
+    "said_only": ("refusal", "a refusal keeps what the passages do say, after 'The articles do not say.'"),
+    "opener": ("verdict", "tell the model to open a closed question's answer with Yes/No (or its options)"),
+    "verdict": ("verdict", "a Yes/No verdict stands without a supporting citation when the passages cover the "
+                           "question's names"),
+    "halves": ("verdict", "check a two-part yes/no question one part at a time; a part that fails answers No"),
+    "wide_context": ("budget", "a name question of 25 words or more gets 400 evidence tokens, not 250"),
+    "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
+    "parts": ("parts", "retrieve for each part of a question that asks several things"),
+    "repair": ("citations", "move a marker to the sentence or passage that supports it"),
+    "aliases": ("citations", "accept a name by its alias or acronym (US / United States / U.S.)"),
+}
+FAMILIES = sorted({family for family, _ in RULES.values()})
+POLICIES: dict[str, frozenset[str]] = {
+    "small": frozenset(RULES) - {"aliases"},
+    "strong": frozenset({"floor", "outlets", "parts", "repair", "aliases"}),
+    "off": frozenset(),
+}
+
+
+def rules_named(names: str) -> frozenset[str]:
+    """Rule and family names, comma-separated, as rule names; an unknown name is an error."""
+    found: set[str] = set()
+    for name in filter(None, (n.strip() for n in names.split(","))):
+        family = {rule for rule, (fam, _) in RULES.items() if fam == name}
+        if name not in RULES and not family:
+            raise ValueError(f"unknown rule {name!r}: choose from {', '.join([*RULES, *FAMILIES])}")
+        found |= family or {name}
+    return frozenset(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str  # small, strong, off
+    rules: frozenset[str]
+    evidence_tokens: int  # the fact strategy's budget
+    answer_tokens: int  # the fact strategy's answer cap
+    open_evidence_tokens: int  # an open question's (list, summary, timeline, …)
+    open_answer_tokens: int
+
+    def on(self, rule: str) -> bool:
+        return rule in self.rules
+
+
+def policy_for(settings: Settings) -> Policy:
+    """The settings' policy, with the rules named in `ablate` turned off."""
+    name = settings.answer_policy
+    if name == "auto":
+        name = "strong" if settings.llm_url else "small"
+    if name not in POLICIES:
+        raise ValueError(f"answer_policy {name!r}: choose auto, small, strong or off")
+    rules = POLICIES[name] - rules_named(settings.ablate)
+    if name == "strong":  # a capable model reads more and writes more
+        return Policy(name, rules, max(600, settings.context_tokens), max(400, settings.max_answer_tokens), 1000, 600)
+    return Policy(name, rules, settings.context_tokens, settings.max_answer_tokens, 500, 320)

@@ -1,0 +1,76 @@
+"""A question parsed once (`QuestionSpec`) and carried through the chain: what it asks for, in how many
+parts, about which outlets, entities and dates. Retrieval, the plan, every strategy and the checks read
+this one object, so no stage re-reads the question with rules of its own.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rag.answering.intent import OPEN_INTENTS, intent, request
+from rag.answering.window import Window, window
+from rag.question import choices, expected_type, question_parts
+from rag.text import STOPWORDS
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    question: str  # as the model answers it (a follow-up's pronouns resolved)
+    query: str  # as retrieval searches it (a follow-up carries the previous question)
+    intent: str  # one of rag.answering.intent.INTENTS
+    kind: str | None  # the fact asked for: "number", "date", "name" or None
+    options: tuple[str, str] | None  # the answers a closed question allows: ("Yes", "No"), ("agree", "disagree")
+    parts: tuple[str, ...]  # the question's parts when it asks several things; one part otherwise
+    outlets: tuple[str, ...]  # outlets of the collection the question names
+    window: Window | None  # the dates it asks about, resolved against the newest article
+    entities: tuple[str, ...] = field(default=())  # capitalised names it mentions
+
+    @property
+    def open(self) -> bool:
+        """An open question (a list, a summary, a timeline, …): answered at length, not with one fact."""
+        return self.intent in OPEN_INTENTS
+
+    def describe(self) -> dict[str, object]:
+        """The spec as the trace shows it."""
+        return {"intent": self.intent, "kind": self.kind, "options": list(self.options or ()),
+                "parts": list(self.parts), "outlets": list(self.outlets), "entities": list(self.entities),
+                "window": None if self.window is None else {"since": self.window.since.isoformat(),
+                                                            "until": self.window.until.isoformat(),
+                                                            "from": self.window.phrase}}
+
+
+def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
+          newest: dt.date | None) -> QuestionSpec:
+    """The spec of `question` (resolved) and `query` (what retrieval searches for it)."""
+    kind_of = intent(question)
+    options = choices(question) if kind_of == "yesno" else None
+    asked = request(question)
+    return QuestionSpec(
+        question=question, query=query, intent=kind_of,
+        kind=expected_type(asked) if kind_of in ("fact", "yesno") else None,
+        options=options, parts=tuple(question_parts(query)), outlets=tuple(outlets_named(question)),
+        window=window(question, newest), entities=entities(question))
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w’'&.-]*)*")
+
+
+def entities(question: str) -> tuple[str, ...]:
+    """Runs of capitalised words, without the capital that only opens the sentence ("Who bought TikTok?")."""
+    found = []
+    for match in _NAME_RUN.finditer(question):
+        words = match.group(0).split()
+        if match.start() == len(question) - len(question.lstrip()) and words[0].lower() in STOPWORDS | _OPENERS:
+            words = words[1:]
+        if words and " ".join(words).lower() not in _MONTH_NAMES:
+            found.append(" ".join(words).rstrip(".’'"))
+    return tuple(dict.fromkeys(found))
+
+
+_MONTH_NAMES = frozenset(m.lower() for m in calendar.month_name if m)
+_OPENERS = frozenset({"could", "can", "would", "please", "tell", "give", "summarize", "summarise", "list",
+                      "did", "does", "is", "was", "were", "has", "have", "will", "describe", "explain"})

@@ -1,0 +1,25 @@
+"""One strategy per intent, chosen by the plan: a fact, a yes/no verdict, and the open questions (a list, a
+summary, a timeline, a comparison, a why/how, the latest), each with its own evidence budget, prompt and
+answer length over the shared retrieval and the shared citation check."""
+
+from __future__ import annotations
+
+from rag.answering.policy import Policy
+from rag.answering.spec import QuestionSpec
+from rag.answering.strategies.base import Strategy
+from rag.answering.strategies.fact import FactStrategy
+from rag.answering.strategies.open import OpenStrategy
+from rag.answering.strategies.yesno import YesNoStrategy
+
+__all__ = ["Strategy", "plan"]
+
+
+def plan(spec: QuestionSpec, policy: Policy) -> Strategy:
+    """The strategy for the question's intent. Under the `off` policy every question is plain RAG."""
+    if policy.name == "off":
+        return FactStrategy(spec, policy, plain=True)
+    if spec.intent == "yesno" and spec.options is not None:
+        return YesNoStrategy(spec, policy)
+    if spec.open:
+        return OpenStrategy(spec, policy)
+    return FactStrategy(spec, policy)

@@ -1,0 +1,56 @@
+"""What every strategy is: an evidence budget, a prompt, an answer cap, and a generation step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import Runnable
+
+from rag.answering.policy import Policy
+from rag.answering.spec import QuestionSpec
+from rag.answering.trace import Trace
+from rag.prompt import SYSTEM, human_message
+from rag.types import Passage
+
+HUMAN = "{context}\n\nQuestion: {question}"
+
+
+class Strategy:
+    """A fact answered in one to three cited sentences: the base every strategy refines."""
+
+    name = "fact"
+    system = SYSTEM
+
+    def __init__(self, spec: QuestionSpec, policy: Policy) -> None:
+        self.spec = spec
+        self.policy = policy
+
+    def budget(self, trace: Trace) -> int:
+        """Estimated prompt tokens for the evidence."""
+        return self.policy.evidence_tokens
+
+    def passages(self, k: int) -> int:
+        """At most this many numbered passages."""
+        return k
+
+    @property
+    def answer_tokens(self) -> int:
+        return self.policy.answer_tokens
+
+    def prompt(self) -> ChatPromptTemplate:
+        return ChatPromptTemplate.from_messages([("system", self.system), ("human", HUMAN)])
+
+    def inputs(self, passages: list[Passage], previous: str | None) -> dict[str, str]:
+        return human_message(self.spec.question, passages, previous, opener=False)
+
+    def runnable(self, llm: BaseChatModel) -> Runnable[dict[str, str], str]:
+        """prompt | model (with this strategy's answer cap) | text."""
+        return self.prompt() | llm.bind(max_tokens=self.answer_tokens) | StrOutputParser()
+
+    def generate(self, llm: BaseChatModel, passages: list[Passage], previous: str | None,
+                 trace: Trace) -> Iterator[str]:
+        """The answer, streamed."""
+        yield from self.runnable(llm).stream(self.inputs(passages, previous))

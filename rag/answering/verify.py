@@ -1,0 +1,86 @@
+"""After generation, shared by every strategy: resolve and check the citations, then decide whether what
+is shown is an answer or a refusal. Each rule that decides is recorded in the trace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.answering.policy import Policy
+from rag.answering.spec import QuestionSpec
+from rag.answering.trace import Trace
+from rag.citations import cites_asked_fact, coverage, normalise_markers, resolve
+from rag.ports import Embedder
+from rag.prompt import REFUSAL
+from rag.question import answers_kind, negative, verdict
+from rag.text import MARKER, is_refusal, sentences
+from rag.tuning import NO_VERDICT_COVERAGE
+from rag.types import Citation, Passage
+
+
+@dataclass(slots=True)
+class Verified:
+    text: str
+    citations: list[Citation]
+    checked: list[Citation]  # the model's citations as checked, before a refusal dropped them
+    refused: bool
+    covered: bool  # the passages hold every name and number of the question
+
+
+def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy, trace: Trace,
+           embedder: Embedder, outlets_named: Callable[[str], list[str]]) -> Verified:
+    question = spec.question
+    text = normalise_markers(raw, len(passages))
+    first = sentences(text)[0] if text else ""
+    declined = not text or is_refusal(first)
+    if declined and text:
+        trace.record("model", "refused", "the model said the passages do not hold the answer")
+    citations: list[Citation] = []
+    named = outlets_named(question) if policy.on("outlets") else []
+    share = coverage(question, passages, named)
+    held = share == 1.0
+    if text and (not declined or MARKER.search(text)):
+        moves: list[str] = []
+        text, citations = resolve(text, passages, embedder, question, held, repair=policy.on("repair"),
+                                  aliases=policy.on("aliases"), moves=moves)
+        for move in moves:
+            trace.record("repair", move, "the passage it first cited does not support its sentence")
+    checked = citations
+    supported = [c for c in citations if c.supported]
+    # A verdict on a closed question is an answer even when no single passage states it. "Yes" affirms
+    # every compared fact, so the passages must hold all the question's names and numbers; "No" (the
+    # passages do not bear the question out) needs them to be about it: most of its names, not all.
+    options = spec.options
+    said = verdict(text, options) if options else None
+    denied = options is not None and said == negative(options)
+    decided = said is not None and (held or (denied and share >= NO_VERDICT_COVERAGE))
+    if decided and not supported and policy.on("verdict") and not declined:
+        trace.record("verdict", f"kept the verdict {said!r}",
+                     f"no citation supports it, but the passages hold {share:.0%} of the question's names")
+    # Not shown as an answer: one that no passage supports (an invented name or figure: small models
+    # rarely refuse on their own, so the check decides), and one that lacks the kind of fact asked for (a
+    # related fact is not the answer). The asked-for fact must stand where a verified citation vouches for
+    # it; a bare verdict has none to cite. What the passages do say stays visible.
+    grounded = bool(supported) or (decided and policy.on("verdict"))
+    if not grounded and not declined:
+        trace.fire("grounding")
+        if policy.on("grounding"):
+            trace.record("grounding", "refused", "no passage supports what the answer claims")
+    answered = cites_asked_fact(text, citations, question) if supported else answers_kind(text, question)
+    if not answered and not declined:
+        trace.fire("asked_fact")
+        if policy.on("asked_fact"):
+            trace.record("asked_fact", "refused", f"the answer does not give the {spec.kind or 'fact'} asked for"
+                         + (" where a supported citation vouches for it" if supported else ""))
+    refused = declined or (policy.on("grounding") and not grounded) or (policy.on("asked_fact") and not answered)
+    if refused:
+        if not supported:
+            text, citations = REFUSAL, []
+        elif not declined:
+            trace.fire("said_only")
+            if policy.on("said_only"):
+                trace.record("said_only", "kept what the passages say", "some of its citations are supported")
+                text = f"{REFUSAL} They say only: {text}"
+            else:
+                text, citations = REFUSAL, []
+    return Verified(text, citations, checked, refused, held)
