@@ -3,6 +3,7 @@ pipeline (through the same `rag.stream()` users call) and a naive LangChain RAG 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable
@@ -62,6 +63,8 @@ class Result:
     checked: list[dict[str, Any]] = field(default_factory=list)
     fingerprint: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    # newsrag's decision trace: the parsed question, the strategy, the rules that fired and what they did
+    trace: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -132,6 +135,7 @@ def _newsrag(case: Case, ctx: Context) -> Result:
     result.answer, result.refused, result.confidence = answer.text, answer.refused, answer.confidence
     result.citations = [_citation(c) for c in answer.citations]
     result.checked = [_citation(c) for c in answer.checked]
+    result.trace = dataclasses.asdict(answer.trace)
     if not answer.refused or answer.timings.get("first_token"):
         previous = case.history[-1][0] if case.history else None
         messages = PROMPT.format_messages(**human_message(case.question, answer.passages, previous))

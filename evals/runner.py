@@ -12,6 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage
@@ -23,6 +24,7 @@ from evals.fingerprint import fingerprint
 from evals.report import load_results, write_report
 from evals.suites import load
 from index.pipeline import index_paths
+from rag.answering.policy import rules_named
 from rag.config import Settings
 from rag.corpus import Corpus
 from rag.llm import build_chat_model
@@ -54,10 +56,13 @@ def run(
     corpus: list[Path] | None = None,
     judge: Judge | None = None,
     reason: str | None = None,
+    base: Path | None = None,
 ) -> tuple[Path, int]:
     """Index the suite's corpus into its own home (a question file without one is asked of the collection of
     `settings` as indexed), run each config over its cases, write the report. A run that touches a held-out
-    test split is first recorded in the ledger with `reason` (`evals/ledger.py`).
+    test split is first recorded in the ledger with `reason` (`evals/ledger.py`). With `settings.ablate` and
+    `base` (the report folder of a run without it), newsrag re-asks only the questions on which an ablated
+    rule fired (their traces say which); the others' answers cannot change and are taken from `base`.
     Returns the report's path and the number of questions that ended in an error."""
     for name in config_names:
         if name not in configs.NAMES:
@@ -92,7 +97,9 @@ def run(
     if any(name in configs.ANSWERING for name in config_names):
         get_llm().invoke([HumanMessage("Say OK.")])  # load the model before timing: figures are for a warm process
     for name in config_names:
-        _run_config(name, suite, ctx, fingerprint(settings, name, name in configs.ANSWERING), report_dir, progress)
+        reuse = _unfired(suite, base, rules_named(settings.ablate)) if base and name == "newsrag" else {}
+        _run_config(name, suite, ctx, fingerprint(settings, name, name in configs.ANSWERING), report_dir, progress,
+                    reuse)
     judged = _judge(suite, config_names, report_dir, judge, get_llm) if judge else None
     path = write_report(suite, config_names, report_dir, limit, split, judged)
     ids = {case.id for case in suite.cases}
@@ -102,16 +109,29 @@ def run(
     return path, errors
 
 
+def _unfired(suite: Suite, base: Path, rules: frozenset[str]) -> dict[str, dict[str, Any]]:
+    """The base run's newsrag rows for questions on which none of `rules` fired."""
+    rows = load_results(results_path(base, suite.name, "newsrag"))
+    return {cid: row for cid, row in rows.items()
+            if row.get("trace") and not row.get("error") and not set(row["trace"].get("fired") or ()) & rules}
+
+
 def _run_config(name: str, suite: Suite, ctx: configs.Context, print_: dict[str, str], report_dir: Path,
-                progress: bool) -> None:
+                progress: bool, reuse: dict[str, dict[str, Any]] | None = None) -> None:
     path = results_path(report_dir, suite.name, name)
     _set_aside_stale(path, print_["key"])
     done = set(load_results(path))
     pending = [c for c in suite.cases if c.id not in done]
     if not pending:
         return
-    run_case = configs.make(name, ctx)
     path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        for case in [c for c in pending if c.id in (reuse or {})]:
+            out.write(jsonl.line((reuse or {})[case.id] | {"fingerprint": print_}))
+    pending = [c for c in pending if c.id not in (reuse or {})]
+    if not pending:
+        return
+    run_case = configs.make(name, ctx)
     with path.open("a", encoding="utf-8") as out:
         for case in tqdm(pending, desc=f"{suite.name}/{name}", unit="q", disable=not progress):
             result = dataclasses.replace(_safe(run_case, case, name), fingerprint=print_)

@@ -102,7 +102,7 @@ def _known(term: str, known: set[str]) -> bool:
 
 
 def support(claim: str, passage: Passage, embedder: Embedder, context: str = "", question: str = "",
-            aliases: bool = False) -> Support:
+            aliases: bool = False, item: bool = False) -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
     other text the model was given (all passages, the question): names and numbers may come from there.
     With `question`, a claim that restates the question supports by the words it adds to it: a long question
@@ -133,7 +133,24 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     grounded = (all(_known(t, known) for t in terms) and amounts(claim) <= amounts(given)
                 and all(_known_phrase(n, given) for n in pairs if set(n.split()) <= capitalised))
     completes = bool(question) and _completes(claim_words, _stems(question), passage_words | title_words)
+    if item:  # a list's line "- Huawei: …" is vouched for by a passage that names Huawei
+        completes = completes or names_item(claim, passage)
     return Support(similarity, lexical, grounded, completes)
+
+
+ITEM = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
+
+
+def item_name(line: str) -> str:
+    """The name a list line gives: "- Huawei Technologies: blacklisted [2]" -> "Huawei Technologies"."""
+    body = _MARKER.sub("", ITEM.sub("", line)).strip()
+    return re.split(r"\s*(?::|—|–| - |\()", body, maxsplit=1)[0].strip(" .*")
+
+
+def names_item(line: str, passage: Passage) -> bool:
+    name = item_name(line)
+    return 0 < len(name) <= 60 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", f"{passage.title} {passage.text}",
+                                             re.I) is not None
 
 
 _RUN = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w’'-]*)+")
@@ -145,7 +162,10 @@ def _runs(text: str) -> list[str]:
 
 def _acronym(run: str) -> str:
     """"United States" -> "us", "Federal Trade Commission" -> "ftc" (joining words left out)."""
-    return "".join(w[0] for w in run.split() if w[0].isupper()).lower()
+    words = run.split()
+    if words[0].lower() == "the":
+        words = words[1:]
+    return "".join(w[0] for w in words if w[0].isupper()).lower()
 
 
 def acronyms(text: str) -> set[str]:
@@ -283,7 +303,7 @@ def _dated(passage: Passage) -> str:
 
 def resolve(
     text: str, passages: list[Passage], embedder: Embedder, question: str = "", held: bool | None = None,
-    *, repair: bool = True, aliases: bool = False, moves: list[str] | None = None,
+    *, repair: bool = True, aliases: bool = False, moves: list[str] | None = None, items: bool = False,
 ) -> tuple[str, list[Citation]]:
     """Check every cited sentence against its passages and return citations in marker order.
 
@@ -292,11 +312,14 @@ def resolve(
     neighbouring number); an answer with no markers at all gets each sentence
     attributed to the passage that supports it best, when one does. `held` is `covered(question, passages)`
     when the caller has it already. Without `repair`, markers stay where the model put them and are only
-    checked; `moves` collects what each repair did, for the trace."""
+    checked; `moves` collects what each repair did, for the trace. With `items` (a list's answer), a line
+    "- Name: …" is supported by a passage that names it, and an unmarked one cites the first such passage."""
     context = " ".join([question, *map(_given, passages)])
     if held is None:
         held = bool(question) and covered(question, passages)
     asked = question if held else ""
+    if items and repair:
+        text = "\n".join(_cite_item(line, passages) for line in text.split("\n"))
     if not _MARKER.search(text) and repair:
         text = _attach_markers(text, passages, embedder, context, asked)
         if moves is not None and _MARKER.search(text):
@@ -305,13 +328,14 @@ def resolve(
     lines = []
     previous = ""
     for line in text.split("\n"):
+        item = items and bool(ITEM.match(line))
         repaired: list[str] = []
         unmarked: list[int] = []  # sentences of this line since its last cited one
         for sentence in sentences(line):
             cited = list(dict.fromkeys(int(m) for m in _MARKER.findall(sentence)))
             if cited:
-                claim = claim_of(sentence, previous, question)
-                checks = [support(claim, p, embedder, context, asked, aliases) for p in passages]
+                claim = sentence if item else claim_of(sentence, previous, question)
+                checks = [support(claim, p, embedder, context, asked, aliases, item) for p in passages]
                 joint = _joint(claim, cited, passages, checks, embedder, context)
                 for n in cited:
                     ok = checks[n - 1].supported or n in joint
@@ -382,6 +406,14 @@ def _earlier_claim(repaired: list[str], unmarked: list[int], passage: Passage, e
         if support(claim, passage, embedder, context, asked).supported:
             return i
     return None
+
+
+def _cite_item(line: str, passages: list[Passage]) -> str:
+    """An unmarked list line cites the first passage that names its item."""
+    if not ITEM.match(line) or _MARKER.search(line):
+        return line
+    naming = next((n for n, p in enumerate(passages, 1) if names_item(line, p)), None)
+    return line if naming is None else f"{line.rstrip()} [{naming}]"
 
 
 def _drop_marker(sentence: str, n: int) -> str:

@@ -53,3 +53,24 @@ def test_stream_shows_sources_before_the_first_token(indexed: Settings):
     assert isinstance(events[0], rag.Sources) and isinstance(events[1], rag.Token)
     answer = events[-1]
     assert isinstance(answer, rag.Answer) and "4,300" in answer.text
+
+
+# Questions typed as people type them, which the answer path once misread (issue "One question, one plan").
+def test_a_polite_request_for_a_summary_is_not_answered_yes_or_no(indexed: Settings):
+    answer = rag.answer("Could you summarize what happened with TikTok in September 2020?")
+    assert answer.trace.strategy == "summary"
+    assert not answer.text.lower().startswith(("yes", "no")), answer.text
+    assert not answer.refused and answer.citations, answer.text
+
+
+def test_x_or_not_is_a_yes_no_question_answered_from_the_articles(indexed: Settings):
+    answer = rag.answer("Is Huawei a threat or not?")
+    assert answer.trace.strategy == "yesno" and answer.trace.spec["options"] == ["Yes", "No"]
+    assert not answer.text.startswith("Not"), answer.text  # once: options ("threat", "not")
+    assert answer.refused or answer.citations
+
+
+def test_a_while_clause_without_a_subject_is_not_checked_as_a_fragment(indexed: Settings):
+    answer = rag.answer("Did the US ban TikTok while negotiating with Oracle?")
+    assert "halves" not in answer.trace.fired
+    assert "negotiating with Oracle?”" not in answer.text, answer.text

@@ -75,7 +75,7 @@ def answer_html(answer: Answer, turn: int) -> str:
         said = _link_markers(esc(answer.text), turn, answer.passages, answer.citations)
         return (
             '<div class="nr-refusal"><div class="nr-refusal-label">Not found in the articles</div>'
-            f"{paragraphs(said)}</div>"
+            f"{paragraphs(said)}{why_html(answer)}</div>"
         )
     body = paragraphs(_link_markers(esc(answer.text), turn, answer.passages, answer.citations))
     unsupported = [c.marker for c in answer.citations if c.supported is False]
@@ -86,11 +86,18 @@ def answer_html(answer: Answer, turn: int) -> str:
                 "may not be supported by the cited passage: check the source.</div>")
     seconds = answer.timings.get("total")
     timing = f" · {seconds:.1f} s" if seconds is not None else ""
-    meta = (f'<div class="nr-meta"><span title="confidence {answer.confidence:.0%}">'
+    why = why_html(answer) if answer.confidence < 0.5 else ""
+    meta = (f'{why}<div class="nr-meta"><span title="confidence {answer.confidence:.0%}">'
             f"{confidence_words(answer.confidence)}</span>{timing} · "
             '<a class="nr-copy-md" href="#" role="button">copy as Markdown</a></div>'
             f'<pre class="nr-md">{esc(answer_markdown(answer))}</pre>')
     return f'<div class="nr-answer">{body}{note}{meta}</div>'
+
+
+def why_html(answer: Answer) -> str:
+    """One line under a refusal or a weak answer: the rule that decided it, from the answer's trace."""
+    why = answer.trace.why()
+    return f'<div class="nr-why">Why: {esc(why)}</div>' if why else ""
 
 
 def answer_markdown(answer: Answer) -> str:

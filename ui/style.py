@@ -7,6 +7,7 @@ a.nr-cite { display: inline-block; padding: 0 .35em; margin: 0 .1em; border-radi
   font-weight: 600; text-decoration: none; background: #dbeafe; color: #1e3a8a; border: 1px solid #93c5fd; }
 a.nr-cite.nr-unsupported { background: #fef3c7; color: #92400e; border: 1px dashed #d97706; }
 .nr-meta { font-size: .75em; opacity: .65; margin-top: .3em; }
+.nr-why { font-size: .75em; opacity: .75; margin-top: .3em; font-style: italic; }
 .nr-warning { font-size: .8em; color: #92400e; margin-top: .3em; }
 .nr-pending { opacity: .6; }
 .nr-refusal { border-left: 4px solid #9ca3af; padding: .2em .6em; font-style: italic;

@@ -31,6 +31,7 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "wide_context": ("budget", "a name question of 25 words or more gets 400 evidence tokens, not 250"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
+    "echo": ("citations", "drop answer lines that repeat a passage's title or quoted text"),
     "repair": ("citations", "move a marker to the sentence or passage that supports it"),
     "aliases": ("citations", "accept a name by its alias or acronym (US / United States / U.S.)"),
 }

@@ -3,6 +3,7 @@ is shown is an answer or a refusal. Each rule that decides is recorded in the tr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +32,12 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
            embedder: Embedder, outlets_named: Callable[[str], list[str]]) -> Verified:
     question = spec.question
     text = normalise_markers(raw, len(passages))
+    if policy.on("echo"):
+        kept = drop_echoes(text, passages)
+        if kept != text:
+            trace.record("echo", "dropped lines copied from the prompt", "a passage's title or quoted text "
+                         "repeated as a line of the answer")
+            text = kept
     first = sentences(text)[0] if text else ""
     declined = not text or is_refusal(first)
     if declined and text:
@@ -42,7 +49,7 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
     if text and (not declined or MARKER.search(text)):
         moves: list[str] = []
         text, citations = resolve(text, passages, embedder, question, held, repair=policy.on("repair"),
-                                  aliases=policy.on("aliases"), moves=moves)
+                                  aliases=policy.on("aliases"), moves=moves, items=spec.intent == "list")
         for move in moves:
             trace.record("repair", move, "the passage it first cited does not support its sentence")
     checked = citations
@@ -84,3 +91,29 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             else:
                 text, citations = REFUSAL, []
     return Verified(text, citations, checked, refused, held)
+
+
+def drop_echoes(text: str, passages: list[Passage]) -> str:
+    """The answer without lines that only repeat the prompt: a passage's quoted lines ("> …") or its title
+    (behind a bullet or a date, with or without a marker). A small model writing at length falls into
+    copying its input's layout."""
+    titles = {_bare(p.title) for p in passages}
+
+    def echo(line: str) -> bool:
+        forms = {_bare(line), _bare(re.sub(r"^\s*(?:[-•*]\s*)?(?:[\w ,]{1,20}:\s)?", "", line))}
+        # the prompt shortens long titles ("…"), so a copied title may be a title's beginning
+        return line.lstrip().startswith(">") or any(
+            t == bare or (len(bare) >= 15 and t.startswith(bare)) for t in titles for bare in forms)
+
+    seen: set[str] = set()
+    kept = []
+    for line in text.split("\n"):
+        if echo(line) or (line.strip() and _bare(line) in seen):  # copied, or the same line again
+            continue
+        seen.add(_bare(line))
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def _bare(line: str) -> str:
+    return re.sub(r"\W+", " ", MARKER.sub("", line).replace("…", "")).strip().lower()

@@ -1,0 +1,178 @@
+"""One plan per question: the parsed spec, the strategy each intent gets, the policies, and the trace."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import rag
+from evals.runner import _unfired
+from index.pipeline import index_paths
+from newsrag.cli import _jsonable, main
+from rag.answering.intent import intent
+from rag.answering.policy import POLICIES, RULES, policy_for, rules_named
+from rag.answering.spec import parse
+from rag.answering.strategies import plan
+from rag.answering.trace import Trace
+from rag.answering.verify import drop_echoes
+from rag.citations import support
+from rag.config import Settings
+from rag.fakes import HashEmbedder, ScriptedChat
+from rag.prompt import REFUSAL
+from rag.types import Passage
+from tests.conftest import FakeParts
+
+NEWEST = dt.date(2020, 9, 20)
+
+
+def spec(question: str):
+    return parse(question, question, lambda _: [], NEWEST)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # the issue's five questions, typed as people type them
+    ("Could you summarize what happened with TikTok in September 2020?", "summary"),
+    ("Is Huawei a threat or not?", "yesno"),
+    ("Did the US ban TikTok while negotiating with Oracle?", "yesno"),
+    ("Which Chinese companies are mentioned in these articles?", "list"),
+    ("Give me a timeline of the US actions against Chinese tech companies in these articles.", "timeline"),
+    # and the other kinds
+    ("how did the verge and techcrunch portray the deal?", "compare"),
+    ("what's the latest on tiktok?", "latest"),
+    ("why was the chinese consulate in houston shut down?", "why"),
+    ("Who heads the Russian Investigative Committee?", "fact"),
+    ("Which Iranian electronics firm were they dealing with?", "fact"),
+    ("Can you tell me who bought TikTok?", "fact"),
+    ("Considering A and B, which company, known for C, is named?", "fact"),
+    ("After the Guardian reported X, did CNBC agree?", "yesno"),
+])
+def test_intent_reads_how_people_ask(question, expected):
+    assert intent(question) == expected
+
+
+def test_the_spec_holds_options_parts_and_a_window():
+    summary = spec("Could you summarize what happened with TikTok in September 2020?")
+    assert summary.options is None and summary.open  # no "Start the answer with Yes or No"
+    assert summary.window is not None and (summary.window.since, summary.window.until) == (
+        dt.date(2020, 9, 1), dt.date(2020, 9, 30))
+    assert "TikTok" in summary.entities
+    assert spec("Is Huawei a threat or not?").options == ("Yes", "No")  # not ("threat", "not")
+    assert spec("Did the US ban TikTok while negotiating with Oracle?").parts == (
+        "Did the US ban TikTok while negotiating with Oracle?",)  # no bare fragment
+    two = spec("What did Raab say about China, and what did Pompeo say about Huawei?")
+    assert len(two.parts) == 2
+    assert spec("tiktok news from last month").window.since == dt.date(2020, 8, 1)  # against the newest article
+
+
+def test_policies_and_ablation_names():
+    small = policy_for(Settings(answer_policy="auto"))
+    strong = policy_for(Settings(answer_policy="auto", llm_url="http://127.0.0.1:1/v1"))
+    assert (small.name, strong.name) == ("small", "strong")
+    assert strong.evidence_tokens > small.evidence_tokens and strong.answer_tokens > small.answer_tokens
+    assert not strong.on("opener") and not strong.on("grounding") and strong.on("aliases")
+    assert POLICIES["off"] == frozenset()
+    assert rules_named("verdict") == {"opener", "verdict", "halves"}
+    assert not policy_for(Settings(ablate="halves,refusal")).on("grounding")
+    assert set(RULES) >= POLICIES["small"] | POLICIES["strong"]
+    with pytest.raises(ValueError, match="unknown rule"):
+        rules_named("no_such_rule")
+
+
+def test_names_are_accepted_by_alias_only_where_the_policy_says():
+    passage = Passage("c", "a", "Blacklist", "s.txt", None, "The US blacklisted 28 Chinese entities.", 1.0, 0, 10)
+    claim = "The United States blacklisted 28 Chinese entities."
+    embedder = HashEmbedder()
+    assert not support(claim, passage, embedder).supported
+    assert support(claim, passage, embedder, aliases=True).supported
+    assert not support("The European Union blacklisted 28 Chinese entities.", passage, embedder,
+                       aliases=True).supported
+
+
+def test_copied_titles_and_quoted_lines_are_dropped():
+    passage = Passage("c", "a", "TikTok warning: China threatens retaliation after Microsoft 'theft' of app",
+                      "s.txt", None, "x", 1.0, 0, 1)
+    answer = ("A fact [1].\nTikTok warning: China threatens retaliation after Microsoft 'theft'… [1]\n> quoted\n"
+              "A fact [1].")
+    assert drop_echoes(answer, [passage]) == "A fact [1]."
+
+
+@pytest.fixture
+def scripted(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+
+    def script(*replies: str, **settings: object) -> ScriptedChat:
+        llm = ScriptedChat(replies=list(replies))
+        rag.configure(parts=fake.parts(**settings), llm=llm)
+        return llm
+
+    return script
+
+
+def test_small_refuses_an_invented_figure_and_strong_trusts_the_model(scripted):
+    question = "How many huts has China built along the disputed shoreline?"
+    scripted("China has built 950 huts along the shoreline [1].", answer_policy="small")
+    small = rag.answer(question)
+    assert small.refused and small.text == REFUSAL
+    assert small.trace.policy == "small" and small.trace.strategy == "fact"
+    assert any(s.rule == "grounding" and s.outcome == "refused" for s in small.trace.steps)
+    assert "grounding" in small.trace.why()
+
+    scripted("China has built 950 huts along the shoreline [1].", answer_policy="strong")
+    strong = rag.answer(question)
+    assert not strong.refused and "950" in strong.text
+    assert strong.citations and strong.citations[0].supported is False  # shown, and flagged
+    assert not any(s.rule == "grounding" for s in strong.trace.steps)
+
+
+def test_strong_drops_the_forced_opener_and_the_part_check(scripted):
+    question = "Did China build huts along the shoreline, and did India send troops?"
+    small_llm = scripted("Yes [1].", "Yes [1].", "Yes, China built 186 huts [1].", answer_policy="small")
+    rag.answer(question)
+    assert len(small_llm.prompts) == 3  # each part checked on its own, then the whole question
+    assert "Start the answer with Yes or No" in str(small_llm.prompts[-1][-1].content)
+    strong_llm = scripted("Yes, China built at least 186 huts [1].", answer_policy="strong")
+    answer = rag.answer(question)
+    assert len(strong_llm.prompts) == 1 and "Start the answer" not in str(strong_llm.prompts[0][-1].content)
+    assert answer.trace.strategy == "yesno" and answer.trace.policy == "strong"
+
+
+def test_open_questions_get_their_own_prompt_and_budget(scripted):
+    llm = scripted("- WeChat: threatened with sanctions [1]\n- TikTok", "China uses 4,300 tonnes [1].")
+    answer = rag.answer("Which Chinese companies are mentioned in these articles?")
+    assert answer.trace.strategy == "list" and answer.trace.spec["intent"] == "list"
+    system = str(llm.prompts[0][0].content)
+    assert "one per line" in system and "Start the answer with" not in str(llm.prompts[0][-1].content)
+    assert not answer.refused
+    # each line cites a passage that names its item; the unmarked one was given the first such passage
+    assert answer.text.split("\n")[1].startswith("- TikTok [") and all(c.supported for c in answer.citations)
+    fact = rag.answer("How much helium does China use every year?")
+    assert fact.trace.strategy == "fact"
+    small = policy_for(Settings())
+    listing, single = plan(spec("Which companies are named?"), small), plan(spec("Who bought it?"), small)
+    trace = Trace()
+    assert listing.budget(trace) > single.budget(trace) and listing.answer_tokens > single.answer_tokens
+
+
+def test_the_trace_is_in_ask_json(scripted):
+    scripted("China has built at least 186 huts along the shoreline [1].")
+    answer = rag.answer("How many huts has China built along the shoreline?")
+    shown = json.loads(json.dumps(_jsonable(answer)))  # what `newsrag ask --json` prints
+    assert shown["trace"]["strategy"] == "fact" and shown["trace"]["spec"]["kind"] == "number"
+    assert shown["trace"]["policy"] == "small" and "outlets" in shown["trace"]["spec"]
+
+
+def test_an_ablation_reasks_only_where_the_rule_fired(tmp_path: Path):
+    from evals.cases import Case, Suite
+
+    suite = Suite("s", [Case(i, "single", "q?", ("x",), ()) for i in "abc"], [], tmp_path / "home")
+    rows = [{"case_id": "a", "trace": {"fired": ["halves"]}}, {"case_id": "b", "trace": {"fired": ["floor"]}},
+            {"case_id": "c", "trace": {"fired": []}, "error": "boom"}]
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "s-newsrag.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert set(_unfired(suite, tmp_path, rules_named("verdict"))) == {"b"}  # "c" failed: asked again
+
+
+def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
+    assert main(["eval", "seed", "--ablate", "nonsense"]) == 2
+    assert "unknown rule" in capsys.readouterr().err
