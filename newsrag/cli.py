@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--judge-model", help="model name at --judge-url")
     ev.add_argument("--judge-key", help="API key for --judge-url")
     ev.add_argument("--judge", type=int, default=0, help="also audit N of newsrag's citations with the judge")
+    ev.add_argument("--ablate", help="turn these rules or rule families off (comma-separated; see "
+                                     "rag/answering/policy.py)")
+    ev.add_argument("--base", type=Path, help="with --ablate: the report folder of a run without it; only the "
+                                              "questions on which an ablated rule fired are asked again")
+    ev.add_argument("--policy", choices=["auto", "small", "strong", "off"], help="answer_policy for this run")
 
     fb = command("feedback", "the ratings and corrections given in the chat window")
     fb.add_argument("action", choices=["export"], help="export: write them as `newsrag eval` questions")
@@ -87,7 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings.load({"home": getattr(args, "home", None), "chroma_url": getattr(args, "chroma_url", None),
-                                  "collection": getattr(args, "collection", None), "k": getattr(args, "k", None)})
+                                  "collection": getattr(args, "collection", None), "k": getattr(args, "k", None),
+                                  "ablate": getattr(args, "ablate", None),
+                                  "answer_policy": getattr(args, "policy", None)})
+        if settings.ablate or settings.answer_policy != "auto":
+            from rag.answering.policy import policy_for
+
+            policy_for(settings)  # an unknown rule or policy is an error here, not after the index is built
     except ValueError as exc:
         print(f"newsrag: {exc}", file=sys.stderr)
         return 2
@@ -114,7 +125,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     try:
         path, errors = run(args.suite, args.config or ["retrieval", "newsrag"], settings, args.report, args.limit,
                            progress=sys.stderr.isatty(), split=args.split, corpus=args.corpus, judge=judge,
-                           reason=args.reason)
+                           reason=args.reason, base=args.base)
     except (ValueError, UncommittedCodeError) as exc:
         print(f"newsrag eval: {exc}", file=sys.stderr)
         return 2
