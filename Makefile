@@ -41,13 +41,13 @@ test: lint browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -rs --durations=10
 
 bench: install
-	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench_index
-	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench_answer
+	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench.index
+	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench.answer
 
 # Index and retrieval cost as the archive grows (synthetic archives; figures and plot in docs/scale/).
 SIZES ?= 1000 10000
 bench-scale: install
-	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench_scale --sizes $(SIZES)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench.scale --sizes $(SIZES)
 
 # Regenerate docs/eval/ reports and the README's figure tables from the committed result files (no model run).
 eval-docs: install

@@ -1,6 +1,6 @@
-"""Fit the shown confidence on the dev splits: logistic regression from `rag.confidence.features` (the signals
+"""Fit the shown confidence on the dev splits: logistic regression from `rag.answering.confidence.features` (the signals
 every answer carries, and for answers their length) to whether what was shown is right as the gold rule
-scores it (`evals.report.is_right`), one fit for answers and one for refusals. Prints `CALIBRATION` for
+scores it (`evals.scores.is_right`), one fit for answers and one for refusals. Prints `CALIBRATION` for
 `rag/tuning.py`. Calibration changes only the shown number, never an answer or its signals, so dev rows made
 with any calibration serve, as long as they carry the answers' `signals`; the suites are pooled so that the
 map fits both short seed answers and long multi-article ones.
@@ -18,9 +18,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from evals.report import is_right, load_results
+from evals.report import load_results
+from evals.scores import is_right
 from evals.suites import load
-from rag.confidence import features
+from rag.answering.confidence import features
 
 L2 = 0.05  # pulls the weights (not the bias) towards 0: with little signal the map stays near the dev rate
 

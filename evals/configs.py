@@ -19,11 +19,12 @@ from langchain_core.runnables import Runnable
 
 import rag
 from evals.cases import Case, Suite
-from rag.corpus import Corpus
-from rag.llm import LlamaCppChat
+from rag.answering.prompt import PROMPT, human_message
+from rag.answering.question import choices
+from rag.models.llm import LlamaCppChat
 from rag.pipeline import Parts
-from rag.prompt import PROMPT, human_message
 from rag.retrieve import SentenceCache, dense_search, fused_search, hybrid_search, keyword_search
+from rag.store.corpus import Corpus
 from rag.text import is_refusal
 from rag.types import Passage
 
@@ -138,7 +139,8 @@ def _newsrag(case: Case, ctx: Context) -> Result:
     result.trace = dataclasses.asdict(answer.trace)
     if not answer.refused or answer.timings.get("first_token"):
         previous = case.history[-1][0] if case.history else None
-        messages = PROMPT.format_messages(**human_message(case.question, answer.passages, previous))
+        options = choices(case.question) if answer.trace.spec.get("options") else None
+        messages = PROMPT.format_messages(**human_message(case.question, answer.passages, previous, options))
         result.prompt_tokens = count_tokens(ctx.llm(), messages)
     return result
 
@@ -165,7 +167,7 @@ def _oracle(case: Case, ctx: Context) -> Result:
     result = Result(case.id, "oracle")
     passages = evidence_passages(case)
     previous = case.history[-1][0] if case.history else None
-    inputs = human_message(case.question, passages, previous)
+    inputs = human_message(case.question, passages, previous, choices(case.question))
     llm = ctx.llm()
     result.prompt_tokens = count_tokens(llm, PROMPT.format_messages(**inputs))
     started = time.perf_counter()

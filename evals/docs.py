@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evals.configs import ANSWERING
-from evals.report import ledger_note, load_results, score, split_label, table, write_report
+from evals.report import ledger_note, load_results, split_label, table, write_report
 from evals.runner import results_path
+from evals.scores import score
 from evals.suites import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,7 +199,7 @@ def main() -> None:
 
 def committed_tables(pages: dict[Path, str]) -> dict[Path, str]:
     """The keyword comparison and the scale benchmark, from their committed outputs."""
-    from evals.bench_scale import table
+    from evals.bench.scale import table
 
     keyword = ROOT / "docs" / "eval" / "keyword" / "keyword.md"
     if keyword.exists():

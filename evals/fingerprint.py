@@ -11,16 +11,16 @@ import subprocess
 from pathlib import Path
 
 from rag.config import Settings
-from rag.models import BUNDLED
+from rag.models.files import BUNDLED
 
 ROOT = Path(__file__).resolve().parent.parent
 # The code that produces a config's result rows (scoring code is not here: it re-reads the rows). The
 # baselines use only a few modules, so a change to newsrag's pipeline does not make them stale.
 CODE = ("rag", "index", "evals/configs.py")
-_SHARED = ("evals/configs.py", "rag/llm.py", "rag/models.py", "rag/text.py")
+_SHARED = ("evals/configs.py", "rag/models/llm.py", "rag/models/files.py", "rag/text.py")
 CODE_OF = {
-    "naive": (*_SHARED, "index/load.py", "index/dates.py", "rag/embedder.py", "rag/ports.py"),
-    "oracle": (*_SHARED, "rag/prompt.py"),
+    "naive": (*_SHARED, "index/load.py", "index/dates.py", "rag/models/embedder.py", "rag/ports.py"),
+    "oracle": (*_SHARED, "rag/answering/prompt.py"),
 }
 # Settings that cannot change an answer: where files live and how to reach them.
 NOT_ANSWER_SETTINGS = {"home", "model_cache", "chroma_url", "llm_api_key", "llm_timeout"}

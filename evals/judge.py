@@ -1,7 +1,7 @@
 """An LLM as judge, to see how often the cheap rules agree with it.
 
 Two audits: of citations (yes/no: does the cited passage support the sentence?), on a sample, since the rule in
-rag/citations.py runs on every answer and the judge costs a prompt read per citation; and of answers
+rag/answering/citations.py runs on every answer and the judge costs a prompt read per citation; and of answers
 (correct / incorrect / refused against the gold answer), to check the string-match answer metrics.
 """
 

@@ -26,9 +26,9 @@ from evals.suites import load
 from index.pipeline import index_paths
 from rag.answering.policy import rules_named
 from rag.config import Settings
-from rag.corpus import Corpus
-from rag.llm import build_chat_model
+from rag.models.llm import build_chat_model
 from rag.parts import build_parts
+from rag.store.corpus import Corpus
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

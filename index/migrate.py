@@ -13,7 +13,7 @@ from typing import Any
 
 from index.dedup import band_keys
 from index.sweep import remove_keyword_dirs
-from rag import catalogue as cat
+from rag.store import catalogue as cat
 
 MANIFEST = "manifest.json"
 

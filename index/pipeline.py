@@ -16,18 +16,15 @@ from typing import Any
 
 from tqdm import tqdm
 
-from index.chunk import chunk_article, longest_sentence
-from index.dedup import Deduplicator, band_keys, signature
-from index.load import FileError, LoadError, discover, load_file, read_bytes
+from index.dedup import Deduplicator
+from index.load import FileError, LoadError, discover, read_bytes
 from index.migrate import migrate_manifest
-from index.split import parse_document
+from index.parse import parse_file
 from index.sweep import note_collection, noted, remove_orphans
-from rag import catalogue as cat
-from rag.catalogue import embedding_text
-from rag.injection import instruction_spans
 from rag.parts import Parts
 from rag.ports import StoredChunk
-from rag.types import Article
+from rag.store import catalogue as cat
+from rag.store.catalogue import embedding_text
 
 _EMBED_SLICE = 256  # chunks per embed call: big enough for batching, small enough for a live progress bar
 
@@ -101,8 +98,8 @@ def _run(parts: Parts, catalogue: cat.Catalogue, old: cat.Meta | None, old_colle
     dedup = Deduplicator(settings.near_dup_threshold, None if fresh else catalogue, hidden=replaced)
     deleted = catalogue.deleted_ids() if changed else set()
     for path, data, sha, stamp in changed:
-        change.files.append(_parse_file(path, data, sha, stamp, dedup, change, settings.chunk_chars,
-                                        settings.chunk_overlap_sentences, deleted))
+        change.files.append(parse_file(path, data, sha, stamp, dedup, change, settings.chunk_chars,
+                                       settings.chunk_overlap_sentences, deleted))
     leftovers = noted(settings.folder)  # collections a killed run may have left vectors in
     if fresh or change.drop_files or change.files or change.restamp:
         _commit(parts, catalogue, change, replaced, old_collection, report, progress)
@@ -201,74 +198,6 @@ def _stamp(path: Path) -> str:
     except OSError:
         return ""  # read_bytes will say why
     return f"{info.st_size}:{info.st_mtime_ns}"
-
-
-def _parse_file(
-    path: Path, data: bytes, sha: str, stamp: str, dedup: Deduplicator, change: cat.Change, size: int, overlap: int,
-    deleted: set[str],
-) -> cat.FileRecord:
-    record = cat.FileRecord(str(path), sha, stamp=stamp)
-    try:
-        loaded = load_file(path, data)
-    except LoadError as exc:
-        record.errors.append({"path": str(path), "error": str(exc)})
-        return record
-    record.errors.extend({"path": e.path, "error": e.error} for e in loaded.errors)
-    for doc in loaded.docs:
-        parsed = parse_document(doc)
-        record.boilerplate_lines += parsed.boilerplate_lines
-        for article in parsed.articles:
-            if article.article_id in deleted:  # it comes back only if its text changes
-                record.warnings.append(cat.left_out(article.title, str(path)))
-                continue
-            sig = signature(article.text)
-            duplicate = dedup.check(article.article_id, sig)
-            if duplicate is not None:
-                record.duplicates.append({
-                    "article_id": article.article_id,
-                    "title": article.title,
-                    "duplicate_of": duplicate.duplicate_of,
-                    "exact": duplicate.exact,
-                })
-                continue
-            dedup.add(article.article_id, sig)
-            record.articles.append(article.article_id)
-            change.articles.append(_article_record(article, str(path), sig, size, overlap))
-            record.warnings.extend(_warnings(article, str(path), size))
-    return record
-
-
-def _warnings(article: Article, path: str, size: int) -> list[dict[str, str]]:
-    """What the reader of the index report should know: indexed, but not as written."""
-    title = " ".join(article.title.split())[:60]
-    found = []
-    if (longest := longest_sentence(article.text)) > size:
-        found.append({"path": path, "warning": (
-            f"{title!r} has a sentence of {longest:,} characters, split into chunks of at most {size}"
-        )})
-    if orders := instruction_spans(article.text):
-        first = " ".join(article.text[orders[0][0]:orders[0][1]].split())[:80]
-        found.append({"path": path, "warning": (
-            f"{title!r} has {len(orders)} sentence(s) addressed to an AI model (kept, never shown to the model): "
-            f"{first!r}"
-        )})
-    return found
-
-
-def _article_record(article: Article, file: str, sig: list[int], size: int, overlap: int) -> cat.ArticleRecord:
-    chunks = chunk_article(article, size=size, overlap=overlap)
-    return cat.ArticleRecord(
-        article_id=article.article_id,
-        file=file,
-        title=article.title,
-        text=article.text,
-        source=article.source,
-        published=article.published.isoformat() if article.published else "",
-        url=article.url or "",
-        signature=sig,
-        chunks=[(c.chunk_id, c.start, c.end) for c in chunks],
-        bands=band_keys(sig),
-    )
 
 
 def stored_chunks(record: cat.ArticleRecord) -> list[StoredChunk]:

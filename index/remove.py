@@ -6,9 +6,9 @@ import shutil
 
 from index.pipeline import writer_lock
 from index.sweep import noted
-from rag import catalogue as cat
 from rag.config import DEFAULT_COLLECTION
 from rag.parts import Parts
+from rag.store import catalogue as cat
 
 
 class NotIndexedError(LookupError):

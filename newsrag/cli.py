@@ -1,5 +1,5 @@
-"""`newsrag` command line: index, ask, chat, eval, collections. Settings are resolved once, here; this module
-wires `index`, `rag`, `ui` and `evals` (none of them imports it)."""
+"""`newsrag` command line: index, ask, chat, eval, collections, serve, keys, mcp. Settings are resolved once,
+here; this module wires `index`, `rag`, `ui`, `evals` and `service` (none of them imports it)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from evals.cases import SPLITS
+from newsrag import BUNDLED_ARTICLES
+from newsrag.jsonable import jsonable as _jsonable
+from newsrag.service_cli import keys, mcp, serve, service_commands
 from rag.config import Settings
-
-BUNDLED_ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
 
 
 def _common() -> argparse.ArgumentParser:
@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     cols = command("collections", "list the collections (articles, chunks, last indexed, embedding model)")
     cols.add_argument("--delete", metavar="NAME", help="delete collection NAME (its articles and vectors)")
     cols.add_argument("--json", action="store_true")
+    service_commands(command, common)
     return parser
 
 
@@ -112,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _chat(args, settings)
     if args.command == "eval":
         return _eval(args, settings)
+    if args.command in {"serve", "keys", "mcp"}:
+        return {"serve": serve, "keys": keys, "mcp": mcp}[args.command](args, settings)
     return _ask(args, settings)
 
 
@@ -138,8 +141,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from index.pipeline import index_paths
-    from rag.catalogue import DamagedIndexError
     from rag.parts import build_parts
+    from rag.store.catalogue import DamagedIndexError
 
     paths = args.paths or [BUNDLED_ARTICLES]
     try:
@@ -169,8 +172,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 
 def _collections(args: argparse.Namespace, settings: Settings) -> int:
     from index.remove import NotIndexedError, delete_collection
-    from rag.collections import for_collection, list_collections
     from rag.parts import build_parts
+    from rag.store.collections import for_collection, list_collections
     from ui.render import utc_time
 
     if args.delete is not None:  # `--delete ""` is a missing name, not a listing
@@ -210,13 +213,13 @@ def _feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import rag
-    from rag.catalogue import DamagedIndexError
-    from rag.corpus import EmptyIndexError
+    from rag.answering.prompt import format_date
     from rag.limits import InputTooLongError
-    from rag.llm import LLMError
-    from rag.models import ModelUnavailableError
+    from rag.models.files import ModelUnavailableError
+    from rag.models.llm import LLMError
     from rag.pipeline import Pipeline
-    from rag.prompt import format_date
+    from rag.store.catalogue import DamagedIndexError
+    from rag.store.corpus import EmptyIndexError
 
     pipeline = Pipeline(settings)
     live = sys.stdout.isatty() and not args.json  # stream tokens to a terminal; print the final text otherwise
@@ -261,7 +264,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if warning:
         print(f"newsrag chat: {warning}", file=sys.stderr)
-    from rag.catalogue import DamagedIndexError
+    from rag.store.catalogue import DamagedIndexError
 
     try:
         serve(settings, host=args.host, port=args.port, samples=BUNDLED_ARTICLES, auth=logins)
@@ -269,20 +272,6 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         print(f"newsrag chat: {exc}", file=sys.stderr)
         return 2
     return 0
-
-
-def _jsonable(obj: Any) -> Any:
-    from dataclasses import asdict, is_dataclass
-
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {k: _jsonable(v) for k, v in asdict(obj).items()}
-    if isinstance(obj, dict):
-        return {k: _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if hasattr(obj, "isoformat"):
-        return obj.isoformat()
-    return obj
 
 
 if __name__ == "__main__":

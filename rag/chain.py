@@ -14,24 +14,25 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from rag.answering import outlets
+from rag.answering.condense import resolve_pronouns
+from rag.answering.confidence import raw_confidence, shown_confidence, signals_for
+from rag.answering.evidence import select
 from rag.answering.policy import Policy, policy_for
+from rag.answering.prompt import REFUSAL
 from rag.answering.spec import QuestionSpec, parse
 from rag.answering.strategies import Strategy, plan
 from rag.answering.strategies.yesno import YesNoStrategy
-from rag.answering.trace import Trace
 from rag.answering.verify import verify
-from rag.condense import resolve_pronouns
-from rag.confidence import raw_confidence, shown_confidence, signals_for
 from rag.config import Settings
-from rag.corpus import Corpus
-from rag.evidence import select
 from rag.limits import InputTooLongError, check_question, clip_history
-from rag.llm import LLMError
-from rag.models import ModelUnavailableError
+from rag.models.files import ModelUnavailableError
+from rag.models.llm import LLMError
 from rag.parts import Parts
-from rag.prompt import REFUSAL
 from rag.retrieve import Scored, SentenceCache, hybrid_search, outlet_search, question_weights
+from rag.store.corpus import Corpus
 from rag.text import is_refusal
+from rag.trace import Trace
 from rag.tuning import RETRIEVAL
 from rag.types import Answer, Event, Filters, Passage, Sources, Token
 
@@ -156,9 +157,9 @@ class AnswerChain:
     def _parse(self, turn: Turn) -> Turn:
         """The question read once: intent, parts, outlets, time window, entities (rag/answering/spec.py)."""
         corpus = self._corpus()
-        named = corpus.outlets_named if self.policy.on("outlets") else (lambda _: [])
+        named = outlets.lookup(corpus) if self.policy.on("outlets") else (lambda _: [])
         turn.spec = parse(turn.resolved, turn.standalone, named, corpus.newest())
-        if not self.policy.on("parts") and len(turn.spec.parts) > 1:
+        if not self.policy.on("parts") and len(turn.spec.query_parts) > 1:
             turn.trace.fire("parts")
         turn.trace.spec = turn.spec.describe()
         turn.trace.policy = self.policy.name
@@ -170,14 +171,14 @@ class AnswerChain:
         started = time.perf_counter()
         assert turn.spec is not None
         corpus = self._corpus()
-        parts = list(turn.spec.parts) if self.policy.on("parts") else [turn.standalone]
-        if len(turn.spec.parts) > 1:
+        parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.standalone]
+        if len(turn.spec.query_parts) > 1:
             turn.trace.fire("parts")
         found: list[Scored] = []
         for query in dict.fromkeys([turn.standalone, *parts]):
             found += hybrid_search(query, corpus, self.parts, self.settings.candidates, turn.filters, self._cache)
         for part in parts:
-            for outlet in corpus.outlets_named(part) if self.policy.on("outlets") else []:
+            for outlet in outlets.named(part, corpus.outlets()) if self.policy.on("outlets") else []:
                 turn.trace.fire("outlets")
                 found += outlet_search(part, outlet, corpus, self.parts, PER_OUTLET, turn.filters, self._cache)
         best: dict[str, Scored] = {}
@@ -193,33 +194,39 @@ class AnswerChain:
         assert turn.spec is not None
         turn.strategy = plan(turn.spec, self.policy)
         if isinstance(turn.strategy, YesNoStrategy):
-            turn.strategy.outlets_named = self._corpus().outlets_named
+            turn.strategy.outlets_named = outlets.lookup(self._corpus())
         turn.trace.strategy = turn.strategy.name
         return turn
 
     def _select(self, turn: Turn) -> list[tuple[Passage, str]]:
-        """Evidence sentences under the strategy's budget, grouped per article (see rag/evidence.py)."""
+        """Evidence sentences under the strategy's budget, grouped per article (see rag/answering/evidence.py)."""
         assert turn.spec is not None and turn.strategy is not None
         corpus = self._corpus()
-        vector = self.parts.embedder.embed([turn.standalone], "query")[0]
+        budget, most = turn.strategy.budget(turn.trace), turn.strategy.passages(turn.k)
+        parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.standalone]
+        weights = [question_weights(part, corpus) for part in parts]
+        return select(turn.scored, corpus.article, self._sims(turn.standalone), weights, turn.spec.kind, budget, most,
+                      turn.spec.outlets)
+
+    def _sims(self, query: str) -> Callable[[list[str]], list[float]]:
+        """The query's similarity to each text (sentence vectors cached across questions)."""
+        vector = self.parts.embedder.embed([query], "query")[0]
 
         def sims(texts: list[str]) -> list[float]:
             return [float(x) for x in self._cache.embed(self.parts, texts) @ vector] if texts else []
 
-        parts = list(turn.spec.parts) if self.policy.on("parts") else [turn.standalone]
-        weights = [question_weights(part, corpus) for part in parts]
-        return select(turn.scored, corpus.article, sims, weights, turn.spec.kind, turn.strategy.budget(turn.trace),
-                      turn.strategy.passages(turn.k), turn.spec.outlets)
+        return sims
 
     def _finish(self, turn: Turn, passages: list[Passage], raw: str, top: float, started: float) -> Answer:
         began = time.perf_counter()
         assert turn.spec is not None
-        checked = verify(turn.spec, passages, raw, self.policy, turn.trace, self.parts.embedder,
-                         self._corpus().outlets_named)
+        checked = verify(turn.spec, passages, raw, self.policy, turn.trace, self.parts.embedder)
         signals = signals_for(raw_confidence(checked.refused, top, checked.citations, self.settings.min_score),
                               closed=turn.spec.options is not None, covered=checked.covered)
         turn.timings["verify"] = time.perf_counter() - began
         turn.timings["total"] = time.perf_counter() - started
-        confidence = shown_confidence(signals, turn.question, checked.text, checked.refused)
+        # The calibration map was fitted on the bundled model's rows: other policies show the raw signal.
+        confidence = shown_confidence(signals, turn.question, checked.text, checked.refused,
+                                      calibrated=self.policy.name == "small")
         return Answer(turn.question, checked.text, checked.citations, passages, checked.refused, confidence,
                       dict(turn.timings), checked.checked, signals, turn.trace)

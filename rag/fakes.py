@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from pydantic import Field
 
-from rag.llm import StreamingChat
+from rag.models.llm import StreamingChat
 from rag.ports import Kind, StoredChunk, Vectors
 from rag.text import content_words
 from rag.types import Filters

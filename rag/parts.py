@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.config import Settings
-from rag.embedder import SentenceTransformerEmbedder
+from rag.models.embedder import SentenceTransformerEmbedder
 from rag.ports import Embedder, Store
 
 
@@ -34,7 +34,7 @@ def build_parts(settings: Settings) -> Parts:
     client: list[Any] = []
 
     def open_store(collection: str) -> Store:
-        from rag.chroma_store import ChromaStore, connect
+        from rag.store.chroma_store import ChromaStore, connect
 
         if not client:
             client.append(connect(settings.folder, settings.chroma_url))

@@ -15,10 +15,10 @@ from langchain_core.runnables import Runnable
 
 from rag.chain import AnswerChain
 from rag.config import DEFAULT_COLLECTION, Settings
-from rag.corpus import CollectionDeletedError, Corpus
-from rag.llm import build_chat_model
+from rag.models.llm import build_chat_model
 from rag.parts import Parts, build_parts
 from rag.retrieve import SentenceCache, hybrid_search
+from rag.store.corpus import CollectionDeletedError, Corpus
 from rag.types import Answer, Event, Filters, Passage
 
 __all__ = ["Parts", "Pipeline", "shared_chat_model"]  # Parts also lives here for code written before rag.parts

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag import outlets
-from rag.corpus import Corpus
+from rag.answering import outlets
 from rag.parts import Parts
 from rag.ports import Vectors
+from rag.store.corpus import Corpus
 from rag.text import content_words, sentence_spans
 from rag.tuning import RETRIEVAL as T
 from rag.types import Filters, Passage

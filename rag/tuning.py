@@ -33,7 +33,7 @@ RETRIEVAL: dict[str, float] = {
     "common_floor": 2000,
 }
 
-# Citation support (rag/citations.py): a cited sentence is supported when its names and figures occur in
+# Citation support (rag/answering/citations.py): a cited sentence is supported when its names and figures occur in
 # what the model was given and it is close in meaning to a sentence of its passage or shares most of its
 # words. Set on seed dev answers (then the whole seed set) by reading MiniLM similarities of right and wrong
 # citations: a restated fact scores about 0.6-0.9, a neighbouring but different fact 0.3-0.5.
@@ -41,7 +41,7 @@ SUPPORT: dict[str, float] = {"similarity": 0.55, "lexical": 0.6}
 
 # A "No" to a closed question stands without a citation when the passages hold at least this share of the
 # question's names and numbers ("Yes" needs all of them: it affirms every compared fact). On MultiHop dev
-# (`python -m evals.bench_verdict --suite multihop --split dev`, retrieval and selection only) the passages
+# (`python -m evals.bench.verdict --suite multihop --split dev`, retrieval and selection only) the passages
 # held 0.6 or more for 49 of 50 closed "no" questions and for 4 of its 36 unanswerable ones (median 0.22;
 # none of those is a yes/no question). In the first 60 dev questions' run, four "No" answers the model gave
 # on passages lacking a name were shown as refusals, and all four golds were "no".
@@ -55,11 +55,11 @@ NO_VERDICT_COVERAGE = 0.6
 # none of its comparisons, and no seed dev question.
 WIDE_CONTEXT: dict[str, int] = {"tokens": 400, "question_words": 25}
 
-# Evidence selection (rag/evidence.py). A sentence's relevance is its similarity to the question (0..1)
+# Evidence selection (rag/answering/evidence.py). A sentence's relevance is its similarity to the question (0..1)
 # plus half its lexical evidence (0..1) plus `chunk_prior` x its chunk's rescored score; the gains below
 # are added to it while choosing. Set by reading the scores of seed dev questions (answer sentences score
 # about 0.9-1.3, unrelated ones 0.3-0.6); `min_gain` 0.5 rather than 0.75 put gold evidence in the context
-# for 41 rather than 39 of the 46 seed dev questions that have evidence (`evals/bench_budget.py`).
+# for 41 rather than 39 of the 46 seed dev questions that have evidence (`evals/bench/budget.py`).
 SELECTION: dict[str, float] = {
     "chunk_prior": 0.3,  # a sentence of a better chunk is a little more likely to matter
     "cover": 0.3,  # per part of the question, the share of its IDF weight a sentence newly covers
@@ -75,7 +75,7 @@ SELECTION: dict[str, float] = {
     "neighbours_of": 6,  # the best sentences whose neighbours in the article are also candidates
 }
 
-# The shown confidence (rag/confidence.py): sigmoid of a weighted sum of its features, one set of weights for
+# The shown confidence (rag/answering/confidence.py): sigmoid of a weighted sum of its features, one set of weights for
 # answers and one for refusals, fitted on the pooled seed dev rows (65) and MultiHop dev rows (the first 200)
 # in docs/eval/calibration/ by `python -m evals.calibrate seed=docs/eval/calibration/seed-newsrag-dev.jsonl
 # multihop=docs/eval/calibration/multihop-newsrag-dev.jsonl`. The rows are a run of fb375d9 (this answer path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from rag.answering.trace import Trace
+from rag.trace import Trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ class Answer:
     # The model's cited claims as the support check judged them, before an answer with no supported
     # citation was turned into a refusal: lets an evaluation score the check itself.
     checked: list[Citation] = field(default_factory=list)
-    # What `confidence` was computed from (rag/confidence.py): a calibration can be refitted from any run.
+    # What `confidence` was computed from (rag/answering/confidence.py): a calibration can be refitted from any run.
     signals: dict[str, float] = field(default_factory=dict)
     # The parsed question, the strategy, the policy, and every rule that changed the outcome, with its reason.
     trace: Trace = field(default_factory=Trace)

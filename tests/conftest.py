@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.catalogue import Catalogue, Meta, path_for
 from rag.config import Settings
 from rag.fakes import HashEmbedder, MemoryStore
 from rag.parts import Parts
 from rag.ports import Store
+from rag.store.catalogue import Catalogue, Meta, path_for
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "articles"
 # Test runs (and the processes they start) never write the project's test ledger.

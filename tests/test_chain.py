@@ -6,8 +6,8 @@ import pytest
 
 import rag
 from index.pipeline import index_paths
+from rag.answering.prompt import REFUSAL
 from rag.fakes import ScriptedChat
-from rag.prompt import REFUSAL
 from rag.retriever import NewsRetriever
 from tests.conftest import FakeParts
 

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from index.sweep import Listing
-from rag.catalogue import Catalogue, path_for
 from rag.config import Settings
-from rag.corpus import Corpus
 from rag.parts import build_parts
+from rag.store.catalogue import Catalogue, path_for
+from rag.store.corpus import Corpus
 from tests.servers import free_port, wait_for
 from ui.chat import message_text
 

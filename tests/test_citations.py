@@ -3,7 +3,9 @@ import re
 
 import pytest
 
-from rag.citations import cites_asked_fact, covered, normalise_markers, resolve, support
+from rag.answering.citations import cites_asked_fact, resolve
+from rag.answering.markers import normalise_markers
+from rag.answering.support import covered, support
 from rag.fakes import HashEmbedder
 from rag.text import is_refusal
 from rag.types import Citation, Passage

@@ -9,10 +9,10 @@ import pytest
 
 from index.pipeline import index_paths
 from index.remove import NotIndexedError, delete_articles, delete_collection
-from rag.collections import collection_names, list_collections
-from rag.corpus import CollectionDeletedError
 from rag.fakes import ScriptedChat
 from rag.pipeline import Pipeline
+from rag.store.collections import collection_names, list_collections
+from rag.store.corpus import CollectionDeletedError
 from tests.conftest import FakeParts
 
 TIKTOK = "Which companies wanted to buy TikTok's US business?"

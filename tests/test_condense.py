@@ -1,4 +1,4 @@
-from rag.condense import first_name, resolve_pronouns
+from rag.answering.condense import first_name, resolve_pronouns
 
 
 def test_first_name_skips_question_words_and_markers():

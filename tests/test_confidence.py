@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from evals.calibrate import dev_rows, fit
-from rag.confidence import features, raw_confidence, shown_confidence, signals_for
+from rag.answering.confidence import features, raw_confidence, shown_confidence, signals_for
 from rag.types import Citation, Passage
 
 PASSAGE = Passage("c", "a", "t", "s", None, "text", 0.9, 0, 4)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from evals.configs import ANSWERING
-from evals.report import load_results, score
+from evals.report import load_results
 from evals.runner import results_path, run
+from evals.scores import score
 from evals.suites import load
 from evals.suites.seed import ARTICLES, HERE
 from rag.config import Settings

@@ -10,8 +10,9 @@ import pytest
 from evals import configs, feedback
 from evals.cases import Case, Suite, read_cases
 from evals.jsonl import read_jsonl, write_jsonl
-from evals.report import load_results, score, write_report
+from evals.report import load_results, write_report
 from evals.runner import _run_config, results_path
+from evals.scores import score
 from evals.suites import load
 
 LONG = ("China uses 4,300 tonnes of helium a year.\u2028 " * 2300)[:100_000]

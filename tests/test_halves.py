@@ -2,8 +2,8 @@
 
 from langchain_core.runnables import RunnableLambda
 
-from rag.halves import part_passages, refuted
-from rag.outlets import named
+from rag.answering.halves import part_passages, refuted
+from rag.answering.outlets import named
 from rag.types import Passage
 
 

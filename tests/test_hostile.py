@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from rag.catalogue import Catalogue, path_for
+from rag.store.catalogue import Catalogue, path_for
 from tests.servers import free_port, wait_for
 
 pytestmark = [pytest.mark.chaos, pytest.mark.model]

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from index.pipeline import index_paths
-from rag.corpus import Corpus
 from rag.retrieve import dense_search
+from rag.store.corpus import Corpus
 from tests.conftest import FakeParts
 from tests.test_clean_split import BOILERPLATE
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from index.pipeline import index_paths
-from rag import catalogue as cat
-from rag.corpus import Corpus, EmptyIndexError, OldIndexError
 from rag.ports import StoredChunk
+from rag.store import catalogue as cat
+from rag.store.corpus import Corpus, EmptyIndexError, OldIndexError
 from tests.conftest import FakeParts
 
 pytestmark = pytest.mark.chaos

@@ -12,8 +12,8 @@ import pytest
 
 import rag
 from index.pipeline import index_paths
+from rag.answering.injection import instruction_like
 from rag.config import Settings
-from rag.injection import instruction_like
 from rag.parts import build_parts
 from rag.text import sentence_spans
 

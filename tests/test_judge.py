@@ -10,7 +10,7 @@ from evals.cases import Case
 from evals.judge import NO_GOLD, AnswerVerdict, answer_agreement, build_judge, judge_answers, parse_verdict
 from rag.config import Settings
 from rag.fakes import ScriptedChat
-from rag.models import model_file
+from rag.models.files import model_file
 from tests.servers import llama_server
 
 HELIUM = Case("helium", "inference_query", "How much helium does China use every year?", ("4,300 tonnes",), ())

@@ -8,8 +8,8 @@ import pytest
 import rag
 from index.pipeline import index_paths
 from rag.config import Settings
-from rag.llm import LLMError
-from rag.models import model_file
+from rag.models.files import model_file
+from rag.models.llm import LLMError
 from rag.parts import build_parts
 from tests.servers import free_port, llama_server
 

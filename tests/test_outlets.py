@@ -8,10 +8,10 @@ import pytest
 import rag
 import rag.chain
 from index.pipeline import index_paths
-from rag.corpus import Corpus
+from rag.answering.outlets import named, outlet_of, short_name, without, without_taglines
 from rag.fakes import ScriptedChat
-from rag.outlets import named, outlet_of, short_name, without, without_taglines
 from rag.retrieve import outlet_search
+from rag.store.corpus import Corpus
 from rag.tuning import SELECTION
 from tests.conftest import FakeParts
 

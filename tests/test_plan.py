@@ -9,17 +9,18 @@ import pytest
 import rag
 from evals.runner import _unfired
 from index.pipeline import index_paths
-from newsrag.cli import _jsonable, main
+from newsrag.cli import main
+from newsrag.jsonable import jsonable as _jsonable
 from rag.answering.intent import intent
 from rag.answering.policy import POLICIES, RULES, policy_for, rules_named
+from rag.answering.prompt import REFUSAL
 from rag.answering.spec import parse
 from rag.answering.strategies import plan
-from rag.answering.trace import Trace
+from rag.answering.support import support
 from rag.answering.verify import drop_echoes
-from rag.citations import support
 from rag.config import Settings
 from rag.fakes import HashEmbedder, ScriptedChat
-from rag.prompt import REFUSAL
+from rag.trace import Trace
 from rag.types import Passage
 from tests.conftest import FakeParts
 
@@ -176,3 +177,28 @@ def test_an_ablation_reasks_only_where_the_rule_fired(tmp_path: Path):
 def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
     assert main(["eval", "seed", "--ablate", "nonsense"]) == 2
     assert "unknown rule" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("module", ["rag.answering.intent", "rag.answering.window", "rag.answering.outlets",
+                                    "rag.store.outlet", "rag.answering.question", "evals.refusal"])
+def test_the_examples_in_the_docstrings_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted and result.failed == 0
+
+
+def test_the_ablation_counts_gains_and_losses_only_where_the_family_fired():
+    from evals.ablation import compare
+    from evals.cases import Case
+
+    cases = [Case("a", "single", "q?", ("Oracle",), ()), Case("b", "single", "q?", ("Oracle",), ()),
+             Case("c", "single", "q?", ("Oracle",), ())]
+    fired = {"trace": {"fired": ["halves"]}}
+    base = {"a": {"answer": "Oracle [1].", **fired}, "b": {"answer": "Microsoft [1].", **fired},
+            "c": {"answer": "Oracle [1].", "trace": {"fired": ["floor"]}}}
+    ablated = {"a": {"answer": "The articles do not say."}, "b": {"answer": "Oracle [2]."},
+               "c": {"answer": "Microsoft [1]."}}
+    found = compare(cases, base, ablated, "verdict")
+    assert found["fired"] == 2 and found["gained"] == ["a"] and found["lost"] == ["b"]  # "c": not this family

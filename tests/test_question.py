@@ -1,7 +1,7 @@
 import pytest
 
-from rag.prompt import human_message
-from rag.question import answers_kind, choices, expected_type, negative, question_parts, verdict
+from rag.answering.prompt import human_message
+from rag.answering.question import answers_kind, choices, expected_type, negative, question_parts, verdict
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_a_question_that_asks_two_things_is_split_into_parts():
 )
 def test_a_closed_question_names_the_words_its_answer_starts_with(question: str, options: tuple[str, str] | None):
     assert choices(question) == options
-    message = human_message(question, [])["question"]
+    message = human_message(question, [], options=choices(question))["question"]
     assert ("Start the answer with" in message) == (options is not None)
     if options:
         assert f"Start the answer with {options[0]} or {options[1]}," in message

@@ -7,9 +7,9 @@ import pytest
 
 import rag
 from index.pipeline import index_paths
+from rag.answering.prompt import REFUSAL
 from rag.config import Settings
 from rag.parts import build_parts
-from rag.prompt import REFUSAL
 
 pytestmark = pytest.mark.model
 

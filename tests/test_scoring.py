@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from evals import metrics as m
+from evals import refusal
 from evals.cases import Case, Suite, case_from_json, hash_split, read_cases, select
 from evals.configs import evidence_passages
-from evals.report import is_right, score, write_report
+from evals.report import write_report
 from evals.runner import _set_aside_stale, results_path
+from evals.scores import is_right, score
 
 GOLD = "Microsoft made an offer to acquire the video service's operations in the US and Canada."
 TITLE = "TikTok warning: China threatens retaliation"
@@ -228,7 +230,7 @@ def test_a_gold_date_is_found_in_any_spelling_of_that_day():
     ("", "answer"),  # an empty reply declines nothing, and holds no answer: wrong everywhere
 ])
 def test_one_refusal_rule_reads_the_shown_text(text: str, kind: str):
-    assert m.refusal_kind(text) == kind
+    assert refusal.refusal_kind(text) == kind
 
 
 def test_the_same_answer_text_gets_the_same_verdict_under_every_config():

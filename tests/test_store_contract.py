@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from index.sweep import Listing
-from rag.chroma_store import ChromaStore, connect
 from rag.fakes import MemoryStore
 from rag.ports import Store, StoredChunk
+from rag.store.chroma_store import ChromaStore, connect
 from rag.types import Filters
 from tests.servers import chroma_server
 
@@ -75,7 +75,7 @@ def test_drop_empties_the_collection(store: Store):
 
 
 def test_ids_lists_every_chunk_across_pages(store: Store, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("rag.chroma_store._PAGE", 2)  # several pages of ids from Chroma
+    monkeypatch.setattr("rag.store.chroma_store._PAGE", 2)  # several pages of ids from Chroma
     assert isinstance(store, Listing)  # both of our stores can list their ids (the orphan sweep needs it)
     assert store.ids() == []
     names = [f"{c}:0" for c in "abcde"]

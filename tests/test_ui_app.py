@@ -9,7 +9,7 @@ import pytest
 import rag
 from index.pipeline import index_paths
 from rag.fakes import ScriptedChat
-from rag.llm import LLMError
+from rag.models.llm import LLMError
 from rag.types import Filters
 from tests.conftest import FakeParts
 from ui import app, library, uploads
@@ -134,7 +134,7 @@ def test_a_prompt_over_the_local_models_window_is_refused_before_generation():
     from langchain_core.messages import HumanMessage
 
     from rag.limits import PromptTooLongError
-    from rag.llm import LlamaCppChat
+    from rag.models.llm import LlamaCppChat
 
     class Counted(LlamaCppChat):  # the window arithmetic without loading weights: a token a word
         def _load(self) -> object:

@@ -149,3 +149,19 @@ def test_an_answer_copies_as_markdown_with_its_numbered_sources():
     html = render.answer_html(answer, turn=1)
     assert "copy as Markdown" in html and '<pre class="nr-md">' in html
     _no_live_markup(html)  # the Markdown copy is escaped too
+
+
+def test_a_refusal_and_a_weak_answer_say_which_rule_decided_them():
+    from rag.trace import Trace
+
+    trace = Trace(strategy="fact", policy="small")
+    trace.record("grounding", "refused", f"no passage supports what the answer claims {SCRIPT}")
+    refusal = Answer("q", "The articles do not say.", [], [_passage(1)], True, 0.7, {}, trace=trace)
+    html = render.answer_html(refusal, turn=1)
+    assert "Why: refused: no passage supports what the answer claims" in html and "(rule: grounding)" in html
+    _no_live_markup(html)
+    weak = Answer("q", "Oracle [1].", [Citation(1, _passage(1), True)], [_passage(1)], False, 0.3, {}, trace=trace)
+    strong = Answer("q", "Oracle [1].", [Citation(1, _passage(1), True)], [_passage(1)], False, 0.9, {}, trace=trace)
+    assert "Why:" in render.answer_html(weak, turn=1) and "Why:" not in render.answer_html(strong, turn=1)
+    plain = Answer("q", "The articles do not say.", [], [_passage(1)], True, 0.7, {})
+    assert "Why:" not in render.answer_html(plain, turn=1)  # nothing decided it: no line

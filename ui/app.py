@@ -16,8 +16,8 @@ from typing import Any
 import gradio as gr
 
 from rag.config import DEFAULT_COLLECTION, Settings
-from rag.corpus import EmptyIndexError, OldIndexError
 from rag.pipeline import Pipeline
+from rag.store.corpus import EmptyIndexError, OldIndexError
 from ui import library, render, sidebar
 from ui.pipelines import Pipelines
 from ui.style import COPY_JS, CSS, THEME_FONTS

@@ -15,10 +15,10 @@ from typing import Any
 import gradio as gr
 
 import rag
-from rag.catalogue import DamagedIndexError
-from rag.corpus import CollectionDeletedError, EmptyIndexError
 from rag.limits import InputTooLongError, check_question
 from rag.pipeline import Pipeline
+from rag.store.catalogue import DamagedIndexError
+from rag.store.corpus import CollectionDeletedError, EmptyIndexError
 from rag.types import Filters
 from ui import render
 
@@ -55,8 +55,8 @@ def parse_filters(since: str | None, until: str | None, sources: Sequence[str] |
 
 def describe_error(exc: BaseException) -> str:
     """A one-paragraph message for the chat; the traceback goes to the server log only."""
-    from rag.llm import LLMError
-    from rag.models import ModelUnavailableError
+    from rag.models.files import ModelUnavailableError
+    from rag.models.llm import LLMError
 
     name = type(exc).__name__
     detail = str(exc).strip()[:300]

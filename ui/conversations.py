@@ -6,8 +6,9 @@ answer is also stored as data (question, earlier turns, answer text, the passage
 feedback is about and what `newsrag feedback export` turns into evaluation cases.
 
 A damaged file never stops the chat: it is moved aside (`conversations.sqlite.damaged-<UTC time>`) and a fresh
-one started with every row that could still be read; a file that cannot be written is read into memory instead,
-and this session's conversations are not saved. `Conversations.problem` says which, for the window.
+one started with every row that could still be read (`ui.conversation_repair`); a file that cannot be written is
+read into memory instead, and this session's conversations are not saved. `Conversations.problem` says which,
+for the window.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ import functools
 import json
 import logging
 import os
-import shutil
 import sqlite3
-import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -29,11 +28,9 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from rag.types import Answer
-from ui import render
+from ui import conversation_repair as repair
 
 FILE = "conversations.sqlite"
-_TABLES = ("conversations", "answers", "feedback")
-_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite file
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -63,89 +60,6 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")  # orders chats made in one second
 
 
-class _Damaged(sqlite3.DatabaseError):
-    """Damage `PRAGMA quick_check` found that no statement has raised yet."""
-
-
-def _is_damage(exc: BaseException) -> bool:
-    name = getattr(exc, "sqlite_errorname", "")
-    return isinstance(exc, _Damaged) or name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
-
-
-# What says the file cannot be used this session (it cannot be opened or written): conversations then live
-# in memory. A busy, locked, full or failing disk is passing and is raised as it is: saving is not switched
-# off for the rest of the process because of it.
-_UNUSABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")
-
-
-def _is_unusable(exc: BaseException) -> bool:
-    return isinstance(exc, OSError) or getattr(exc, "sqlite_errorname", "").startswith(_UNUSABLE)
-
-
-def _reason(exc: BaseException) -> str:
-    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
-
-
-def _salvage(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of `path` that can still be read, from a copy: SQLite's fixed 16-byte header is put back (so a
-    file damaged only there loses nothing) and a cut file is read as far as it goes."""
-    rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _TABLES}
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / FILE
-        try:
-            shutil.copyfile(path, copy)
-            if path.with_name(f"{FILE}-wal").exists():
-                shutil.copyfile(path.with_name(f"{FILE}-wal"), Path(tmp) / f"{FILE}-wal")
-            with open(copy, "r+b") as handle:
-                handle.write(_MAGIC)
-        except OSError:
-            return rows
-        db = sqlite3.connect(copy)
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("PRAGMA writable_schema=ON")  # reads a file shorter than its header says instead of refusing
-        for table in _TABLES:
-            rows[table] = _readable(db, table)
-        db.close()
-    return rows
-
-
-def _readable(db: sqlite3.Connection, table: str) -> list[tuple[Any, ...]]:
-    """The rows read from the start and from the end of `table`, each way until the first damaged page."""
-    found: dict[int, tuple[Any, ...]] = {}
-    for order in ("ASC", "DESC"):
-        with contextlib.suppress(sqlite3.Error):
-            for rowid, *row in db.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid {order}"):
-                found[rowid] = tuple(row)
-    return list(found.values())
-
-
-def _rebuilt(rows: dict[str, list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
-    """Conversations whose own row was lost but whose answers were read, rebuilt from those answers: their
-    questions and answer texts (the sources panels were in the lost row)."""
-    read = {row[0] for row in rows["conversations"]}
-    turns: dict[str, list[tuple[Any, ...]]] = {}
-    for row in sorted(r for r in rows["answers"] if len(r) == 7):  # by conversation, then turn
-        if row[0] not in read:
-            turns.setdefault(row[0], []).append(row)
-    now, out = _now(), []
-    for cid, answers in turns.items():
-        pairs = [(str(question), str(text)) for _, _, question, _, text, _, _ in answers]
-        chat = [m for q, a in pairs for m in ({"role": "user", "content": render.question_html(q)},
-                                              {"role": "assistant", "content": render.paragraphs(render.esc(a))})]
-        state = {"chat": chat, "history": [list(pair) for pair in pairs], "earlier": []}
-        out.append((cid, pairs[0][0][:80], now, now, json.dumps(state)))
-    return out
-
-
-def _seed(db: sqlite3.Connection, rows: dict[str, list[tuple[Any, ...]]]) -> int:
-    """Salvaged rows into a fresh store; the number of conversations it then holds."""
-    for table, found in rows.items():
-        for row in found:
-            with contextlib.suppress(sqlite3.Error):  # a row of another shape (an older file) is left out
-                db.execute(f"INSERT OR IGNORE INTO {table} VALUES ({','.join('?' * len(row))})", row)
-    return int(db.execute("SELECT count(*) FROM conversations").fetchone()[0])
-
-
 def _guarded(method: Callable[Concatenate[Conversations, P], R]) -> Callable[Concatenate[Conversations, P], R]:
     """A store method that never raises the file's problems into the window: it recovers (`_recover`) and runs
     again, on a fresh file or at last in memory, so the chat goes on."""
@@ -159,7 +73,7 @@ def _guarded(method: Callable[Concatenate[Conversations, P], R]) -> Callable[Con
             except (sqlite3.DatabaseError, OSError) as exc:
                 if generation != self._generation:
                     continue  # another thread recovered meanwhile (and closed this one's connection)
-                if self._memory is not None or not (_is_damage(exc) or _is_unusable(exc)):
+                if self._memory is not None or not (repair.is_damage(exc) or repair.is_unusable(exc)):
                     raise  # a bug here, or a passing problem: not one the file's recovery would mend
                 self._recover(exc, generation)
         return method(self, *args, **kwargs)
@@ -205,7 +119,7 @@ class Conversations:
         """Damage or a read-only file shows when the window opens, not halfway through an answer."""
         found = db.execute("PRAGMA quick_check(1)").fetchone()
         if found != ("ok",):
-            raise _Damaged(found[0] if found else "quick_check failed")
+            raise repair.Damaged(found[0] if found else "quick_check failed")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -226,26 +140,26 @@ class Conversations:
                     db.close()
             self._connections.clear()
             self._checked = False
-            rows = _salvage(self.path)
-            rebuilt = _rebuilt(rows)
+            rows = repair.salvage(self.path)
+            rebuilt = repair.rebuilt(rows, _now())
             rows["conversations"] += rebuilt
             note = f" ({len(rebuilt)} rebuilt from their answers, without sources)" if rebuilt else ""
-            reason = _reason(exc)
+            reason = repair.reason(exc)
             what = f"cannot be written ({reason})"
-            if _is_damage(exc):
+            if repair.is_damage(exc):
                 try:
                     aside = self._move_aside()
-                    kept = _seed(self._db(), rows)
+                    kept = repair.seed(self._db(), rows)
                     self.problem = (f"The saved conversations in {self.path} were damaged ({reason}): the file was "
                                     f"moved aside to {aside.name} and a fresh one started with the {kept} "
                                     f"conversation(s) that could still be read{note}.")
                     log.warning("%s", self.problem)
                     return
                 except (sqlite3.Error, OSError) as err:
-                    what = f"is damaged ({reason}) and could not be replaced ({_reason(err)})"
+                    what = f"is damaged ({reason}) and could not be replaced ({repair.reason(err)})"
             self._memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             self._memory.executescript(_SCHEMA)
-            kept = _seed(self._memory, rows)
+            kept = repair.seed(self._memory, rows)
             self.problem = (f"Saved conversations are unavailable: {self.path} {what}; {kept} earlier "
                             f"conversation(s) are shown{note}, and this session's conversations are not saved.")
             log.warning("%s", self.problem)

@@ -12,8 +12,8 @@ from typing import Any
 import gradio as gr
 
 from index.remove import NotIndexedError, delete_articles
-from rag.corpus import EmptyIndexError
 from rag.pipeline import Pipeline
+from rag.store.corpus import EmptyIndexError
 from ui import render
 
 log = logging.getLogger("newsrag.ui")
@@ -47,7 +47,7 @@ def index_state(pipeline: Pipeline) -> tuple[list[tuple[str, str]], str]:
 
 
 def model_name(pipeline: Pipeline) -> str:
-    from rag.llm import model_label
+    from rag.models.llm import model_label
 
     try:
         return model_label(pipeline.llm())

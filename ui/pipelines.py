@@ -6,9 +6,9 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from rag.collections import collection_names, for_collection
 from rag.config import DEFAULT_COLLECTION, Settings
 from rag.pipeline import Pipeline
+from rag.store.collections import collection_names, for_collection
 
 T = TypeVar("T")
 

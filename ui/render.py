@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.catalogue import ArticleView, Listed
+from rag.store.catalogue import ArticleView, Listed
 from rag.text import MARKER as _MARKER
 from rag.types import Answer, Citation, Passage
 

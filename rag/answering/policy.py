@@ -38,7 +38,7 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
 FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
-    "strong": frozenset({"floor", "outlets", "parts", "repair", "aliases"}),
+    "strong": frozenset({"floor", "outlets", "parts", "repair", "aliases", "echo"}),
     "off": frozenset(),
 }
 

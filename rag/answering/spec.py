@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.answering.intent import OPEN_INTENTS, intent, request
+from rag.answering.question import choices, expected_type, question_parts
 from rag.answering.window import Window, window
-from rag.question import choices, expected_type, question_parts
 from rag.text import STOPWORDS
 
 
@@ -25,6 +25,7 @@ class QuestionSpec:
     kind: str | None  # the fact asked for: "number", "date", "name" or None
     options: tuple[str, str] | None  # the answers a closed question allows: ("Yes", "No"), ("agree", "disagree")
     parts: tuple[str, ...]  # the question's parts when it asks several things; one part otherwise
+    query_parts: tuple[str, ...]  # the same of the query (a follow-up's query holds the previous question)
     outlets: tuple[str, ...]  # outlets of the collection the question names
     window: Window | None  # the dates it asks about, resolved against the newest article
     entities: tuple[str, ...] = field(default=())  # capitalised names it mentions
@@ -37,7 +38,8 @@ class QuestionSpec:
     def describe(self) -> dict[str, object]:
         """The spec as the trace shows it."""
         return {"intent": self.intent, "kind": self.kind, "options": list(self.options or ()),
-                "parts": list(self.parts), "outlets": list(self.outlets), "entities": list(self.entities),
+                "parts": list(self.parts), "query_parts": list(self.query_parts), "outlets": list(self.outlets),
+                "entities": list(self.entities),
                 "window": None if self.window is None else {"since": self.window.since.isoformat(),
                                                             "until": self.window.until.isoformat(),
                                                             "from": self.window.phrase}}
@@ -52,7 +54,8 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
     return QuestionSpec(
         question=question, query=query, intent=kind_of,
         kind=expected_type(asked) if kind_of in ("fact", "yesno") else None,
-        options=options, parts=tuple(question_parts(query)), outlets=tuple(outlets_named(question)),
+        options=options, parts=tuple(question_parts(question)), query_parts=tuple(question_parts(query)),
+        outlets=tuple(outlets_named(question)),
         window=window(question, newest), entities=entities(question))
 
 

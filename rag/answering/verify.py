@@ -4,17 +4,18 @@ is shown is an answer or a refusal. Each rule that decides is recorded in the tr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from rag.answering.citations import cites_asked_fact, resolve
+from rag.answering.markers import normalise_markers
 from rag.answering.policy import Policy
+from rag.answering.prompt import REFUSAL
+from rag.answering.question import answers_kind, negative, verdict
 from rag.answering.spec import QuestionSpec
-from rag.answering.trace import Trace
-from rag.citations import cites_asked_fact, coverage, normalise_markers, resolve
+from rag.answering.support import coverage
 from rag.ports import Embedder
-from rag.prompt import REFUSAL
-from rag.question import answers_kind, negative, verdict
 from rag.text import MARKER, is_refusal, sentences
+from rag.trace import Trace
 from rag.tuning import NO_VERDICT_COVERAGE
 from rag.types import Citation, Passage
 
@@ -29,7 +30,7 @@ class Verified:
 
 
 def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy, trace: Trace,
-           embedder: Embedder, outlets_named: Callable[[str], list[str]]) -> Verified:
+           embedder: Embedder) -> Verified:
     question = spec.question
     text = normalise_markers(raw, len(passages))
     if policy.on("echo"):
@@ -43,8 +44,7 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
     if declined and text:
         trace.record("model", "refused", "the model said the passages do not hold the answer")
     citations: list[Citation] = []
-    named = outlets_named(question) if policy.on("outlets") else []
-    share = coverage(question, passages, named)
+    share = coverage(question, passages, spec.outlets)  # spec.outlets is empty with the outlet rules off
     held = share == 1.0
     if text and (not declined or MARKER.search(text)):
         moves: list[str] = []

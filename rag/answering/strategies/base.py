@@ -10,9 +10,9 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
 from rag.answering.policy import Policy
+from rag.answering.prompt import SYSTEM, human_message
 from rag.answering.spec import QuestionSpec
-from rag.answering.trace import Trace
-from rag.prompt import SYSTEM, human_message
+from rag.trace import Trace
 from rag.types import Passage
 
 HUMAN = "{context}\n\nQuestion: {question}"
@@ -44,7 +44,7 @@ class Strategy:
         return ChatPromptTemplate.from_messages([("system", self.system), ("human", HUMAN)])
 
     def inputs(self, passages: list[Passage], previous: str | None) -> dict[str, str]:
-        return human_message(self.spec.question, passages, previous, opener=False)
+        return human_message(self.spec.question, passages, previous)
 
     def runnable(self, llm: BaseChatModel) -> Runnable[dict[str, str], str]:
         """prompt | model (with this strategy's answer cap) | text."""

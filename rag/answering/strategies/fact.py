@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rag.answering.policy import Policy
+from rag.answering.prompt import PLAIN_SYSTEM
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.base import Strategy
-from rag.answering.trace import Trace
-from rag.prompt import PLAIN_SYSTEM
+from rag.trace import Trace
 from rag.tuning import WIDE_CONTEXT
 
 

@@ -1,7 +1,7 @@
 """A closed question: a verdict (Yes/No, or one of the options it offers) and the facts that decide it.
 
 Under the `small` policy the prompt says which words open the answer (a small model restates the question
-otherwise), and a question in two parts is first checked one part at a time (rag/halves.py)."""
+otherwise), and a question in two parts is first checked one part at a time (rag/answering/halves.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
+from rag.answering.halves import CHECK, refuted
+from rag.answering.prompt import human_message
 from rag.answering.strategies.base import Strategy
-from rag.answering.trace import Trace
-from rag.halves import CHECK, refuted
-from rag.prompt import human_message
+from rag.trace import Trace
 from rag.types import Passage
 
 
@@ -23,17 +23,17 @@ class YesNoStrategy(Strategy):
     outlets_named: Any = None  # set by the chain: the corpus's outlet lookup, for the part-by-part check
 
     def inputs(self, passages: list[Passage], previous: str | None) -> dict[str, str]:
-        opener = self.policy.on("opener")
-        return human_message(self.spec.question, passages, previous, opener=opener)
+        options = self.spec.options if self.policy.on("opener") else None
+        return human_message(self.spec.question, passages, previous, options)
 
     def generate(self, llm: BaseChatModel, passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
         if self.policy.on("opener"):
             trace.fire("opener")
-        if self.spec.options == ("Yes", "No") and len(self.spec.parts) >= 2 and self.policy.on("halves"):
+        if self.spec.options == ("Yes", "No") and len(self.spec.query_parts) >= 2 and self.policy.on("halves"):
             trace.fire("halves")
             outlets = self.outlets_named if self.policy.on("outlets") else (lambda _: [])
-            denied = refuted(CHECK | llm | StrOutputParser(), list(self.spec.parts), passages, outlets)
+            denied = refuted(CHECK | llm | StrOutputParser(), list(self.spec.query_parts), passages, outlets)
             if denied is not None:
                 trace.record("halves", "answered No", "one part of the question, checked on its own, did not hold")
                 yield denied

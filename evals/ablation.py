@@ -1,0 +1,82 @@
+"""The ablation table: for each rule family, the dev questions it gains and loses (docs/eval/ablation.md).
+
+A family's run re-asks only the questions on which one of its rules fired (`newsrag eval --ablate FAMILY
+--base BASE`); every other answer is the base run's. A factoid question is gained by a rule when it is right
+with the rule and wrong without it, lost the other way round (`evals.scores.is_right`, the one scoring rule);
+an open question counts by its nugget recall. Run:
+
+    python -m evals.ablation --runs docs/eval/ablation --out docs/eval/ablation.md
+
+where `--runs` holds `SUITE-base.jsonl` and `SUITE-FAMILY.jsonl` result files (copied from the eval reports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from evals import nuggets
+from evals.cases import Case
+from evals.report import load_results
+from evals.scores import is_right, shown_answer
+from evals.suites import load
+from rag.answering.policy import FAMILIES, RULES
+
+
+def compare(cases: list[Case], base: dict[str, dict[str, Any]], ablated: dict[str, dict[str, Any]],
+            family: str) -> dict[str, Any]:
+    """Fired, gained, lost (factoid), and the nugget recall it adds over the open questions it fired on."""
+    rules = {r for r, (fam, _) in RULES.items() if fam == family}
+    fired = [c for c in cases if c.id in base and set((base[c.id].get("trace") or {}).get("fired") or ()) & rules]
+    factoid = [c for c in fired if not c.open_ended and c.id in ablated]
+    gained = [c.id for c in factoid if is_right(c, base[c.id]) and not is_right(c, ablated[c.id])]
+    lost = [c.id for c in factoid if not is_right(c, base[c.id]) and is_right(c, ablated[c.id])]
+    opened = [c for c in fired if c.open_ended and c.id in ablated]
+
+    def recall(c: Case, row: dict[str, Any]) -> float:
+        return nuggets.nugget_recall(shown_answer(row), [n.aliases for n in c.nuggets])
+
+    added = sum(recall(c, base[c.id]) - recall(c, ablated[c.id]) for c in opened)
+    return {"fired": len(fired), "gained": gained, "lost": lost, "open": len(opened), "recall_added": added}
+
+
+def table(runs: Path) -> str:
+    lines = ["| suite (dev) | family (rules) | fired on | factoid gained | factoid lost | net | open questions "
+             "| nugget recall added (sum) |", "|---|---|---|---|---|---|---|---|"]
+    for base_file in sorted(runs.glob("*-base.jsonl")):
+        suite = base_file.name.removesuffix("-base.jsonl")
+        cases = load(suite, Path(tempfile.mkdtemp()), split="dev").cases
+        base = load_results(base_file)
+        for family in FAMILIES:
+            path = runs / f"{suite}-{family}.jsonl"
+            rules = ", ".join(r for r, (fam, _) in RULES.items() if fam == family)
+            if not path.exists():
+                continue
+            r = compare(cases, base, load_results(path), family)
+            net = len(r["gained"]) - len(r["lost"])
+            lines.append(f"| {suite} | {family} ({rules}) | {r['fired']} | {len(r['gained'])} "
+                         f"{' '.join(r['gained'])} | {len(r['lost'])} {' '.join(r['lost'])} | {net:+d} | {r['open']} "
+                         f"| {r['recall_added']:+.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=Path, default=Path("docs/eval/ablation"))
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    text = table(args.runs)
+    if args.out:
+        page = args.out.read_text("utf-8") if args.out.exists() else ""
+        start, end = "<!-- ablation:start -->", "<!-- ablation:end -->"
+        if start in page:
+            page = page.split(start)[0] + f"{start}\n{text}\n{end}" + page.split(end, 1)[1]
+            args.out.write_text(page, "utf-8")
+            return
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

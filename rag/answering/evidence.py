@@ -1,0 +1,187 @@
+"""Context chosen for evidence under a token budget (after RECOMP's and EXIT's extractive selection, built
+from what ships here: sentence-level embedder similarity and lexical evidence, no trained compressor).
+
+Candidate sentences come from every retrieved chunk and from their neighbours in the article (the answer is
+often the sentence after the best-matching one). They are picked greedily for relevance to the question,
+for covering words of the question (each part of a multi-part question) not yet covered, for a new article,
+for holding the kind of answer the question expects (a number, a date, a name), and for sitting next to a
+sentence already picked; then grouped into contiguous runs per article, one numbered passage per run.
+Nothing relevant enough selected means nothing to show: the chain then refuses without the LLM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rag.answering.injection import instruction_like
+from rag.answering.outlets import outlet_of
+from rag.answering.question import has_type
+from rag.retrieve import Scored, lexical_overlap
+from rag.store.article import ArticleText
+from rag.text import content_words
+from rag.tuning import SELECTION as T
+from rag.types import Passage
+
+LONGEST_NEIGHBOUR = 1_000  # characters; chunks are capped, a neighbour read from the article is not
+SentenceSims = Callable[[list[str]], list[float]]  # the question's similarity to each text
+
+
+@dataclass(slots=True)
+class Sentence:
+    article_id: str
+    index: int  # position in the article's sentences
+    start: int  # offsets into the cleaned article
+    end: int
+    text: str
+    relevance: float
+    info: Passage  # a chunk of its article: title, source, date
+
+
+def tokens(text: str) -> int:
+    """Prompt tokens of `text`, estimated (~4 characters a token for English news with this tokenizer)."""
+    return len(text) // 4 + 1
+
+
+def select(
+    scored: list[Scored],
+    articles: Callable[[str], ArticleText | None],
+    sims: SentenceSims,
+    weights: list[dict[str, float]],
+    kind: str | None,
+    budget: int,
+    most: int,
+    outlets: Sequence[str] = (),
+) -> list[tuple[Passage, str]]:
+    """Numbered passages (contiguous runs of chosen sentences, grouped per article), each with its best
+    sentence, at most `budget` estimated tokens including their headers and at most `most` of them. `weights`
+    holds the IDF weights of each question part's words; `kind` is the answer type the question expects;
+    `outlets` are the outlets the question names."""
+    pool = candidates(scored, articles, sims, weights)
+    chosen: list[Sentence] = []
+    spent = 0
+
+    def value(s: Sentence) -> float:
+        return gain(s, chosen, weights, kind, outlets)
+
+    while pool:
+        best = max(pool.values(), key=value)
+        if chosen and value(best) < T["min_gain"]:
+            break
+        cost = tokens(best.text) + (0 if any(c.article_id == best.article_id for c in chosen) else
+                                    tokens(best.info.title) + 4)
+        del pool[(best.article_id, best.start)]
+        if spent + cost > budget and chosen:
+            continue
+        chosen.append(best)
+        spent += cost
+        if len(runs(chosen)) > most:
+            chosen.pop()
+            break
+    return [(passage(run, articles(run[0].article_id)), max(run, key=lambda s: s.relevance).text)
+            for run in runs(chosen)]
+
+
+def candidates(scored: list[Scored], articles: Callable[[str], ArticleText | None], sims: SentenceSims,
+               weights: list[dict[str, float]]) -> dict[tuple[str, int], Sentence]:
+    """Every sentence of the retrieved chunks (scored by the chunk's rescoring, plus a share of the chunk's own
+    score), and the two neighbours of the best ones, scored here."""
+    pool: dict[tuple[str, int], Sentence] = {}
+    for s in scored:
+        article = articles(s.info.article_id)
+        for (a, b), evidence in zip(s.spans, s.evidence, strict=True):
+            if instruction_like(s.info.text[a:b]):
+                continue  # an article's words are never instructions to the model: left out of the prompt
+            start = s.info.start + a
+            index = article.index_at(start) if article else None
+            sentence = Sentence(s.info.article_id, index if index is not None else -1, start, s.info.start + b,
+                                s.info.text[a:b], evidence + T["chunk_prior"] * s.score, s.info)
+            key = (sentence.article_id, start)
+            if key not in pool or pool[key].relevance < sentence.relevance:
+                pool[key] = sentence
+    top = sorted(pool.values(), key=lambda s: -s.relevance)[: int(T["neighbours_of"])]
+    _add_neighbours(pool, top, articles, sims, weights)
+    return pool
+
+
+def _add_neighbours(pool: dict[tuple[str, int], Sentence], top: list[Sentence],
+                    articles: Callable[[str], ArticleText | None], sims: SentenceSims,
+                    weights: list[dict[str, float]]) -> None:
+    new: list[Sentence] = []
+    for s in top:
+        article = articles(s.article_id)
+        if article is None or s.index < 0:
+            continue
+        for i in (s.index - 1, s.index + 1):
+            if 0 <= i < len(article.spans) and (s.article_id, article.spans[i][0]) not in pool:
+                a, b = article.spans[i]
+                if b - a > LONGEST_NEIGHBOUR or instruction_like(article.text[a:b]):
+                    continue
+                new.append(Sentence(s.article_id, i, a, b, article.text[a:b], 0.0, s.info))
+                pool[(s.article_id, a)] = new[-1]
+    if new:
+        merged = _merge(weights)
+        for sentence, sim in zip(new, sims([n.text for n in new]), strict=True):
+            sentence.relevance = sim + 0.5 * lexical_overlap(merged, sentence.text)
+
+
+def _merge(weights: list[dict[str, float]]) -> dict[str, float]:
+    merged: dict[str, float] = {}
+    for part in weights:
+        merged.update(part)
+    return merged
+
+
+def gain(s: Sentence, chosen: list[Sentence], weights: list[dict[str, float]], kind: str | None,
+         outlets: Sequence[str] = ()) -> float:
+    """What adding `s` brings: its relevance, the question words (per part) it covers that nothing chosen
+    covers, an outlet the question names that nothing chosen is from, a new article, the expected kind of
+    answer, and adjacency to a chosen sentence."""
+    value = s.relevance + T["cover"] * _new_coverage(s, chosen, weights)
+    outlet = outlet_of(s.info.title)
+    if outlet in outlets and all(outlet_of(c.info.title) != outlet for c in chosen):
+        value += T["named_outlet"]
+    if chosen and all(c.article_id != s.article_id for c in chosen):
+        value += T["new_article"]
+    if kind and has_type(s.text, kind):
+        value += T["answer_type"]
+    if any(c.article_id == s.article_id and abs(c.index - s.index) == 1 and s.index >= 0 for c in chosen):
+        value += T["adjacent"]
+    return value
+
+
+def _new_coverage(s: Sentence, chosen: list[Sentence], weights: list[dict[str, float]]) -> float:
+    """Per part, the share of its IDF weight that `s` covers and the chosen sentences do not; best part."""
+    have = {w for c in chosen for w in content_words(c.info.title + " " + c.text)}
+    words = set(content_words(s.info.title + " " + s.text)) - have
+    best = 0.0
+    for part in weights:
+        total = sum(part.values())
+        if total:
+            best = max(best, sum(w for word, w in part.items() if word in words) / total)
+    return best
+
+
+def runs(chosen: list[Sentence]) -> list[list[Sentence]]:
+    """Chosen sentences grouped per article (articles in the order first chosen), split where not adjacent."""
+    order = list(dict.fromkeys(c.article_id for c in chosen))
+    out: list[list[Sentence]] = []
+    for aid in order:
+        mine = sorted((c for c in chosen if c.article_id == aid), key=lambda c: c.start)
+        for sentence in mine:
+            last = out[-1][-1] if out and out[-1][-1].article_id == aid else None
+            if last is not None and ((sentence.index == last.index + 1 and sentence.index >= 0)
+                                     or sentence.start <= last.end):
+                out[-1].append(sentence)
+            else:
+                out.append([sentence])
+    return out
+
+
+def passage(run: list[Sentence], article: ArticleText | None) -> Passage:
+    """A contiguous run as a passage: its text is the run of the article (offsets into the cleaned article)."""
+    first, end = run[0], max(s.end for s in run)
+    text = article.text[first.start:end] if article else " ".join(dict.fromkeys(s.text for s in run))
+    score = max(s.relevance for s in run)
+    return Passage(first.info.chunk_id, first.article_id, first.info.title, first.info.source,
+                   first.info.published, text, score, first.start, end)

@@ -1,0 +1,80 @@
+"""The outlets a question names ("Does The Verge article say ..., while TechCrunch reports ...?").
+
+A question that says where something was reported wants that outlet's article, but its other words often
+match another outlet's story of the same event better, so the named article never reaches the prompt. The
+outlet rides in each title ("… — The Verge", index/load.py), so a named outlet can be searched on its own.
+
+    >>> named("Did the Guardian and CNBC agree?", ["The Guardian", "Cnbc", "The Age"])
+    ['The Guardian', 'Cnbc']
+    >>> named("Who won at the age of 19?", ["The Age"])
+    []
+    >>> without_taglines("Did The Roar | Sports Writers Blog agree?", ["The Roar"])
+    'Did The Roar agree?'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from rag.store.corpus import Corpus
+from rag.store.outlet import _TAGLINE_SEPARATOR, SEPARATOR, outlet_of, short_name
+
+__all__ = ["SEPARATOR", "lookup", "named", "outlet_of", "short_name", "without", "without_taglines"]
+
+
+def lookup(corpus: Corpus) -> Callable[[str], list[str]]:
+    """The outlets of `corpus` a question names."""
+    return lambda question: named(question, corpus.outlets())
+
+
+def named(question: str, outlets: Iterable[str]) -> list[str]:
+    """The outlets `question` mentions, in the order it mentions them. A name counts when it is written with
+    a capital ("Fortune", "CNBC", "the Guardian"), so "at the age of 19" is not The Age."""
+    found: list[tuple[int, str]] = []
+    for outlet in set(outlets):
+        match = _mention(outlet, question)
+        if match is not None:
+            found.append((match.start(), outlet))
+    return [outlet for _, outlet in sorted(found)]
+
+
+def without(question: str, outlet: str) -> str:
+    """The question with its mentions of `outlet` taken out (the words every article of the outlet holds in its
+    title would only add the same weight to all of them)."""
+    match = _mention(outlet, question)
+    while match is not None:
+        question = question[:match.start()] + question[match.end():]
+        match = _mention(outlet, question)
+    return " ".join(question.split())
+
+
+def without_taglines(question: str, outlets: Iterable[str]) -> str:
+    """The question with the feed names that follow the outlets it names taken out ("The Roar | Sports Writers
+    Blog" -> "The Roar"): titles carry only the short name, so those words are in no article."""
+    for outlet in outlets:
+        for match in reversed(list(_mentions(outlet, question))):  # from the end, so earlier offsets hold
+            tail = _TAGLINE.match(question, match.end())
+            if tail is not None:
+                question = question[:match.end()] + question[tail.end():]
+    return question
+
+
+# A feed's name after its outlet: a separator, then capitalised words.
+_TAGLINE = re.compile(rf"(?:{_TAGLINE_SEPARATOR})[A-Z][\w&]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w&]*)*")
+
+
+def _mention(outlet: str, question: str) -> re.Match[str] | None:
+    return next(_mentions(outlet, question), None)
+
+
+def _mentions(outlet: str, question: str) -> Iterator[re.Match[str]]:
+    words = outlet.split()
+    if len(outlet) < 3 or not words:
+        return
+    the = words[0].lower() == "the" and len(words) > 1
+    core = r"\s+".join(re.escape(w) for w in (words[1:] if the else words))
+    pattern = rf"(?<![\w-])(?:the\s+){'' if the else '?'}(?P<core>{core})(?![\w-])"
+    for match in re.finditer(pattern, question, re.I):
+        if match.group("core")[0].isupper():
+            yield match

@@ -1,0 +1,1 @@
+"""The models: the chat model adapters (llm), the embedder, and the bundled model files."""
