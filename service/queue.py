@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import statistics
 import threading
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -58,6 +61,7 @@ class GenerationQueue:
         self.slots, self.max_waiting, self.retry_after, self.idle_timeout = slots, waiting, retry_after, idle_timeout
         self._free = slots
         self._waiters: list[asyncio.Future[None]] = []
+        self._recent: deque[float] = deque(maxlen=20)  # seconds the last generations held their slot
         self._lock = threading.Lock()  # slots are freed from generation threads and from the event loop
 
     def state(self) -> QueueState:
@@ -73,7 +77,7 @@ class GenerationQueue:
                 self._free -= 1
                 turn = None
             elif len(self._waiters) >= self.max_waiting:
-                raise QueueFullError(self.retry_after)
+                raise QueueFullError(self._retry_after())
             else:
                 turn = asyncio.get_running_loop().create_future()
                 self._waiters.append(turn)
@@ -99,6 +103,20 @@ class GenerationQueue:
             else:
                 turn.cancel()  # a hand-over already on its way sees this and passes the slot on
             raise
+
+    def note(self, seconds: float) -> None:
+        """A generation held its slot this long (for the next 503's Retry-After)."""
+        with self._lock:
+            self._recent.append(seconds)
+
+    def _retry_after(self) -> int:
+        """When a slot may be free for one more request: the queue ahead of it at the recent median time a
+        generation takes (at least `retry_after`). A fixed few seconds made clients retry hundreds of times
+        while the queue drained (docs/eval/service.md)."""
+        if not self._recent:
+            return self.retry_after
+        ahead = (len(self._waiters) + self.slots) / self.slots
+        return max(self.retry_after, min(300, math.ceil(statistics.median(self._recent) * ahead)))
 
     def release(self) -> None:
         """Hand the slot to the longest waiter, or mark it free. Safe from any thread: the waiter is woken
@@ -174,6 +192,7 @@ class Slot:
 
         stream: Iterator[T] | None = None
         stopped = False
+        began = time.monotonic()
         try:
             stream = make()
             for event in stream:
@@ -190,6 +209,8 @@ class Slot:
                     close()  # GeneratorExit inside the pipeline (service.stop ends its model call at once)
                 except Exception as exc:  # the stop raised inside the model's stream: expected
                     log.debug("closing the generation: %s", exc)
+            if not stopped:
+                self.queue.note(time.monotonic() - began)
             self.queue.release()
             if stopped:
                 log.info("generation stopped: the client left; the slot was free %.2f s later",

@@ -357,3 +357,25 @@ def test_the_mcp_tools_are_listed_and_called(home: FakeParts):
             assert failed.is_error and "no collection named 'sports'" in str(failed.content)
 
     asyncio.run(run())
+
+
+def test_retry_after_is_the_wait_the_queue_ahead_will_take():
+    import asyncio
+
+    from service.queue import GenerationQueue, QueueFullError
+
+    async def turned_away(queue: GenerationQueue) -> int:
+        slot = await queue.admit()
+        try:
+            await queue.admit()
+        except QueueFullError as exc:
+            return exc.retry_after
+        finally:
+            slot.close()
+        raise AssertionError("a full queue admitted a request")
+
+    queue = GenerationQueue(slots=1, waiting=0, retry_after=5)
+    assert asyncio.run(turned_away(queue)) == 5  # nothing measured yet: the configured floor
+    for seconds in (8.0, 9.5, 30.0):
+        queue.note(seconds)
+    assert asyncio.run(turned_away(queue)) == 10  # one answer ahead, at the recent median
