@@ -202,3 +202,10 @@ def test_the_ablation_counts_gains_and_losses_only_where_the_family_fired():
                "c": {"answer": "Microsoft [1]."}}
     found = compare(cases, base, ablated, "verdict")
     assert found["fired"] == 2 and found["gained"] == ["a"] and found["lost"] == ["b"]  # "c": not this family
+
+
+def test_the_intent_table_reads_the_dev_questions_it_was_written_on():
+    from evals.intents import confusion
+
+    table, accuracy, questions = confusion("dev")
+    assert questions == 86 and accuracy >= 0.9 and "| timeline |" in table
