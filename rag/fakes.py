@@ -84,6 +84,7 @@ class ScriptedChat(StreamingChat):
 
     replies: list[str]
     prompts: list[list[BaseMessage]] = Field(default_factory=list)
+    streamed: int = 0  # pieces yielded so far: a stream closed early stops here
 
     @property
     def _llm_type(self) -> str:
@@ -99,4 +100,5 @@ class ScriptedChat(StreamingChat):
         self.prompts.append(list(messages))
         reply = self.replies.pop(0) if self.replies else ""
         for piece in re.findall(r"\S+\s*", reply):
+            self.streamed += 1
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))

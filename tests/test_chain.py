@@ -1,6 +1,8 @@
 """The answering chain with fast fakes: event order, prompt shape, markers, refusal, follow-ups."""
 
+from collections.abc import Generator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -9,6 +11,7 @@ from index.pipeline import index_paths
 from rag.answering.prompt import REFUSAL
 from rag.fakes import ScriptedChat
 from rag.retriever import NewsRetriever
+from rag.types import Event
 from tests.conftest import FakeParts
 
 
@@ -244,3 +247,17 @@ def test_a_two_part_yes_no_question_whose_parts_all_hold_gets_the_whole_answer(s
     assert len(llm.prompts) == 3
     assert answer.text.startswith("Yes, China uses more than 4,300 tonnes")
     assert "Question: " + TWO_PARTS in str(llm.prompts[2][-1].content)
+
+
+def test_closing_the_stream_stops_the_model(scripted):
+    # The chat's Stop and a client that leaves close the stream: the model must stop writing, not finish an
+    # answer nobody reads while the next question waits for it.
+    llm = scripted(" ".join(["China uses more than 4,300 tonnes of helium every year [1]."] * 40))
+    events = cast(Generator[Event, None, None], rag.stream("How much helium does China use every year?"))
+    tokens = 0
+    for event in events:
+        tokens += isinstance(event, rag.Token)
+        if tokens == 3:
+            break
+    events.close()
+    assert llm.streamed <= 5  # of 480 pieces

@@ -52,5 +52,9 @@ class Strategy:
 
     def generate(self, llm: BaseChatModel, passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
-        """The answer, streamed."""
-        yield from self.runnable(llm).stream(self.inputs(passages, previous))
+        """The answer, streamed. The model is streamed directly rather than through `runnable()`: closing a
+        RunnableSequence's stream makes it read its input to the end, so the model would go on writing an
+        answer nobody reads (the chat's Stop, a client that left) and keep the next question waiting."""
+        messages = self.prompt().format_messages(**self.inputs(passages, previous))
+        for chunk in llm.stream(messages, max_tokens=self.answer_tokens):
+            yield chunk.text
