@@ -174,8 +174,9 @@ def _markdown(
 
 
 SCORING = (
-    "How it is scored (`evals/metrics.py`, `evals/report.py`): **refusal** is decided from the shown text by one "
-    "rule for every config (`metrics.refusal_kind`: the first sentence declines, unless it opens with a yes/no "
+    "How it is scored (`evals/metrics.py`, `evals/refusal.py`, `evals/nuggets.py`, `evals/scores.py`): "
+    "**refusal** is decided from the shown text by one rule for every config (`refusal.refusal_kind`: the first "
+    "sentence declines, unless it opens with a yes/no "
     "verdict), never from a system's own flag; `refused_with_claims` counts refusals that go on to show claims "
     "or citations (their citations are scored like any other). **accuracy** = the answer holds a gold answer "
     "as whole words (a gold date in any spelling of the same day); a yes/no (or True/False) gold is matched "

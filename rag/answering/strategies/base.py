@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
-from langchain_core.runnables import Runnable
 
 from rag.answering.policy import Policy
 from rag.answering.prompt import SYSTEM, human_message
@@ -46,13 +44,9 @@ class Strategy:
     def inputs(self, passages: list[Passage], previous: str | None) -> dict[str, str]:
         return human_message(self.spec.question, passages, previous)
 
-    def runnable(self, llm: BaseChatModel) -> Runnable[dict[str, str], str]:
-        """prompt | model (with this strategy's answer cap) | text."""
-        return self.prompt() | llm.bind(max_tokens=self.answer_tokens) | StrOutputParser()
-
     def generate(self, llm: BaseChatModel, passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
-        """The answer, streamed. The model is streamed directly rather than through `runnable()`: closing a
+        """The answer, streamed. The model is streamed directly, not as `prompt | model | parser`: closing a
         RunnableSequence's stream makes it read its input to the end, so the model would go on writing an
         answer nobody reads (the chat's Stop, a client that left) and keep the next question waiting."""
         messages = self.prompt().format_messages(**self.inputs(passages, previous))

@@ -5,8 +5,7 @@ otherwise), and a question in two parts is first checked one part at a time (rag
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
@@ -20,7 +19,8 @@ from rag.types import Passage
 
 class YesNoStrategy(Strategy):
     name = "yesno"
-    outlets_named: Any = None  # set by the chain: the corpus's outlet lookup, for the part-by-part check
+    # Set by the chain: the corpus's outlet lookup, for the part-by-part check.
+    outlets_named: Callable[[str], list[str]] = staticmethod(lambda _: [])
 
     def inputs(self, passages: list[Passage], previous: str | None) -> dict[str, str]:
         options = self.spec.options if self.policy.on("opener") else None
