@@ -57,10 +57,16 @@ def test_stream_shows_sources_before_the_first_token(indexed: Settings):
 
 # Questions typed as people type them, which the answer path once misread (issue "One question, one plan").
 def test_a_polite_request_for_a_summary_is_not_answered_yes_or_no(indexed: Settings):
-    answer = rag.answer("Could you summarize what happened with TikTok in September 2020?")
-    assert answer.trace.strategy == "summary"
-    assert not answer.text.lower().startswith(("yes", "no")), answer.text
-    assert not answer.refused and answer.citations, answer.text
+    # Its opening words are what went wrong ("Yes, TikTok was involved …"): read them, then stop the model.
+    events = rag.stream("Could you summarize what happened with TikTok in September 2020?")
+    sources, opening = next(events), ""
+    for event in events:
+        opening += event.text if isinstance(event, rag.Token) else ""
+        if len(opening.split()) >= 8:
+            break
+    events.close()  # type: ignore[attr-defined]
+    assert isinstance(sources, rag.Sources) and sources.passages
+    assert len(opening.split()) >= 8 and not opening.lower().lstrip().startswith(("yes", "no")), opening
 
 
 def test_x_or_not_is_a_yes_no_question_answered_from_the_articles(indexed: Settings):
