@@ -52,6 +52,8 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
                                   aliases=policy.on("aliases"), moves=moves, items=spec.intent == "list")
         for move in moves:
             trace.record("repair", move, "the passage it first cited does not support its sentence")
+        if policy.on("aliases"):
+            trace.fire("aliases")  # it may have decided any citation's support: an ablation re-asks them all
     checked = citations
     supported = [c for c in citations if c.supported]
     # A verdict on a closed question is an answer even when no single passage states it. "Yes" affirms
