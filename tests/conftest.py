@@ -3,12 +3,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from rag.config import Settings
-from rag.fakes import HashEmbedder, MemoryStore
+from rag.fakes import HashEmbedder, MemoryStore, ScriptedChat
 from rag.parts import Parts
 from rag.ports import Store
 from rag.store.catalogue import Catalogue, Meta, path_for
@@ -56,6 +57,23 @@ class FakeParts:
 @pytest.fixture
 def fake(tmp_path: Path) -> FakeParts:
     return FakeParts(tmp_path / "home")
+
+
+@pytest.fixture
+def scripted(fake: FakeParts, seed_dir: Path) -> Callable[..., ScriptedChat]:
+    """Index the samples with fakes and configure `rag` with a scripted LLM; returns a script setter that
+    takes the replies in order and any settings to override."""
+    import rag
+    from index.pipeline import index_paths
+
+    index_paths([seed_dir], fake.parts())
+
+    def script(*replies: str, **settings: object) -> ScriptedChat:
+        llm = ScriptedChat(replies=list(replies))
+        rag.configure(parts=fake.parts(**settings), llm=llm)
+        return llm
+
+    return script
 
 
 # The reliability suite's table (`make chaos`): one line per chaos-marked test, held or broke.

@@ -4,8 +4,6 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import cast
 
-import pytest
-
 import rag
 from index.pipeline import index_paths
 from rag.answering.prompt import REFUSAL
@@ -13,19 +11,6 @@ from rag.fakes import ScriptedChat
 from rag.retriever import NewsRetriever
 from rag.types import Event
 from tests.conftest import FakeParts
-
-
-@pytest.fixture
-def scripted(fake: FakeParts, seed_dir: Path):
-    """Index the samples with fakes and configure `rag` with a scripted LLM; returns a script setter."""
-    index_paths([seed_dir], fake.parts())
-
-    def script(*replies: str, **settings: object) -> ScriptedChat:
-        llm = ScriptedChat(replies=list(replies))
-        rag.configure(parts=fake.parts(**settings), llm=llm)
-        return llm
-
-    return script
 
 
 def test_sources_come_first_then_tokens_then_the_answer(scripted):

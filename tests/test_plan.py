@@ -8,7 +8,6 @@ import pytest
 
 import rag
 from evals.runner import _unfired
-from index.pipeline import index_paths
 from newsrag.cli import main
 from newsrag.jsonable import jsonable as _jsonable
 from rag.answering.intent import intent
@@ -19,10 +18,9 @@ from rag.answering.strategies import plan
 from rag.answering.support import support
 from rag.answering.verify import drop_echoes
 from rag.config import Settings
-from rag.fakes import HashEmbedder, ScriptedChat
+from rag.fakes import HashEmbedder
 from rag.trace import Trace
 from rag.types import Passage
-from tests.conftest import FakeParts
 
 NEWEST = dt.date(2020, 9, 20)
 
@@ -96,18 +94,6 @@ def test_copied_titles_and_quoted_lines_are_dropped():
     answer = ("A fact [1].\nTikTok warning: China threatens retaliation after Microsoft 'theft'… [1]\n> quoted\n"
               "A fact [1].")
     assert drop_echoes(answer, [passage]) == "A fact [1]."
-
-
-@pytest.fixture
-def scripted(fake: FakeParts, seed_dir: Path):
-    index_paths([seed_dir], fake.parts())
-
-    def script(*replies: str, **settings: object) -> ScriptedChat:
-        llm = ScriptedChat(replies=list(replies))
-        rag.configure(parts=fake.parts(**settings), llm=llm)
-        return llm
-
-    return script
 
 
 def test_small_refuses_an_invented_figure_and_strong_trusts_the_model(scripted):

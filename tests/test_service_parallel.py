@@ -3,16 +3,15 @@ model, short answers): two requests are answered at the same time, as their toke
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
+from evals.bench_service import stream_tokens
 from rag.config import Settings
 from rag.models.files import model_file
 from tests.servers import free_port, wait_for
@@ -49,34 +48,19 @@ def served(parallel_llm: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for(f"{url}/health", proc, 600)
-        stream(url, "How many huts has China put up along the lake shoreline?", 0.0, {})  # warm both servers up
+        warm_up = "How many huts has China put up along the lake shoreline?"
+        stream_tokens(url, warm_up, 0.0, {}, {})  # warm both servers up
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=30)
 
 
-def stream(url: str, question: str, start: float, out: dict[str, object]) -> None:
-    """One streamed answer: the time of each token (seconds since `start`) and the question it answered."""
-    body = {"model": "newsrag", "stream": True, "messages": [{"role": "user", "content": question}]}
-    stamps: list[float] = []
-    with httpx.stream("POST", f"{url}/v1/chat/completions", json=body, timeout=300) as response:
-        for line in response.iter_lines():
-            if not line.startswith("data: {"):
-                continue
-            chunk = json.loads(line[6:])
-            if chunk["choices"][0]["delta"].get("content"):
-                stamps.append(time.monotonic() - start)
-            if "newsrag" in chunk:
-                out["asked"] = chunk["newsrag"]["question"]
-    out["tokens"] = stamps
-
-
 def test_two_requests_overlap_in_time_with_two_slots(served: str):
     start = time.monotonic()
     results: list[dict[str, object]] = [{}, {}]
-    threads = [threading.Thread(target=stream, args=(served, q, start, r)) for q, r in zip(QUESTIONS, results,
-                                                                                          strict=True)]
+    threads = [threading.Thread(target=stream_tokens, args=(served, q, start, {}, r))
+               for q, r in zip(QUESTIONS, results, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:

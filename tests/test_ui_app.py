@@ -18,18 +18,6 @@ from ui import chat as events
 HELIUM = "How much helium does China use every year?"
 
 
-@pytest.fixture
-def scripted(fake: FakeParts, seed_dir: Path):
-    index_paths([seed_dir], fake.parts())
-
-    def script(*replies: str) -> ScriptedChat:
-        llm = ScriptedChat(replies=list(replies))
-        rag.configure(parts=fake.parts(), llm=llm)
-        return llm
-
-    return script
-
-
 def _run(question: str, chat=None, history=None, since="", until="", sources=None, k=4, earlier=None):
     """respond's outputs without the earlier-panels state (see `_run_all` for it)."""
     return [o[:4] for o in _run_all(question, chat, history, since, until, sources, k, earlier)]
