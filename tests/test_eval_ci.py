@@ -72,14 +72,14 @@ def test_own_questions_over_unseen_articles_from_the_command_line(tmp_path: Path
 
     fixture = Path(__file__).resolve().parent / "fixtures" / "unseen"
     code = main(["--home", str(tmp_path / "home"), "eval", str(fixture / "questions.jsonl"), "--corpus",
-                 str(fixture / "articles"), "--config", "naive", "--config", "newsrag", "--report",
+                 str(fixture / "articles"), "--config", "naive", "--config", "newsrag", "--limit", "3", "--report",
                  str(tmp_path / "report"), "--strict"])
     assert code == 0
     report = (tmp_path / "report" / "questions.md").read_text("utf-8")
     assert "## Summary: test split" in report and "| errors | 0 | 0 |" in report
     cases = load(str(fixture / "questions.jsonl"), tmp_path / "report" / "work", corpus=[fixture / "articles"]).cases
     newsrag = score(cases, load_results(results_path(tmp_path / "report", "questions", "newsrag")), True)
-    assert newsrag["questions"] == 5
+    assert newsrag["questions"] == 3  # --limit 3 of the file's 5: a follow-up, an unanswerable one, a fact
     assert newsrag["accuracy"] >= 0.5  # the fixture's answers are stated plainly in one sentence each
     out, err = capsys.readouterr()
     assert "report:" in out

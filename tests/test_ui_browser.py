@@ -521,7 +521,9 @@ def test_a_conversation_survives_a_restart_and_its_feedback_is_replayed_by_eval(
     assert {r["question"] for r in rows} >= {question, "How much helium does China use every year?"}
     helium = next(r for r in rows if r["question"].startswith("How much helium"))
     assert helium["answers"] == ["4,300 tonnes"] and helium["history"][0][0] == question
-    replay = subprocess.run([sys.executable, "-m", "newsrag", "eval", str(out), "--config", "newsrag", "--report",
+    # Replayed with the retrieval config: the export, its gold answers and the report are what is tested here
+    # (the answer path is measured by the eval tests), and it spares loading the model and answering again.
+    replay = subprocess.run([sys.executable, "-m", "newsrag", "eval", str(out), "--config", "retrieval", "--report",
                              str(tmp_path / "report"), "--strict"], env=env, capture_output=True, text=True,
                             timeout=900)
     assert replay.returncode == 0, replay.stderr[-2000:]
