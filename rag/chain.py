@@ -18,10 +18,12 @@ from rag.answering import outlets
 from rag.answering.condense import resolve_pronouns
 from rag.answering.confidence import raw_confidence, shown_confidence, signals_for
 from rag.answering.evidence import select
+from rag.answering.items import items_of
 from rag.answering.policy import Policy, policy_for
 from rag.answering.prompt import REFUSAL
 from rag.answering.spec import QuestionSpec, parse
 from rag.answering.strategies import Strategy, plan
+from rag.answering.strategies.extractive import ExtractiveStrategy
 from rag.answering.strategies.yesno import YesNoStrategy
 from rag.answering.verify import verify
 from rag.config import Settings
@@ -112,7 +114,7 @@ class AnswerChain:
         else:
             pieces = []
             with self._llm_errors():
-                for piece in turn.strategy.generate(self._llm(), passages, turn.previous, turn.trace):
+                for piece in turn.strategy.generate(self._llm, passages, turn.previous, turn.trace):
                     turn.timings.setdefault("first_token", time.perf_counter() - started)
                     pieces.append(piece)
                     yield Token(piece)
@@ -205,8 +207,10 @@ class AnswerChain:
         budget, most = turn.strategy.budget(turn.trace), turn.strategy.passages(turn.k)
         parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.standalone]
         weights = [question_weights(part, corpus) for part in parts]
-        return select(turn.scored, corpus.article, self._sims(turn.standalone), weights, turn.spec.kind, budget, most,
-                      turn.spec.outlets)
+        sims = self._sims(turn.standalone)
+        if isinstance(turn.strategy, ExtractiveStrategy):
+            turn.strategy.sims, turn.strategy.articles, turn.strategy.newest = sims, corpus.article, corpus.newest()
+        return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets)
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:
         """The query's similarity to each text (sentence vectors cached across questions)."""
@@ -229,4 +233,5 @@ class AnswerChain:
         confidence = shown_confidence(signals, turn.question, checked.text, checked.refused,
                                       calibrated=self.policy.name == "small")
         return Answer(turn.question, checked.text, checked.citations, passages, checked.refused, confidence,
-                      dict(turn.timings), checked.checked, signals, turn.trace)
+                      dict(turn.timings), checked.checked, signals, turn.trace,
+                      [] if checked.refused else items_of(checked.text))

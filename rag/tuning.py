@@ -75,6 +75,21 @@ SELECTION: dict[str, float] = {
     "neighbours_of": 6,  # the best sentences whose neighbours in the article are also candidates
 }
 
+# Extractive open answers (rag/answering/strategies/extractive.py): a line's relevance is its similarity to the
+# question (0..1); a line is shown when it is within `share` of the best line and above `floor`. First values,
+# before any tuning on news dev.
+EXTRACTIVE: dict[str, float] = {
+    "evidence_tokens": 1000,  # sentences read for the lines (no prompt: reading more costs no generation)
+    "passages": 10,
+    "share": 0.5,
+    "floor": 0.25,
+    "summary_lines": 5,
+    "timeline_lines": 7,
+    "timeline_lines_min": 3,  # fewer dated lines than this: the best undated ones, at their article's date
+    "latest_lines": 4,
+    "why_lines": 4,
+}
+
 # The shown confidence (rag/answering/confidence.py): sigmoid of a weighted sum of its features, one set of weights for
 # answers and one for refusals, fitted on the pooled seed dev rows (65) and MultiHop dev rows (the first 200)
 # in docs/eval/calibration/ by `python -m evals.calibrate seed=docs/eval/calibration/seed-newsrag-dev.jsonl

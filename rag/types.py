@@ -54,6 +54,17 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Item:
+    """One line of a timeline, a list, the latest: its text (without markers), the markers it cites, and for
+    a dated line the event's date as precise as the article gives it ("2020-08-06", "2020-08", "2017")."""
+
+    text: str
+    markers: tuple[int, ...]
+    date: str | None = None
+    label: str | None = None  # what the line opens with: a date as shown ("6 Aug 2020") or a name
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     question: str
     text: str
@@ -69,6 +80,8 @@ class Answer:
     signals: dict[str, float] = field(default_factory=dict)
     # The parsed question, the strategy, the policy, and every rule that changed the outcome, with its reason.
     trace: Trace = field(default_factory=Trace)
+    # The answer's lines when it is a list of them (a timeline, a list, the latest), for programs to use.
+    items: list[Item] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,8 @@ def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
 
 
 @pytest.mark.parametrize("module", ["rag.answering.intent", "rag.answering.window", "rag.answering.outlets",
-                                    "rag.store.outlet", "rag.answering.question", "evals.refusal"])
+                                    "rag.store.outlet", "rag.answering.question", "evals.refusal",
+                                    "rag.answering.dates", "rag.answering.items"])
 def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib

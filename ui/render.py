@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.answering.items import iso_date
 from rag.store.catalogue import ArticleView, Listed
 from rag.text import MARKER as _MARKER
 from rag.types import Answer, Citation, Passage
@@ -31,9 +32,23 @@ def anchor(turn: int, n: int) -> str:
 
 
 def paragraphs(escaped: str) -> str:
-    """Blank lines start paragraphs and single newlines break lines (text is escaped already)."""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", escaped.strip()) if b.strip()]
-    return "".join(f"<p>{b.replace(chr(10), '<br>')}</p>" for b in blocks)
+    """Blank lines start paragraphs and single newlines break lines (text is escaped already); a run of "- "
+    lines is a list, and a line that opens with a date ("- 6 Aug 2020: …") a dated entry of a timeline."""
+    out = []
+    for block in (b.strip() for b in re.split(r"\n\s*\n", escaped.strip())):
+        rows = block.split("\n")
+        if block and all(row.startswith("- ") for row in rows):
+            out.append('<ul class="nr-list">' + "".join(_entry(row[2:]) for row in rows) + "</ul>")
+        elif block:
+            out.append(f"<p>{block.replace(chr(10), '<br>')}</p>")
+    return "".join(out)
+
+
+def _entry(row: str) -> str:
+    label, sep, rest = row.partition(": ")
+    if sep and iso_date(label):
+        return f'<li class="nr-dated"><span class="nr-date">{label}</span> {rest}</li>'
+    return f"<li>{row}</li>"
 
 
 def question_html(question: str) -> str:

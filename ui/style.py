@@ -3,6 +3,10 @@
 CSS = """
 .nr-header { font-size: 1.05em; padding: 4px 2px; }
 .nr-question p, .nr-answer p, .nr-refusal p, .nr-error p { margin: 0 0 .4em 0; }
+.nr-list { margin: 0 0 .4em 0; padding-left: 1.2em; }
+.nr-list li { margin: 0 0 .3em 0; }
+.nr-list li.nr-dated { list-style: none; margin-left: -1.2em; }
+.nr-date { display: inline-block; min-width: 6.5em; font-weight: 600; font-variant-numeric: tabular-nums; }
 a.nr-cite { display: inline-block; padding: 0 .35em; margin: 0 .1em; border-radius: .6em; font-size: .8em;
   font-weight: 600; text-decoration: none; background: #dbeafe; color: #1e3a8a; border: 1px solid #93c5fd; }
 a.nr-cite.nr-unsupported { background: #fef3c7; color: #92400e; border: 1px dashed #d97706; }

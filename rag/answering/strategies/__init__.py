@@ -1,12 +1,15 @@
 """One strategy per intent, chosen by the plan: a fact, a yes/no verdict, and the open questions (a list, a
 summary, a timeline, a comparison, a why/how, the latest), each with its own evidence budget, prompt and
-answer length over the shared retrieval and the shared citation check."""
+answer length over the shared retrieval and the shared citation check. Under the `extractive` rule a
+summary, a timeline, the latest and a why are built from the passages' sentences, not written."""
 
 from __future__ import annotations
 
 from rag.answering.policy import Policy
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.base import Strategy
+from rag.answering.strategies.extractive import INTENTS as EXTRACTIVE
+from rag.answering.strategies.extractive import ExtractiveStrategy
 from rag.answering.strategies.fact import FactStrategy
 from rag.answering.strategies.open import OpenStrategy
 from rag.answering.strategies.yesno import YesNoStrategy
@@ -20,6 +23,8 @@ def plan(spec: QuestionSpec, policy: Policy) -> Strategy:
         return FactStrategy(spec, policy, plain=True)
     if spec.intent == "yesno" and spec.options is not None:
         return YesNoStrategy(spec, policy)
+    if spec.intent in EXTRACTIVE and policy.on("extractive"):
+        return ExtractiveStrategy(spec, policy)
     if spec.open:
         return OpenStrategy(spec, policy)
     return FactStrategy(spec, policy)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.prompts import ChatPromptTemplate
@@ -38,17 +38,23 @@ class Strategy:
     def answer_tokens(self) -> int:
         return self.policy.answer_tokens
 
+    @property
+    def kind(self) -> str | None:
+        """The kind of fact the evidence selection favours (a number, a date, a name)."""
+        return self.spec.kind
+
     def prompt(self) -> ChatPromptTemplate:
         return ChatPromptTemplate.from_messages([("system", self.system), ("human", HUMAN)])
 
     def inputs(self, passages: list[Passage], previous: str | None) -> dict[str, str]:
         return human_message(self.spec.question, passages, previous)
 
-    def generate(self, llm: BaseChatModel, passages: list[Passage], previous: str | None,
+    def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
         """The answer, streamed. The model is streamed directly, not as `prompt | model | parser`: closing a
         RunnableSequence's stream makes it read its input to the end, so the model would go on writing an
-        answer nobody reads (the chat's Stop, a client that left) and keep the next question waiting."""
+        answer nobody reads (the chat's Stop, a client that left) and keep the next question waiting. `llm`
+        makes the model, loaded on first use: a strategy that writes nothing never loads it."""
         messages = self.prompt().format_messages(**self.inputs(passages, previous))
-        for chunk in llm.stream(messages, max_tokens=self.answer_tokens):
+        for chunk in llm().stream(messages, max_tokens=self.answer_tokens):
             yield chunk.text

@@ -26,14 +26,14 @@ class YesNoStrategy(Strategy):
         options = self.spec.options if self.policy.on("opener") else None
         return human_message(self.spec.question, passages, previous, options)
 
-    def generate(self, llm: BaseChatModel, passages: list[Passage], previous: str | None,
+    def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
         if self.policy.on("opener"):
             trace.fire("opener")
         if self.spec.options == ("Yes", "No") and len(self.spec.query_parts) >= 2 and self.policy.on("halves"):
             trace.fire("halves")
             outlets = self.outlets_named if self.policy.on("outlets") else (lambda _: [])
-            denied = refuted(CHECK | llm | StrOutputParser(), list(self.spec.query_parts), passages, outlets)
+            denied = refuted(CHECK | llm() | StrOutputParser(), list(self.spec.query_parts), passages, outlets)
             if denied is not None:
                 trace.record("halves", "answered No", "one part of the question, checked on its own, did not hold")
                 yield denied

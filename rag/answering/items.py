@@ -1,0 +1,53 @@
+"""An answer's lines as structured items (`Answer.items`): each bullet line's label (a date or a name), its
+text and the markers it cites, so a program can use a timeline or a list without parsing the prose.
+
+    >>> items_of("Intro.\\n- 6 Aug 2020 (2 articles): Trump signed two orders [1] [3]\\n- Microsoft: a buyer [2]")
+    [Item(text='Trump signed two orders', markers=(1, 3), date='2020-08-06', label='6 Aug 2020 (2 articles)'), \
+Item(text='a buyer', markers=(2,), date=None, label='Microsoft')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rag.text import MARKER, strip_markers
+from rag.types import Item
+
+_BULLET = re.compile(r"^\s*[-*•]\s+(?P<body>.+)$")
+_LABELLED = re.compile(r"^(?P<label>[^:\[\]]{1,50}?):\s+(?P<text>.+)$")  # "6 Aug 2020: …", "Microsoft: …"
+_FORMS = (("%d %b %Y", "%Y-%m-%d"), ("%b %Y", "%Y-%m"), ("%Y", "%Y"))
+
+
+def items_of(text: str) -> list[Item]:
+    """The bullet lines of `text`. A line that opens with a short label ("Microsoft: …") carries it as
+    `label`, and as `date` too when the label is a date ("6 Aug 2020: …")."""
+    found = []
+    for line in text.splitlines():
+        bullet = _BULLET.match(line)
+        if not bullet:
+            continue
+        body = bullet.group("body").strip()
+        markers = tuple(int(m) for m in MARKER.findall(body))
+        labelled = _LABELLED.match(body)
+        if labelled:
+            label = labelled.group("label").strip()
+            found.append(Item(_clean(labelled.group("text")), markers, iso_date(label), label))
+        else:
+            found.append(Item(_clean(body), markers))
+    return found
+
+
+def iso_date(label: str) -> str | None:
+    """A shown date ("6 Aug 2020", "Aug 2020", "2017", with any "(…)" after it) as ISO, to its precision."""
+    bare = re.sub(r"\s*\(.*\)\s*$", "", label).strip()
+    for shown, iso in _FORMS:
+        try:
+            return dt.datetime.strptime(bare, shown).strftime(iso)
+        except ValueError:
+            continue
+    return None
+
+
+def _clean(text: str) -> str:
+    return " ".join(strip_markers(text).split()).rstrip()

@@ -1,0 +1,138 @@
+"""Extractive lines for open answers: the sentences of the numbered passages, each with its passage number,
+its relevance to the question, the date of the event it tells (rag/answering/dates.py) and the article's
+publication date. A sentence told by several articles is one line citing each of them.
+
+A selected sentence costs no generation and cannot misquote its passage, so open answers (a summary, a
+timeline, the latest, a why) are built from these lines; the order and the selection are never the model's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.answering.dates import EventDate, event_date
+from rag.answering.injection import instruction_like
+from rag.text import content_words, sentence_spans
+from rag.types import Passage
+
+Sims = Callable[[list[str]], list[float]]  # the question's similarity to each text
+MIN_WORDS = 6  # shorter "sentences" are datelines, captions and headings
+SAME = 0.6  # content-word overlap (Jaccard) at which two sentences tell the same thing
+_CAUSE = re.compile(r"\b(because|due to|in response|citing|cited|after|amid|over (?:claims|concerns)|as a result|"
+                    r"led to|leading to|reason|so that|in retaliation|retaliat\w*|accus\w+|blam\w+|aimed at|"
+                    r"in order to|following)\b", re.I)
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    markers: list[int]  # the passages (1-based) that hold it
+    articles: list[str]
+    relevance: float
+    event: EventDate | None
+    published: dt.date | None
+    position: tuple[int, int]  # (passage, sentence) of its first telling: reading order
+
+    @property
+    def when(self) -> dt.date | None:
+        """The event's date, else the article's."""
+        return self.event.day if self.event else self.published
+
+    @property
+    def causal(self) -> bool:
+        return bool(_CAUSE.search(self.text))
+
+    def cite(self) -> str:
+        return " ".join(f"[{m}]" for m in self.markers)
+
+    def told_by(self) -> str:
+        return f" ({len(self.articles)} articles)" if len(self.articles) > 1 else ""
+
+
+def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int | None]) -> list[Line]:
+    """Every sentence of the passages worth showing, most relevant first, near-copies merged. A date without
+    its year in an undated article is placed by `year_of` its passage."""
+    found: list[Line] = []
+    for n, p in enumerate(passages, 1):
+        undated = None if p.published else year_of(p)
+        for i, (a, b) in enumerate(sentence_spans(p.text)):
+            text = " ".join(p.text[a:b].split())
+            if len(text.split()) < MIN_WORDS or instruction_like(text) or text.endswith(":"):
+                continue
+            found.append(Line(text, [n], [p.article_id], 0.0, event_date(text, p.published, undated),
+                              p.published, (n, i)))
+    for line, sim in zip(found, sims([line.text for line in found]), strict=True):
+        line.relevance = sim
+    return merge(sorted(found, key=lambda line: -line.relevance))
+
+
+def merge(ranked: list[Line]) -> list[Line]:
+    """Near-copies folded into the more relevant telling, which then cites every passage that told it."""
+    kept: list[tuple[Line, set[str]]] = []
+    for line in ranked:
+        words = set(content_words(line.text))
+        same = next((k for k, seen in kept if _overlap(words, seen) >= SAME), None)
+        if same is None:
+            kept.append((line, words))
+            continue
+        for marker, article in zip(line.markers, line.articles, strict=True):
+            if marker not in same.markers:
+                same.markers.append(marker)
+            if article not in same.articles:
+                same.articles.append(article)
+        same.event = same.event or line.event
+    return [line for line, _ in kept]
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def relevant(ranked: list[Line], question: str, share: float, floor: float) -> list[Line]:
+    """The lines on the question's topic (sharing a word of it beyond how it asks) within `share` of the best
+    such line's relevance and above `floor`."""
+    topic = {_stem(w) for w in content_words(question) if w.lower() not in ASKING}
+    on_topic = [line for line in ranked if not topic or topic & {_stem(w) for w in content_words(line.text)}]
+    if not on_topic:
+        return []
+    bar = max(floor, share * on_topic[0].relevance)
+    return [line for line in on_topic if line.relevance >= bar]
+
+
+# Words about the asking, not the topic ("give me a timeline of ...", "what's the latest on ...").
+ASKING = frozenset(
+    "timeline order happened happen happening summary summarize summarise latest news date dates please step "
+    "steps unfold unfolded play played tell know thing things deal going article articles say said whats "
+    "give explain key main points overview update updates recent new newest list ask asked".split())
+
+
+def _stem(word: str) -> str:
+    """A crude stem, so "deadlines" meets "deadline", "banning" meets "ban" and "sanctioned" "sanctions"."""
+    word = word.lower()
+    for suffix in ("ings", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiousl":
+        word = word[:-1]  # "bann" -> "ban"
+    return word
+
+
+def spread(ranked: list[Line], most: int) -> list[Line]:
+    """Up to `most` lines, most relevant first, taking a line from an article not yet shown before a second
+    line from one already shown (a summary spans the articles that tell the story)."""
+    chosen: list[Line] = []
+    for fresh_only in (True, False):
+        for line in ranked:
+            if len(chosen) >= most:
+                return chosen
+            if line in chosen:
+                continue
+            seen = {a for c in chosen for a in c.articles}
+            if fresh_only and seen & set(line.articles):
+                continue
+            chosen.append(line)
+    return chosen

@@ -1,0 +1,125 @@
+"""Open answers built from the passages' own sentences (rag/answering/lines.py): a summary, a timeline, the
+latest, a why. The selection and the order are ours, every line is cited, and no line costs generation, so
+the first line shows as soon as the passages are chosen. A list and a comparison name or weigh things no
+single sentence does, so they stay with the model (strategies/open.py).
+
+- summary: up to five relevant sentences spread over the articles, in time order, then "As of" the newest
+  cited article's date;
+- timeline: dated events in date order, one line each (a line whose sentence names no date says it falls
+  back to the article's date), inside the window the question names;
+- latest: the newest articles' relevant sentences, newest first, with their dates;
+- why: sentences that state a cause or a response first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from rag.answering.dates import EventDate, written_year
+from rag.answering.lines import Line, Sims, lines, relevant, spread
+from rag.answering.prompt import REFUSAL
+from rag.answering.strategies.open import OpenStrategy
+from rag.answering.window import Window
+from rag.store.article import ArticleText
+from rag.trace import Trace
+from rag.tuning import EXTRACTIVE as T
+from rag.types import Passage
+
+INTENTS = ("summary", "timeline", "latest", "why")
+
+
+class ExtractiveStrategy(OpenStrategy):
+    # Set by the chain: the question's similarity to each sentence, and an article's text by its id.
+    sims: Sims = staticmethod(lambda texts: [0.0] * len(texts))
+    articles: Callable[[str], ArticleText | None] = staticmethod(lambda _: None)
+    newest: dt.date | None = None  # the collection's newest article
+
+    def _year_of(self, passage: Passage) -> int | None:
+        """The year an undated article likely tells of: the question's window's, else the one it writes most."""
+        if self.spec.window:
+            return self.spec.window.until.year
+        article = self.articles(passage.article_id)
+        return written_year(article.text if article else passage.text, self.newest)
+
+    @property
+    def kind(self) -> str | None:
+        return "date" if self.spec.intent in ("timeline", "latest") else None
+
+    def budget(self, trace: Trace) -> int:
+        return int(T["evidence_tokens"])  # read, not prompted: more evidence costs no generation
+
+    def passages(self, k: int) -> int:
+        return max(k, int(T["passages"]))
+
+    def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
+                 trace: Trace) -> Iterator[str]:
+        ranked = relevant(lines(passages, self.sims, self._year_of), self.spec.question, T["share"], T["floor"])
+        shown = getattr(self, f"_{self.spec.intent}")(ranked)
+        if not shown:
+            trace.record("extractive", "refused", "no sentence of the passages is close enough to the question")
+            yield REFUSAL
+            return
+        trace.record("extractive", f"{len(shown)} lines from the passages",
+                     f"{self.spec.intent}: selected and ordered by relevance and date, not written by the model")
+        yield from shown
+
+    def _summary(self, ranked: list[Line]) -> list[str]:
+        chosen = sorted(spread(ranked, int(T["summary_lines"])), key=_reading)
+        if not chosen:
+            return []
+        newest = max((c.published for c in chosen if c.published), default=None)
+        out = [f"{c.text} {c.cite()}\n" for c in chosen]
+        return [*out, f"\nAs of {_label(newest)}, the newest article cited.\n"] if newest else out
+
+    def _timeline(self, ranked: list[Line]) -> list[str]:
+        window = self.spec.window
+        dated = [line for line in ranked if line.event and _within(line.event, window)]
+        chosen = spread(dated, int(T["timeline_lines"]))
+        if len(chosen) < T["timeline_lines_min"]:
+            undated = [line for line in ranked if line.event is None]
+            chosen += spread(undated, int(T["timeline_lines_min"]) - len(chosen))
+        return [f"- {_when(c)}{c.told_by()}: {c.text} {c.cite()}\n" for c in sorted(chosen, key=_reading)]
+
+    def _latest(self, ranked: list[Line]) -> list[str]:
+        newest_first = sorted(spread(ranked, int(T["latest_lines"])),
+                              key=lambda c: (c.published or dt.date.min, -c.relevance), reverse=True)
+        if not newest_first or newest_first[0].published is None:
+            return [f"- {c.text} {c.cite()}\n" for c in newest_first]
+        head = f"The newest of these articles is from {_label(newest_first[0].published)}.\n\n"
+        return [head] + [f"- {_label(c.published)}: {c.text} {c.cite()}\n" for c in newest_first]
+
+    def _why(self, ranked: list[Line]) -> list[str]:
+        causes = [line for line in ranked if line.causal] + [line for line in ranked if not line.causal]
+        return [f"{c.text} {c.cite()}\n" for c in spread(causes, int(T["why_lines"]))]
+
+
+def _reading(line: Line) -> tuple[dt.date, tuple[int, int]]:
+    """Time order: the event's date (else the article's), then the order the passages tell it."""
+    return line.when or dt.date.max, line.position
+
+
+def _within(event: EventDate, window: Window | None) -> bool:
+    """Whether the event's day, month or year meets the question's window (None: no window)."""
+    if window is None:
+        return True
+    since, until = window.since, window.until
+    end = {"day": event.day, "month": _month_end(event.day), "year": dt.date(event.day.year, 12, 31)}[event.precision]
+    return event.day <= until and end >= since
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _when(line: Line) -> str:
+    if line.event:
+        return line.event.label
+    return f"{_label(line.published)} (the article's date)" if line.published else "date not given"
+
+
+def _label(day: dt.date | None) -> str:
+    return f"{day.day} {day:%b %Y}" if day else "an unknown date"

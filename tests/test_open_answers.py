@@ -1,0 +1,133 @@
+"""Open answers built from the articles' own sentences: a timeline in date order, a summary ending "As of",
+every line cited to the passage that holds it, and no model call to write them (fakes: hashing embedder,
+scripted model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import rag
+from index.pipeline import index_paths
+from rag.answering.dates import event_date
+from rag.fakes import ScriptedChat
+from rag.text import strip_markers
+
+TRAM = [  # four dated reports of one story, out of order, and one copy of an event told by two outlets
+    ("2021-03-20", "Brantwick tram line opens to riders",
+     "The Brantwick tram line opened to riders on March 19 after four years of building work. "
+     "The Brantwick tram council said 12,000 riders took the tram line on its first day."),
+    ("2020-06-02", "Brantwick tram line wins its funding vote",
+     "The Brantwick tram council voted on Monday to fund the tram line with 300 million crowns. "
+     "Building work on the Brantwick tram line started in 2017 after a long planning fight."),
+    ("2020-11-15", "Brantwick tram line tunnel flooded",
+     "Storm water flooded the Brantwick tram line tunnel on November 12, delaying the tram opening by months. "
+     "Engineers pumped the Brantwick tram tunnel dry within a week."),
+    ("2020-11-16", "Tunnel flood hits Brantwick tram plans",
+     "Storm water flooded the Brantwick tram line tunnel on November 12, delaying the tram opening by months, "
+     "the council said. The Brantwick tram line budget rose after the flood."),
+]
+
+
+@pytest.fixture
+def tram(fake, tmp_path: Path) -> ScriptedChat:
+    folder = tmp_path / "tram"
+    folder.mkdir()
+    for n, (date, title, text) in enumerate(TRAM):
+        (folder / f"{n}.json").write_text(json.dumps({"title": title, "text": text, "date": date,
+                                                     "source": "Brantwick Courier"}))
+    index_paths([folder], fake.parts())
+    llm = ScriptedChat(replies=[])
+    rag.configure(parts=fake.parts(), llm=llm)
+    return llm
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("- ")]
+
+
+def _date(label: str) -> dt.date:
+    for form in ("%d %b %Y", "%b %Y", "%Y"):
+        try:
+            return dt.datetime.strptime(label, form).date()
+        except ValueError:
+            pass
+    raise AssertionError(f"not a date: {label!r}")
+
+
+def _each_line_quotes_its_passage(answer: rag.Answer) -> None:
+    for line in filter(None, answer.text.splitlines()):
+        markers = [int(m) for m in re.findall(r"\[(\d+)\]", line)]
+        if line.startswith("As of"):
+            continue
+        assert markers, line
+        sentence = re.sub(r"^- [^:]+: ", "", line.split(" [")[0]).rstrip(".")
+        for m in markers:
+            assert sentence in " ".join(answer.passages[m - 1].text.split()), (line, answer.passages[m - 1].text)
+
+
+def test_a_timeline_lists_dated_events_in_date_order_each_cited_without_asking_the_model(tram):
+    answer = rag.answer("give me a timeline of the Brantwick tram line")
+    lines = _lines(answer.text)
+    assert len(lines) >= 3, answer.text
+    dates = [_date(line[2:].split(":")[0].split(" (")[0]) for line in lines]
+    assert dates == sorted(dates), answer.text
+    assert any(line.startswith("- 2017: ") for line in lines)  # "started in 2017": the event's year, not the article's
+    assert any(line.startswith("- 12 Nov 2020 (2 articles): ") for line in lines), answer.text
+    _each_line_quotes_its_passage(answer)
+    assert not answer.refused and tram.prompts == []  # selected and ordered by us: the model wrote nothing
+    assert answer.trace.strategy == "timeline"
+
+
+def test_a_summary_is_cited_sentences_in_time_order_ending_as_of_the_newest_article(tram):
+    answer = rag.answer("What happened with the Brantwick tram line?")
+    assert answer.text.rstrip().endswith("As of 20 Mar 2021, the newest article cited."), answer.text
+    body = [line for line in answer.text.splitlines() if line and not line.startswith("As of")]
+    assert 2 <= len(body) <= 5
+    events = ["300 million", "November 12", "12,000"]  # June 2020, November 2020, March 2021
+    at = [next((i for i, line in enumerate(body) if e in line), None) for e in events]
+    shown = [i for i in at if i is not None]
+    assert len(shown) >= 2 and shown == sorted(shown), answer.text
+    _each_line_quotes_its_passage(answer)
+    assert tram.prompts == []
+
+
+def test_a_timeline_keeps_to_the_window_the_question_names(tram):
+    answer = rag.answer("timeline of the Brantwick tram line in 2020")
+    assert answer.text.strip() and "2017" not in answer.text and "2021" not in answer.text, answer.text
+
+
+def test_a_capable_model_writes_open_answers_itself(tram, fake):
+    llm = ScriptedChat(replies=["- 2017: Building work on the Brantwick tram line started [1]."])
+    rag.configure(parts=fake.parts(answer_policy="strong"), llm=llm)
+    answer = rag.answer("give me a timeline of the Brantwick tram line")
+    assert len(llm.prompts) == 1 and answer.text.startswith("- 2017: Building work"), answer.text
+
+
+@pytest.mark.parametrize(("sentence", "published", "label"), [
+    ("Israel warned residents on Oct. 12, 2023, to leave.", "2023-10-14", "12 Oct 2023"),
+    ("The deal was signed in January.", "2020-08-30", "Jan 2020"),
+    ("A December vote is planned, he said in December.", "2021-01-10", "Dec 2020"),  # the December just past
+    ("The app may be banned, she said yesterday.", "2020-08-09", "8 Aug 2020"),
+    ("Two years ago the plant closed.", "2020-08-09", "2018"),
+])
+def test_event_dates_are_read_against_the_articles_date(sentence, published, label):
+    found = event_date(sentence, dt.date.fromisoformat(published))
+    assert found is not None and found.label == label
+
+
+def test_a_sentence_naming_no_time_has_no_event_date():
+    assert event_date("The council may march on the town hall to protest.", dt.date(2020, 1, 1)) is None
+
+
+def test_a_timeline_answer_carries_its_lines_as_dated_items_for_programs(tram):
+    answer = rag.answer("give me a timeline of the Brantwick tram line")
+    assert [i.date for i in answer.items] == sorted(i.date for i in answer.items if i.date)
+    assert "2020-11-12" in [i.date for i in answer.items]
+    for item in answer.items:
+        assert item.markers and item.text in strip_markers(answer.text)
+        assert all(item.text.rstrip(".") in " ".join(answer.passages[m - 1].text.split()) for m in item.markers)
