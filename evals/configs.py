@@ -137,7 +137,7 @@ def _newsrag(case: Case, ctx: Context) -> Result:
     result.citations = [_citation(c) for c in answer.citations]
     result.checked = [_citation(c) for c in answer.checked]
     result.trace = dataclasses.asdict(answer.trace)
-    if not answer.refused or answer.timings.get("first_token"):
+    if answer.trace.model_tokens:  # the prompt it was given (an extractive answer prompts nothing)
         previous = case.history[-1][0] if case.history else None
         options = choices(case.question) if answer.trace.spec.get("options") else None
         messages = PROMPT.format_messages(**human_message(case.question, answer.passages, previous, options))

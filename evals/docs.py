@@ -64,7 +64,7 @@ ANSWER_ROWS = ("questions", "errors", "accuracy", "gold_in_question", "accuracy_
                "t_first_token", "t_total")
 NEWS_ROWS = ("questions", "errors", "accuracy", "refusal_precision", "refusal_recall", "refused_with_claims",
              "citation_precision", "open_questions", "nugget_recall", "citations_on_nugget", "timeline_order",
-             "open_refused", "open_answer_words", "t_first_token", "t_total")
+             "open_refused", "open_answer_words", "open_model_tokens", "t_first_token", "t_total")
 RETRIEVAL_ROWS = ("questions", "errors", "hit@4", "hit@10", "mrr@10", "ndcg@10", "evidence_recall@4",
                   "evidence_recall@10", "all_evidence@4", "all_evidence@10")
 # The README's headline figures: held-out test splits, naive beside newsrag, shorter row lists.

@@ -111,6 +111,9 @@ def open_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
             shown_answer(r), [(n.date, n.aliases) for n in c.nuggets if n.date]))]),
         "open_refused": _mean([float(refusal.refused(r.get("answer")) or bool(r.get("error"))) for _, r in rows]),
         "open_answer_words": m.median([float(m.answer_words(shown_answer(r))) for _, r in rows if shown_answer(r)]),
+        # tokens the model wrote (newsrag's trace; 0 for an answer built from the passages' sentences)
+        "open_model_tokens": m.median([float(r["trace"]["model_tokens"]) for _, r in rows
+                                       if "model_tokens" in (r.get("trace") or {})]),
     }
 
 

@@ -210,6 +210,7 @@ class AnswerChain:
         sims = self._sims(turn.standalone)
         if isinstance(turn.strategy, ExtractiveStrategy):
             turn.strategy.sims, turn.strategy.articles, turn.strategy.newest = sims, corpus.article, corpus.newest()
+            turn.strategy.weights = {w: x for part in weights for w, x in part.items()}
         return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets)
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:

@@ -23,6 +23,7 @@ class Trace:
     policy: str = ""
     steps: list[Step] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
+    model_tokens: int = 0  # pieces the model streamed for the answer (one a token); 0 when it wrote nothing
 
     def record(self, rule: str, outcome: str, reason: str) -> None:
         """A rule changed the outcome (it also fired)."""

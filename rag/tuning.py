@@ -82,6 +82,7 @@ EXTRACTIVE: dict[str, float] = {
     "evidence_tokens": 1000,  # sentences read for the lines (no prompt: reading more costs no generation)
     "passages": 10,
     "share": 0.5,
+    "lexical": 0.5,  # a line's relevance: similarity + this x its share of the question's IDF weight
     "floor": 0.25,
     "summary_lines": 5,
     "timeline_lines": 7,

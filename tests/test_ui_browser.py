@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from rag.answering.items import iso_date
 from tests.servers import free_port, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -232,6 +233,29 @@ def test_two_tabs_chatting_at_once_keep_their_own_conversations(browser, server:
     driver.switch_to.window(second)
     driver.close()
     driver.switch_to.window(first)
+
+
+def test_a_timeline_shows_as_dated_entries_and_a_list_as_bullets_each_with_its_badges(browser):
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    _new_chat(driver)
+    timeline = _ask(driver, "Give me a timeline of the TikTok sale")
+    entries = timeline.element.find_elements(By.CSS_SELECTOR, "li.nr-dated")
+    assert len(entries) >= 2, timeline.text
+    for entry in entries:
+        assert entry.find_elements(By.CSS_SELECTOR, "a.nr-cite"), entry.text  # every line cited
+    shown = [e.find_element(By.CSS_SELECTOR, ".nr-date").text.split(" (")[0] for e in entries]
+    dates = [iso_date(d) for d in shown]
+    known = [d for d in dates if d]
+    assert known == sorted(known), shown
+    _shot(driver, "timeline")
+    _new_chat(driver)
+    listed = _ask(driver, "List the companies that wanted to buy TikTok")
+    bullets = listed.element.find_elements(By.CSS_SELECTOR, "ul.nr-list li")
+    assert len(bullets) >= 2 and "Microsoft" in listed.text, listed.text
+    assert all(b.find_elements(By.CSS_SELECTOR, "a.nr-cite") for b in bullets), listed.text
+    _shot(driver, "list")
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ of the sources panel, whose ids are `src-<turn>-<n>`.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,11 +37,12 @@ def paragraphs(escaped: str) -> str:
     lines is a list, and a line that opens with a date ("- 6 Aug 2020: …") a dated entry of a timeline."""
     out = []
     for block in (b.strip() for b in re.split(r"\n\s*\n", escaped.strip())):
-        rows = block.split("\n")
-        if block and all(row.startswith("- ") for row in rows):
-            out.append('<ul class="nr-list">' + "".join(_entry(row[2:]) for row in rows) + "</ul>")
-        elif block:
-            out.append(f"<p>{block.replace(chr(10), '<br>')}</p>")
+        for bullets, rows in itertools.groupby(block.split("\n") if block else [], key=lambda r: r.startswith("- ")):
+            run = list(rows)
+            if bullets:
+                out.append('<ul class="nr-list">' + "".join(_entry(row[2:]) for row in run) + "</ul>")
+            else:
+                out.append(f"<p>{'<br>'.join(run)}</p>")
     return "".join(out)
 
 

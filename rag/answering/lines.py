@@ -21,6 +21,8 @@ from rag.types import Passage
 Sims = Callable[[list[str]], list[float]]  # the question's similarity to each text
 MIN_WORDS = 6  # shorter "sentences" are datelines, captions and headings
 SAME = 0.6  # content-word overlap (Jaccard) at which two sentences tell the same thing
+NEW_ARTICLE = 0.05  # added to a line's relevance while choosing when its article is not yet shown
+CAUSE = 0.1  # added for a why question to a line that states a cause or a response
 _CAUSE = re.compile(r"\b(because|due to|in response|citing|cited|after|amid|over (?:claims|concerns)|as a result|"
                     r"led to|leading to|reason|so that|in retaliation|retaliat\w*|accus\w+|blam\w+|aimed at|"
                     r"in order to|following)\b", re.I)
@@ -121,18 +123,16 @@ def _stem(word: str) -> str:
     return word
 
 
-def spread(ranked: list[Line], most: int) -> list[Line]:
-    """Up to `most` lines, most relevant first, taking a line from an article not yet shown before a second
-    line from one already shown (a summary spans the articles that tell the story)."""
+def spread(ranked: list[Line], most: int, bonus: Callable[[Line], float] = lambda _: 0.0) -> list[Line]:
+    """Up to `most` lines, greedily by relevance plus `bonus`, plus a little for an article not yet shown (a
+    summary spans the articles that tell the story, but a strong second line of one article beats a weak
+    first line of another)."""
     chosen: list[Line] = []
-    for fresh_only in (True, False):
-        for line in ranked:
-            if len(chosen) >= most:
-                return chosen
-            if line in chosen:
-                continue
-            seen = {a for c in chosen for a in c.articles}
-            if fresh_only and seen & set(line.articles):
-                continue
-            chosen.append(line)
+    pool = list(ranked)
+    while pool and len(chosen) < most:
+        seen = {a for c in chosen for a in c.articles}
+        best = max(pool, key=lambda line: line.relevance + bonus(line)
+                   + (NEW_ARTICLE if not seen & set(line.articles) else 0.0))
+        chosen.append(best)
+        pool.remove(best)
     return chosen

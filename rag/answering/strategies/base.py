@@ -57,4 +57,5 @@ class Strategy:
         makes the model, loaded on first use: a strategy that writes nothing never loads it."""
         messages = self.prompt().format_messages(**self.inputs(passages, previous))
         for chunk in llm().stream(messages, max_tokens=self.answer_tokens):
+            trace.model_tokens += 1
             yield chunk.text

@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.dates import EventDate, written_year
-from rag.answering.lines import Line, Sims, lines, relevant, spread
+from rag.answering.lines import CAUSE, Line, Sims, lines, relevant, spread
 from rag.answering.prompt import REFUSAL
 from rag.answering.strategies.open import OpenStrategy
 from rag.answering.window import Window
+from rag.retrieve import lexical_overlap
 from rag.store.article import ArticleText
 from rag.trace import Trace
 from rag.tuning import EXTRACTIVE as T
@@ -36,6 +37,12 @@ class ExtractiveStrategy(OpenStrategy):
     sims: Sims = staticmethod(lambda texts: [0.0] * len(texts))
     articles: Callable[[str], ArticleText | None] = staticmethod(lambda _: None)
     newest: dt.date | None = None  # the collection's newest article
+    weights: dict[str, float] = {}  # IDF weight of each question word  # noqa: RUF012
+
+    def _relevance(self, texts: list[str]) -> list[float]:
+        """Similarity to the question plus a share of the question's rare words the sentence holds."""
+        return [sim + T["lexical"] * lexical_overlap(self.weights, text)
+                for sim, text in zip(self.sims(texts), texts, strict=True)]
 
     def _year_of(self, passage: Passage) -> int | None:
         """The year an undated article likely tells of: the question's window's, else the one it writes most."""
@@ -56,7 +63,8 @@ class ExtractiveStrategy(OpenStrategy):
 
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
-        ranked = relevant(lines(passages, self.sims, self._year_of), self.spec.question, T["share"], T["floor"])
+        ranked = relevant(lines(passages, self._relevance, self._year_of), self.spec.question, T["share"],
+                          T["floor"])
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         if not shown:
             trace.record("extractive", "refused", "no sentence of the passages is close enough to the question")
@@ -92,8 +100,8 @@ class ExtractiveStrategy(OpenStrategy):
         return [head] + [f"- {_label(c.published)}: {c.text} {c.cite()}\n" for c in newest_first]
 
     def _why(self, ranked: list[Line]) -> list[str]:
-        causes = [line for line in ranked if line.causal] + [line for line in ranked if not line.causal]
-        return [f"{c.text} {c.cite()}\n" for c in spread(causes, int(T["why_lines"]))]
+        chosen = spread(ranked, int(T["why_lines"]), lambda line: CAUSE if line.causal else 0.0)
+        return [f"{c.text} {c.cite()}\n" for c in chosen]
 
 
 def _reading(line: Line) -> tuple[dt.date, tuple[int, int]]:
