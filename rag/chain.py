@@ -209,8 +209,8 @@ class AnswerChain:
         weights = [question_weights(part, corpus) for part in parts]
         sims = self._sims(turn.standalone)
         if isinstance(turn.strategy, ExtractiveStrategy):
-            turn.strategy.sims, turn.strategy.articles, turn.strategy.newest = sims, corpus.article, corpus.newest()
-            turn.strategy.weights = {w: x for part in weights for w, x in part.items()}
+            merged = {word: weight for part in weights for word, weight in part.items()}
+            turn.strategy.reads(sims, corpus.article, corpus.newest(), merged)
         return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets)
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:

@@ -20,7 +20,9 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.dates import EventDate, written_year
 from rag.answering.lines import CAUSE, Line, Sims, lines, relevant, spread
+from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
+from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.open import OpenStrategy
 from rag.answering.window import Window
 from rag.retrieve import lexical_overlap
@@ -33,11 +35,18 @@ INTENTS = ("summary", "timeline", "latest", "why")
 
 
 class ExtractiveStrategy(OpenStrategy):
-    # Set by the chain: the question's similarity to each sentence, and an article's text by its id.
-    sims: Sims = staticmethod(lambda texts: [0.0] * len(texts))
-    articles: Callable[[str], ArticleText | None] = staticmethod(lambda _: None)
-    newest: dt.date | None = None  # the collection's newest article
-    weights: dict[str, float] = {}  # IDF weight of each question word  # noqa: RUF012
+    def __init__(self, spec: QuestionSpec, policy: Policy) -> None:
+        super().__init__(spec, policy)
+        self.sims: Sims = lambda texts: [0.0] * len(texts)
+        self.articles: Callable[[str], ArticleText | None] = lambda _: None
+        self.newest: dt.date | None = None
+        self.weights: dict[str, float] = {}
+
+    def reads(self, sims: Sims, articles: Callable[[str], ArticleText | None], newest: dt.date | None,
+              weights: dict[str, float]) -> None:
+        """What the chain gives it: the question's similarity to each text, an article's text by its id, the
+        collection's newest article, and the IDF weight of each question word."""
+        self.sims, self.articles, self.newest, self.weights = sims, articles, newest, weights
 
     def _relevance(self, texts: list[str]) -> list[float]:
         """Similarity to the question plus a share of the question's rare words the sentence holds."""
