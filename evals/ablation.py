@@ -7,7 +7,8 @@ an open question counts by its nugget recall. Run:
 
     python -m evals.ablation --runs docs/eval/ablation --out docs/eval/ablation.md
 
-where `--runs` holds `SUITE-base.jsonl` and `SUITE-FAMILY.jsonl` result files (copied from the eval reports).
+where `--runs` holds `SUITE-base.jsonl` and `SUITE-FAMILY.jsonl` (or `SUITE-RULE.jsonl`, one rule ablated
+alone) result files, copied from the eval reports.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from rag.answering.policy import FAMILIES, RULES
 def compare(cases: list[Case], base: dict[str, dict[str, Any]], ablated: dict[str, dict[str, Any]],
             family: str) -> dict[str, Any]:
     """Fired, gained, lost (factoid), and the nugget recall it adds over the open questions it fired on."""
-    rules = {r for r, (fam, _) in RULES.items() if fam == family}
+    rules = {r for r, (fam, _) in RULES.items() if fam == family} or {family}  # a family, else one rule
     fired = [c for c in cases if c.id in base and set((base[c.id].get("trace") or {}).get("fired") or ()) & rules]
     factoid = [c for c in fired if not c.open_ended and c.id in ablated]
     gained = [c.id for c in factoid if is_right(c, base[c.id]) and not is_right(c, ablated[c.id])]
@@ -49,9 +50,9 @@ def table(runs: Path) -> str:
         suite = base_file.name.removesuffix("-base.jsonl")
         cases = load(suite, Path(tempfile.mkdtemp()), split="dev").cases
         base = load_results(base_file)
-        for family in FAMILIES:
+        for family in [*FAMILIES, *(r for r in RULES if r not in FAMILIES)]:  # a family, or one rule alone
             path = runs / f"{suite}-{family}.jsonl"
-            rules = ", ".join(r for r, (fam, _) in RULES.items() if fam == family)
+            rules = ", ".join(r for r, (fam, _) in RULES.items() if fam == family) or family
             if not path.exists():
                 continue
             r = compare(cases, base, load_results(path), family)
@@ -66,11 +67,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=Path, default=Path("docs/eval/ablation"))
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--section", default="ablation", help="the page's marker pair to write between")
     args = parser.parse_args()
     text = table(args.runs)
     if args.out:
         page = args.out.read_text("utf-8") if args.out.exists() else ""
-        start, end = "<!-- ablation:start -->", "<!-- ablation:end -->"
+        start, end = f"<!-- {args.section}:start -->", f"<!-- {args.section}:end -->"
         if start in page:
             page = page.split(start)[0] + f"{start}\n{text}\n{end}" + page.split(end, 1)[1]
             args.out.write_text(page, "utf-8")

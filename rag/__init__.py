@@ -2,9 +2,9 @@
 
 from rag.api import answer, configure, retrieve, stream
 from rag.config import Settings
-from rag.types import Answer, Citation, Filters, Passage, Sources, Token
+from rag.types import Answer, Citation, Filters, Item, Passage, Sources, Token
 
 __all__ = [
-    "Answer", "Citation", "Filters", "Passage", "Settings", "Sources", "Token",
+    "Answer", "Citation", "Filters", "Item", "Passage", "Settings", "Sources", "Token",
     "answer", "configure", "retrieve", "stream",
 ]

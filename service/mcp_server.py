@@ -26,7 +26,7 @@ from rag.config import DEFAULT_COLLECTION
 from rag.store.collections import list_collections
 from rag.types import Filters
 from service.guards import BodyLimit, KeyGuard, bearer
-from service.openai_format import citations_json, passage_json
+from service.openai_format import citations_json, items_json, passage_json
 from service.runtime import ApiError, Caller, Service, api_error
 
 INSTRUCTIONS = ("newsrag answers questions about a news archive and cites the passages it used. Use search_news "
@@ -53,15 +53,16 @@ def build_mcp(service: Service) -> MCPServer:
     @server.tool(annotations=reads)
     async def ask(question: str, ctx: Context, collection: str = DEFAULT_COLLECTION) -> dict[str, Any]:
         """A checked answer from the articles: `answer` has [n] markers, each resolved in `citations` (title,
-        source, date, passage text, supported). `refused` is true when the articles do not hold the answer."""
+        source, date, passage text, supported); a timeline's or a list's lines are in `items` (label, date,
+        text, markers). `refused` is true when the articles do not hold the answer."""
         try:
             pipeline = service.pipeline(collection, _caller(service, ctx))
             done = await service.answer(pipeline, question, ())
         except Exception as exc:
             raise ToolError(api_error(exc).message) from exc
         answer = done.answer
-        return {"answer": answer.text, "citations": citations_json(answer), "refused": answer.refused,
-                "confidence": round(answer.confidence, 3)}
+        return {"answer": answer.text, "citations": citations_json(answer), "items": items_json(answer),
+                "refused": answer.refused, "confidence": round(answer.confidence, 3)}
 
     @server.tool(name="list_collections", annotations=reads)
     async def collections(ctx: Context) -> dict[str, Any]:

@@ -98,6 +98,11 @@ def citations_json(answer: Answer) -> list[dict[str, Any]]:
     return [{"marker": c.marker, "supported": c.supported, **passage_json(c.passage)} for c in answer.citations]
 
 
+def items_json(answer: Answer) -> list[dict[str, Any]]:
+    """A timeline's or a list's lines: label, ISO date (to the precision the article gives), text, markers."""
+    return [{"label": i.label, "date": i.date, "text": i.text, "markers": list(i.markers)} for i in answer.items]
+
+
 def footnotes(answer: Answer) -> str:
     """The sources under the answer, one numbered line each, for clients that show only text."""
     if not answer.citations:
@@ -113,7 +118,8 @@ def footnotes(answer: Answer) -> str:
 def fields(answer: Answer, queue_wait: float) -> dict[str, Any]:
     """What clients that read fields get beside `choices`."""
     return {"citations": citations_json(answer), "refused": answer.refused, "confidence": round(answer.confidence, 3),
-            "newsrag": {"question": answer.question, "answer": answer.text, "queue_wait": round(queue_wait, 3),
+            "newsrag": {"question": answer.question, "answer": answer.text, "items": items_json(answer),
+                        "queue_wait": round(queue_wait, 3),
                         "timings": {k: round(v, 3) for k, v in answer.timings.items()}}}
 
 

@@ -105,6 +105,16 @@ def test_an_answer_has_its_markers_resolved_in_fields_and_footnotes(client: Test
     assert {"title", "source", "published", "supported"} <= set(reply["citations"][0])
 
 
+def test_a_timeline_answer_gives_its_dated_lines_as_items(client: TestClient):
+    reply = client.post("/v1/chat/completions", json=ask("Give me a timeline of the Veltrana glass bell",
+                                                        model="tech")).json()
+    items = reply["newsrag"]["items"]
+    # the article is undated and its sentences name no time: each line says so rather than guess
+    assert items and all(i["label"] == "date not given" and i["date"] is None and i["markers"] for i in items), items
+    assert {m for i in items for m in i["markers"]} <= {c["marker"] for c in reply["citations"]}
+    assert "2,417 kilograms" in " ".join(i["text"] for i in items)
+
+
 def test_a_streamed_answer_comes_as_chunks_then_fields_then_done(client: TestClient):
     with client.stream("POST", "/v1/chat/completions", json=ask(HELIUM, stream=True)) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
