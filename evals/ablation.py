@@ -20,8 +20,9 @@ from typing import Any
 
 from evals import nuggets
 from evals.cases import Case
+from evals.metrics import median
 from evals.report import load_results
-from evals.scores import is_right, shown_answer
+from evals.scores import is_right, open_scores, shown_answer
 from evals.suites import load
 from rag.answering.policy import FAMILIES, RULES
 
@@ -63,13 +64,33 @@ def table(runs: Path) -> str:
     return "\n".join(lines)
 
 
+def by_intent(runs: Path, suite: str, family: str) -> str:
+    """Open-question scores per intent, the base run beside the family's, on the questions the family's run
+    holds (nugget recall, timeline order, refused, words, model tokens; median first token and total)."""
+    cases = {c.id: c for c in load(suite, Path(tempfile.mkdtemp()), split="dev").cases}
+    base, ablated = load_results(runs / f"{suite}-base.jsonl"), load_results(runs / f"{suite}-{family}.jsonl")
+    ids = [i for i in ablated if i in base and i in cases and cases[i].open_ended]
+    rows = ["| intent | questions | run | nugget recall | timeline order | refused | words | first token (s) | "
+            "total (s) |", "|---|---|---|---|---|---|---|---|---|"]
+    for intent in [*sorted({cases[i].intent for i in ids}), "all"]:
+        group = [i for i in ids if intent in ("all", cases[i].intent)]
+        for name, results in ((f"{family} on", base), (f"{family} off", ablated)):
+            s = open_scores([(cases[i], results[i]) for i in group])
+            first = median([results[i]["t_first_token"] for i in group if results[i].get("t_first_token")])
+            total = median([results[i]["t_total"] for i in group if results[i].get("t_total")])
+            rows.append(f"| {intent} | {len(group)} | {name} | {s['nugget_recall']:.3f} | {s['timeline_order']:.3f} | "
+                        f"{s['open_refused']:.3f} | {s['open_answer_words']:.0f} | {first:.1f} | {total:.1f} |")
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=Path, default=Path("docs/eval/ablation"))
     parser.add_argument("--out", type=Path)
     parser.add_argument("--section", default="ablation", help="the page's marker pair to write between")
+    parser.add_argument("--by-intent", metavar="SUITE:FAMILY", help="open-question scores per intent instead")
     args = parser.parse_args()
-    text = table(args.runs)
+    text = by_intent(args.runs, *args.by_intent.split(":")) if args.by_intent else table(args.runs)
     if args.out:
         page = args.out.read_text("utf-8") if args.out.exists() else ""
         start, end = f"<!-- {args.section}:start -->", f"<!-- {args.section}:end -->"

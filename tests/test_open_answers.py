@@ -131,14 +131,3 @@ def test_a_timeline_answer_carries_its_lines_as_dated_items_for_programs(tram):
     for item in answer.items:
         assert item.markers and item.text in strip_markers(answer.text)
         assert all(item.text.rstrip(".") in " ".join(answer.passages[m - 1].text.split()) for m in item.markers)
-
-
-def test_a_written_list_loses_the_line_no_passage_supports_and_keeps_the_rest(tram, fake):
-    llm = ScriptedChat(replies=["- Brantwick tram council: voted to fund the tram line [1]\n"
-                                "- Globex Corporation: bought the tram line [1]"])
-    rag.configure(parts=fake.parts(), llm=llm)
-    answer = rag.answer("Which groups are mentioned in the Brantwick tram line story?")
-    assert answer.trace.strategy == "list" and not answer.refused, answer.text
-    assert "Brantwick tram council" in answer.text and "Globex" not in answer.text
-    assert [s.rule for s in answer.trace.steps if s.rule == "lines"] == ["lines"]
-    assert [i.label for i in answer.items] == ["Brantwick tram council"]

@@ -31,8 +31,6 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "wide_context": ("budget", "a name question of 25 words or more gets 400 evidence tokens, not 250"),
     "extractive": ("open", "build a summary, timeline, latest or why from the passages' cited sentences, in date "
                            "order, instead of having the model write it"),
-    "lines": ("open", "drop the lines of a written open answer that no passage supports, instead of refusing it "
-                      "whole"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
     "echo": ("citations", "drop answer lines that repeat a passage's title or quoted text"),

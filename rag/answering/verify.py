@@ -54,8 +54,6 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             trace.record("repair", move, "the passage it first cited does not support its sentence")
         if policy.on("aliases"):
             trace.fire("aliases")  # it may have decided any citation's support: an ablation re-asks them all
-        if spec.open and not declined:
-            text, citations = _drop_unsupported_lines(spec, text, citations, passages, policy, trace, embedder, held)
     checked = citations
     supported = [c for c in citations if c.supported]
     # A verdict on a closed question is an answer even when no single passage states it. "Yes" affirms
@@ -95,34 +93,6 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             else:
                 text, citations = REFUSAL, []
     return Verified(text, citations, checked, refused, held)
-
-
-def _drop_unsupported_lines(spec: QuestionSpec, text: str, citations: list[Citation], passages: list[Passage],
-                            policy: Policy, trace: Trace, embedder: Embedder,
-                            held: bool) -> tuple[str, list[Citation]]:
-    """An open answer without the lines no passage supports (a list item no passage names, an invented
-    claim), so one bad line does not turn the whole answer into a refusal; unchanged when no line is left."""
-    def check(line: str) -> bool:
-        _, cited = resolve(line, passages, embedder, spec.question, held, repair=False,
-                           aliases=policy.on("aliases"), items=spec.intent == "list")
-        return any(c.supported for c in cited)
-
-    rows = text.split("\n")
-    keep = [row for row in rows if not row.strip() or (check(row) if MARKER.search(row) else not _ITEM.match(row))]
-    dropped = sum(1 for row in rows if row.strip()) - sum(1 for row in keep if row.strip())
-    if not dropped or not any(MARKER.search(row) for row in keep):
-        return text, citations
-    trace.fire("lines")
-    if not policy.on("lines"):
-        return text, citations
-    trace.record("lines", f"dropped {dropped} unsupported line{'s' if dropped > 1 else ''}",
-                 "no passage supports them; the answer's other lines stand")
-    kept = "\n".join(keep).strip()
-    return resolve(kept, passages, embedder, spec.question, held, repair=False, aliases=policy.on("aliases"),
-                   items=spec.intent == "list")
-
-
-_ITEM = re.compile(r"^\s*[-*•]\s")
 
 
 def drop_echoes(text: str, passages: list[Passage]) -> str:
