@@ -66,12 +66,13 @@ def table(runs: Path) -> str:
 
 def by_intent(runs: Path, suite: str, family: str) -> str:
     """Open-question scores per intent, the base run beside the family's, on the questions the family's run
-    holds (nugget recall, timeline order, refused, words, model tokens; median first token and total)."""
+    holds (nugget recall, timeline order, refused, words; medians of the tokens the model wrote, where the
+    rows record them, of the first token and of the total time)."""
     cases = {c.id: c for c in load(suite, Path(tempfile.mkdtemp()), split="dev").cases}
     base, ablated = load_results(runs / f"{suite}-base.jsonl"), load_results(runs / f"{suite}-{family}.jsonl")
     ids = [i for i in ablated if i in base and i in cases and cases[i].open_ended]
-    rows = ["| intent | questions | run | nugget recall | timeline order | refused | words | first token (s) | "
-            "total (s) |", "|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| intent | questions | run | nugget recall | timeline order | refused | words | model tokens | "
+            "first token (s) | total (s) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for intent in [*sorted({cases[i].intent for i in ids}), "all"]:
         group = [i for i in ids if intent in ("all", cases[i].intent)]
         for name, results in ((f"{family} on", base), (f"{family} off", ablated)):
@@ -79,7 +80,8 @@ def by_intent(runs: Path, suite: str, family: str) -> str:
             first = median([results[i]["t_first_token"] for i in group if results[i].get("t_first_token")])
             total = median([results[i]["t_total"] for i in group if results[i].get("t_total")])
             rows.append(f"| {intent} | {len(group)} | {name} | {s['nugget_recall']:.3f} | {s['timeline_order']:.3f} | "
-                        f"{s['open_refused']:.3f} | {s['open_answer_words']:.0f} | {first:.1f} | {total:.1f} |")
+                        f"{s['open_refused']:.3f} | {s['open_answer_words']:.0f} | {s['open_model_tokens']:.0f} | "
+                        f"{first:.1f} | {total:.1f} |")
     return "\n".join(rows)
 
 
