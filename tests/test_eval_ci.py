@@ -23,7 +23,9 @@ SEED_FLOORS = {"hit@4": 0.90, "mrr@10": 0.87, "evidence_recall@10": 0.92}
 # One or two questions of each kind (single, multi-part, comparison, temporal, unanswerable) of `dev2`, the
 # former test split (seen). On the committed seed run these score accuracy 0.857 (6 of 7), citation
 # precision 0.889, t35 refused.
-GATE = ("t01", "t05", "t10", "t11", "t14", "t17", "t22", "t35")
+# One of each kind of seen question (a fact, a multi-part, a comparison, a date, an unanswerable one) and t10,
+# which newsrag got wrong when the gate was set: six, so the gate costs about a minute.
+GATE = ("t01", "t10", "t14", "t17", "t22", "t35")
 ANSWER_FLOORS = {"accuracy": 0.7, "citation_precision": 0.7, "refusal_recall": 1.0}
 # The first 100 dev questions: 1.0 / 0.902 / 0.884 / 0.659 on the committed multihop-retrieval rows.
 MULTIHOP_FLOORS = {"hit@10": 0.98, "mrr@10": 0.88, "evidence_recall@10": 0.86, "all_evidence@10": 0.63}
@@ -55,7 +57,7 @@ def test_multihop_slice_retrieval_quality(tmp_path: Path):
 
 
 def test_seed_dev_answers_gate(tmp_path: Path):
-    """Eight seen questions through the full pipeline with the bundled 1.5B model."""
+    """Six seen questions through the full pipeline with the bundled 1.5B model."""
     lines = (HERE / "seed_dev2.jsonl").read_text("utf-8").splitlines()
     chosen = [line for line in lines if json.loads(line)["id"] in GATE]
     questions = tmp_path / "gate.jsonl"

@@ -51,7 +51,7 @@ def test_a_reader_keeps_answering_while_another_process_indexes_and_sees_its_com
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / "bell.txt").write_text(BELL, "utf-8")
-    for i in range(20):  # enough to keep the indexer busy while this process reads
+    for i in range(12):  # enough to keep the indexer busy while this process reads
         (extra / f"filler_{i:02d}.txt").write_text((seed_dir / "003_ceb1761aac35b2bc.txt").read_text("utf-8")
                                                    .replace("TikTok", f"Filler{i} app"), "utf-8")
     writer = _index(home, chroma_url, seed_dir, extra)

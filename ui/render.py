@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.answering.items import iso_date
+from rag.answering.items import UNDATED, iso_date
 from rag.store.catalogue import ArticleView, Listed
 from rag.text import MARKER as _MARKER
 from rag.types import Answer, Citation, Passage
@@ -48,7 +48,7 @@ def paragraphs(escaped: str) -> str:
 
 def _entry(row: str) -> str:
     label, sep, rest = row.partition(": ")
-    if sep and iso_date(label):
+    if sep and (iso_date(label) or label == UNDATED):
         return f'<li class="nr-dated"><span class="nr-date">{label}</span> {rest}</li>'
     return f"<li>{row}</li>"
 

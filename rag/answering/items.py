@@ -14,6 +14,8 @@ import re
 from rag.text import MARKER, strip_markers
 from rag.types import Item
 
+UNDATED = "date not given"  # a timeline line whose sentence and article give no date
+
 _BULLET = re.compile(r"^\s*[-*•]\s+(?P<body>.+)$")
 _LABELLED = re.compile(r"^(?P<label>[^:\[\]]{1,50}?):\s+(?P<text>.+)$")  # "6 Aug 2020: …", "Microsoft: …"
 _FORMS = (("%d %b %Y", "%Y-%m-%d"), ("%b %Y", "%Y-%m"), ("%Y", "%Y"))

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.dates import EventDate, written_year
+from rag.answering.items import UNDATED
 from rag.answering.lines import CAUSE, Line, Sims, lines, relevant, spread
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
@@ -53,10 +54,13 @@ class ExtractiveStrategy(OpenStrategy):
         return [sim + T["lexical"] * lexical_overlap(self.weights, text)
                 for sim, text in zip(self.sims(texts), texts, strict=True)]
 
-    def _year_of(self, passage: Passage) -> int | None:
-        """The year an undated article likely tells of: the question's window's, else the one it writes most."""
+    def _year_of(self, passage: Passage, dated: list[dt.date]) -> int | None:
+        """The year an undated article likely tells of: the question's window's, else the newest dated passage's
+        beside it (the same story, told the same season), else the year the article writes most."""
         if self.spec.window:
             return self.spec.window.until.year
+        if dated:
+            return max(dated).year
         article = self.articles(passage.article_id)
         return written_year(article.text if article else passage.text, self.newest)
 
@@ -72,8 +76,9 @@ class ExtractiveStrategy(OpenStrategy):
 
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
-        ranked = relevant(lines(passages, self._relevance, self._year_of), self.spec.question, T["share"],
-                          T["floor"])
+        dated = [p.published for p in passages if p.published]
+        ranked = relevant(lines(passages, self._relevance, lambda p: self._year_of(p, dated)), self.spec.question,
+                          T["share"], T["floor"])
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         if not shown:
             trace.record("extractive", "refused", "no sentence of the passages is close enough to the question")
@@ -135,7 +140,7 @@ def _month_end(day: dt.date) -> dt.date:
 def _when(line: Line) -> str:
     if line.event:
         return line.event.label
-    return f"{_label(line.published)} (the article's date)" if line.published else "date not given"
+    return f"{_label(line.published)} (the article's date)" if line.published else UNDATED
 
 
 def _label(day: dt.date | None) -> str:
