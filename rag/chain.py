@@ -17,7 +17,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from rag.answering import outlets
 from rag.answering.condense import resolve_pronouns
 from rag.answering.confidence import raw_confidence, shown_confidence, signals_for
-from rag.answering.evidence import select
+from rag.answering.evidence import merge_weights, select
 from rag.answering.items import items_of
 from rag.answering.policy import Policy, policy_for
 from rag.answering.prompt import REFUSAL
@@ -209,8 +209,7 @@ class AnswerChain:
         weights = [question_weights(part, corpus) for part in parts]
         sims = self._sims(turn.standalone)
         if isinstance(turn.strategy, ExtractiveStrategy):
-            merged = {word: weight for part in weights for word, weight in part.items()}
-            turn.strategy.reads(sims, corpus.article, corpus.newest(), merged)
+            turn.strategy.reads(sims, corpus.article, corpus.newest(), merge_weights(weights))
         return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets)
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:

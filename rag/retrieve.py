@@ -196,7 +196,7 @@ def drop_near_duplicates(scored: list[Scored]) -> list[Scored]:
     kept: list[tuple[Scored, set[str]]] = []
     for candidate in scored:
         words = set(content_words(candidate.info.text))
-        if all(_jaccard(words, other) < T["duplicate_jaccard"] for _, other in kept):
+        if all(jaccard(words, other) < T["duplicate_jaccard"] for _, other in kept):
             kept.append((candidate, words))
     return [c for c, _ in kept]
 
@@ -214,5 +214,5 @@ def _rank_in_article(scored: list[Scored], index: int) -> int:
     return sum(1 for s in scored[:index] if s.info.article_id == article)
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0

@@ -26,22 +26,21 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
-    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+from rag.answering.window import MONTH, MONTHS
+
 _YEAR = r"(?:19|20)\d\d"
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10}
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 # Most specific first: a day with its month (either order), a month with its year, a bare year.
-_MONTH_DAY = re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>{_YEAR})\b)?", re.I)
+_MONTH_DAY = re.compile(rf"\b(?P<m>{MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>{_YEAR})\b)?", re.I)
 _DAY_MONTH = re.compile(
-    rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH})\b\.?(?:,?\s+(?P<y>{_YEAR})\b)?", re.I)
-_MONTH_YEAR = re.compile(rf"\b(?P<m>{_MONTH})\.?(?:\s+of)?\s+(?P<y>{_YEAR})\b", re.I)
+    rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{MONTH})\b\.?(?:,?\s+(?P<y>{_YEAR})\b)?", re.I)
+_MONTH_YEAR = re.compile(rf"\b(?P<m>{MONTH})\.?(?:\s+of)?\s+(?P<y>{_YEAR})\b", re.I)
 # A month alone only after a word that makes it a time ("in May", "back in May", "since early November").
 _MONTH_ALONE = re.compile(rf"\b(?:in|since|until|by|during|from|of|late|early|mid-?)\s+(?:early\s+|late\s+|mid-?)?"
-                          rf"(?P<m>{_MONTH})\b(?!\s*\d)", re.I)
+                          rf"(?P<m>{MONTH})\b(?!\s*\d)", re.I)
 _BARE_YEAR = re.compile(rf"(?<![$£€\d.,])\b(?P<y>{_YEAR})\b(?![\d%]|\.\d|,\d)")
 _AGO = re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+(?P<unit>year|month|week|day)s?"
                   r"\s+ago(?P<this>\s+this\s+month)?\b", re.I)
@@ -60,10 +59,15 @@ class EventDate(NamedTuple):
     @property
     def label(self) -> str:
         if self.precision == "day":
-            return f"{self.day.day} {calendar.month_abbr[self.day.month]} {self.day.year}"
+            return day_label(self.day)
         if self.precision == "month":
             return f"{calendar.month_abbr[self.day.month]} {self.day.year}"
         return str(self.day.year)
+
+
+def day_label(day: dt.date) -> str:
+    """A day as newsrag shows it: "6 Aug 2020"."""
+    return f"{day:%-d %b %Y}"
 
 
 def event_date(sentence: str, published: dt.date | None, year_of: int | None = None) -> EventDate | None:
@@ -122,7 +126,7 @@ def _read(match: re.Match[str], published: dt.date | None, year_of: int | None) 
         return EventDate(dt.date(int(groups["y"]), 1, 1), "year", phrase)
     if month_name.lower() in _CASE_SENSITIVE_MONTHS and not month_name[0].isupper():
         return None  # "may" the verb, "march" the walk
-    month = _MONTHS[month_name.lower().rstrip(".")]
+    month = MONTHS[month_name.lower().rstrip(".")]
     day = int(groups["d"]) if groups.get("d") else None
     if day is not None and not 1 <= day <= calendar.monthrange(2000, month)[1]:
         return None

@@ -120,12 +120,13 @@ def _add_neighbours(pool: dict[tuple[str, int], Sentence], top: list[Sentence],
                 new.append(Sentence(s.article_id, i, a, b, article.text[a:b], 0.0, s.info))
                 pool[(s.article_id, a)] = new[-1]
     if new:
-        merged = _merge(weights)
+        merged = merge_weights(weights)
         for sentence, sim in zip(new, sims([n.text for n in new]), strict=True):
             sentence.relevance = sim + 0.5 * lexical_overlap(merged, sentence.text)
 
 
-def _merge(weights: list[dict[str, float]]) -> dict[str, float]:
+def merge_weights(weights: list[dict[str, float]]) -> dict[str, float]:
+    """The IDF weights of every part of a question, as one table."""
     merged: dict[str, float] = {}
     for part in weights:
         merged.update(part)

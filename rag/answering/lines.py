@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rag.answering.dates import EventDate, event_date
 from rag.answering.injection import instruction_like
+from rag.retrieve import jaccard
 from rag.text import content_words, sentence_spans
 from rag.types import Passage
 
@@ -76,7 +77,7 @@ def merge(ranked: list[Line]) -> list[Line]:
     kept: list[tuple[Line, set[str]]] = []
     for line in ranked:
         words = set(content_words(line.text))
-        same = next((k for k, seen in kept if _overlap(words, seen) >= SAME), None)
+        same = next((k for k, seen in kept if jaccard(words, seen) >= SAME), None)
         if same is None:
             kept.append((line, words))
             continue
@@ -87,10 +88,6 @@ def merge(ranked: list[Line]) -> list[Line]:
                 same.articles.append(article)
         same.event = same.event or line.event
     return [line for line, _ in kept]
-
-
-def _overlap(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def relevant(ranked: list[Line], question: str, share: float, floor: float) -> list[Line]:

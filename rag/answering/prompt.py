@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langchain_core.prompts import ChatPromptTemplate
 
+from rag.answering.dates import day_label
 from rag.types import Passage
 
 REFUSAL = "The articles do not say."
@@ -25,7 +26,7 @@ PROMPT = ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", "{conte
 
 
 def format_date(passage: Passage) -> str:
-    return passage.published.strftime("%-d %b %Y") if passage.published else "undated"
+    return day_label(passage.published) if passage.published else "undated"
 
 
 def format_passages(passages: list[Passage]) -> str:

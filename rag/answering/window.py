@@ -20,10 +20,11 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-_MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name} | {
-    name: i for i, name in enumerate(calendar.month_abbr) if name} | {"Sept": 9}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_POINT = rf"(?:(?P<{{g}}m>{_MONTH})\.?(?:\s+(?P<{{g}}y>(?:19|20)\d\d))?|(?P<{{g}}yo>(?:19|20)\d\d))"
+# Month names and abbreviations, lower-case, to their number; and the pattern of any of them (match with re.I).
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
+MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_POINT = rf"(?:(?P<{{g}}m>{MONTH})\.?(?:\s+(?P<{{g}}y>(?:19|20)\d\d))?|(?P<{{g}}yo>(?:19|20)\d\d))"
 _RANGE = re.compile(
     rf"\b(?:from|between|since)\s+{_POINT.format(g='a')}(?:\s+(?:to|and|until|till|up to|through)\s+"
     rf"{_POINT.format(g='b')})?", re.I)
@@ -67,7 +68,7 @@ def _point(match: re.Match[str], g: str, today: dt.date) -> tuple[dt.date, dt.da
     name = match.group(f"{g}m")
     if not name:
         return None
-    month = _MONTHS[name.capitalize() if len(name) > 4 else name[:1].upper() + name[1:].lower()]
+    month = MONTHS[name.lower()]
     year = int(match.group(f"{g}y") or (today.year if month <= today.month else today.year - 1))
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 

@@ -13,12 +13,13 @@ single sentence does, so they stay with the model (strategies/open.py).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable, Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from rag.answering.dates import EventDate, written_year
+from rag.answering.dates import EventDate, day_label, written_year
 from rag.answering.items import UNDATED
 from rag.answering.lines import CAUSE, Line, Sims, lines, relevant, spread
 from rag.answering.policy import Policy
@@ -128,13 +129,9 @@ def _within(event: EventDate, window: Window | None) -> bool:
     if window is None:
         return True
     since, until = window.since, window.until
-    end = {"day": event.day, "month": _month_end(event.day), "year": dt.date(event.day.year, 12, 31)}[event.precision]
+    month_end = event.day.replace(day=calendar.monthrange(event.day.year, event.day.month)[1])
+    end = {"day": event.day, "month": month_end, "year": dt.date(event.day.year, 12, 31)}[event.precision]
     return event.day <= until and end >= since
-
-
-def _month_end(day: dt.date) -> dt.date:
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
 
 
 def _when(line: Line) -> str:
@@ -144,4 +141,4 @@ def _when(line: Line) -> str:
 
 
 def _label(day: dt.date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else "an unknown date"
+    return day_label(day) if day else "an unknown date"
