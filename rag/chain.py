@@ -173,11 +173,11 @@ class AnswerChain:
         started = time.perf_counter()
         assert turn.spec is not None
         corpus = self._corpus()
-        parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.standalone]
+        parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.spec.query]
         if len(turn.spec.query_parts) > 1:
             turn.trace.fire("parts")
         found: list[Scored] = []
-        for query in dict.fromkeys([turn.standalone, *parts]):
+        for query in dict.fromkeys([turn.spec.query, *parts]):
             found += hybrid_search(query, corpus, self.parts, self.settings.candidates, turn.filters, self._cache)
         for part in parts:
             for outlet in outlets.named(part, corpus.outlets()) if self.policy.on("outlets") else []:
@@ -205,9 +205,9 @@ class AnswerChain:
         assert turn.spec is not None and turn.strategy is not None
         corpus = self._corpus()
         budget, most = turn.strategy.budget(turn.trace), turn.strategy.passages(turn.k)
-        parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.standalone]
+        parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.spec.query]
         weights = [question_weights(part, corpus) for part in parts]
-        sims = self._sims(turn.standalone)
+        sims = self._sims(turn.spec.query)
         if isinstance(turn.strategy, ExtractiveStrategy):
             turn.strategy.reads(sims, corpus.article, corpus.newest(), merge_weights(weights))
         return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets)

@@ -75,6 +75,8 @@ def test_weak_retrieval_refuses_without_calling_the_model(scripted):
     answer = rag.answer("Who won the 2022 World Cup?")
     assert answer.refused and answer.text == REFUSAL and llm.prompts == []
     assert answer.confidence > 0.5
+    # The chat's "why" line names the floor, not the model that was never asked.
+    assert "(rule: floor)" in answer.trace.why() and [s.rule for s in answer.trace.steps] == ["floor"]
 
 
 def test_follow_up_uses_the_previous_question(scripted):

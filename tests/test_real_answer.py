@@ -80,3 +80,13 @@ def test_a_while_clause_without_a_subject_is_not_checked_as_a_fragment(indexed: 
     answer = rag.answer("Did the US ban TikTok while negotiating with Oracle?")
     assert "halves" not in answer.trace.fired
     assert "negotiating with Oracle?”" not in answer.text, answer.text
+
+
+def test_a_terse_timeline_request_is_answered_from_its_topic(indexed: Settings):
+    # "timeline please" once dragged the best passage below the refusal floor: retrieval now searches the topic.
+    answer = rag.answer("tiktok timeline please")
+    assert not answer.refused, answer.trace.why()
+    assert answer.trace.spec["query"] == "tiktok"
+    assert len(answer.items) >= 3, answer.text
+    assert all(item.markers for item in answer.items)
+    assert any("September 15" in item.text for item in answer.items), answer.text

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text import content_words
+
 INTENTS = ("fact", "yesno", "list", "summary", "timeline", "compare", "why", "latest")
 OPEN_INTENTS = frozenset({"list", "summary", "timeline", "compare", "why", "latest"})
 
@@ -141,3 +143,37 @@ def intent(question: str) -> str:
     if _SUMMARY.search(asked):
         return "summary"
     return "yesno" if is_closed(asked) else "fact"
+
+
+# The cues that wrap a topic ("a timeline of X", "what happened at X", "the latest on X"). A list's, a
+# comparison's or a why's cue runs through its topic ("epic v google", "why did X ban Y") and stays.
+_WRAPPERS = {"timeline": _TIMELINE, "summary": _SUMMARY, "latest": _LATEST}
+_ORPHANS = re.compile(r"\b(?:a|an|the)\s+(?=(?:of|on|for|about|with|at|in|to|over)\b)|\bplease\b", re.I)
+_TAIL = re.compile(r"[\s,;:–-]+(?=[?.!]*$)")
+_LEAD = re.compile(r"^[\W_]*(?:(?:of|on|for|about|with|at|in|to|over|re)\b[\W_]*)*", re.I)
+
+
+def topic(question: str, kind: str) -> str:
+    """What a summary, a timeline or the latest is about, for retrieval: the words that only ask for the kind
+    of answer are taken off, since they pull the search towards passages that use them ("tiktok timeline
+    please" matches the TikTok passages far less well than "tiktok"). Any other question comes back whole.
+
+    >>> topic("tiktok timeline please", "timeline"), topic("What happened at Pangong Lake?", "summary")
+    ('tiktok', 'Pangong Lake?')
+    >>> topic("Could you give me a timeline of the TikTok sale?", "timeline")
+    'the TikTok sale?'
+    >>> topic("How did the speaker race play out?", "timeline")  # the cue holds the topic
+    'How did the speaker race play out?'
+    """
+    cue = _WRAPPERS.get(kind)
+    if cue is None:
+        return question
+    asked = _HAND_OVER.sub("", request(question), count=1)
+    kept, at = [], 0
+    for match in cue.finditer(asked):
+        if len(match.group(0).split()) <= 4:  # a longer match holds the topic ("how did X unfold")
+            kept.append(asked[at:match.start()])
+            at = match.end()
+    rest = " ".join(_ORPHANS.sub(" ", " ".join([*kept, asked[at:]])).split())
+    rest = _TAIL.sub("", _LEAD.sub("", rest))
+    return rest if content_words(rest) else question

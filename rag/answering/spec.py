@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.answering.intent import OPEN_INTENTS, intent, request
+from rag.answering.intent import OPEN_INTENTS, intent, request, topic
 from rag.answering.question import choices, expected_type, question_parts
 from rag.answering.window import Window, window
 from rag.text import STOPWORDS
@@ -20,7 +20,8 @@ from rag.text import STOPWORDS
 @dataclass(frozen=True, slots=True)
 class QuestionSpec:
     question: str  # as the model answers it (a follow-up's pronouns resolved)
-    query: str  # as retrieval searches it (a follow-up carries the previous question)
+    query: str  # as retrieval searches it (a follow-up carries the previous question; a summary, a timeline
+    # or the latest without the words that ask for one)
     intent: str  # one of rag.answering.intent.INTENTS
     kind: str | None  # the fact asked for: "number", "date", "name" or None
     options: tuple[str, str] | None  # the answers a closed question allows: ("Yes", "No"), ("agree", "disagree")
@@ -37,7 +38,7 @@ class QuestionSpec:
 
     def describe(self) -> dict[str, object]:
         """The spec as the trace shows it."""
-        return {"intent": self.intent, "kind": self.kind, "options": list(self.options or ()),
+        return {"intent": self.intent, "query": self.query, "kind": self.kind, "options": list(self.options or ()),
                 "parts": list(self.parts), "query_parts": list(self.query_parts), "outlets": list(self.outlets),
                 "entities": list(self.entities),
                 "window": None if self.window is None else {"since": self.window.since.isoformat(),
@@ -49,6 +50,7 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
           newest: dt.date | None) -> QuestionSpec:
     """The spec of `question` (resolved) and `query` (what retrieval searches for it)."""
     kind_of = intent(question)
+    query = topic(query, kind_of)
     options = choices(question) if kind_of == "yesno" else None
     asked = request(question)
     return QuestionSpec(

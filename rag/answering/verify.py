@@ -41,7 +41,7 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             text = kept
     first = sentences(text)[0] if text else ""
     declined = not text or is_refusal(first)
-    if declined and text:
+    if declined and text and not any(step.rule == "floor" for step in trace.steps):  # the floor already spoke
         trace.record("model", "refused", "the model said the passages do not hold the answer")
     citations: list[Citation] = []
     share = coverage(question, passages, spec.outlets)  # spec.outlets is empty with the outlet rules off

@@ -27,8 +27,9 @@ from rag.answering.prompt import REFUSAL
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.open import OpenStrategy
 from rag.answering.window import Window
-from rag.retrieve import lexical_overlap
+from rag.retrieve import jaccard, lexical_overlap
 from rag.store.article import ArticleText
+from rag.text import content_words
 from rag.trace import Trace
 from rag.tuning import EXTRACTIVE as T
 from rag.types import Passage
@@ -55,13 +56,17 @@ class ExtractiveStrategy(OpenStrategy):
         return [sim + T["lexical"] * lexical_overlap(self.weights, text)
                 for sim, text in zip(self.sims(texts), texts, strict=True)]
 
-    def _year_of(self, passage: Passage, dated: list[dt.date]) -> int | None:
-        """The year an undated article likely tells of: the question's window's, else the newest dated passage's
-        beside it (the same story, told the same season), else the year the article writes most."""
+    def _year_of(self, passage: Passage, dated: list[Passage]) -> int | None:
+        """The year an undated article likely tells of: the question's window's, else that of the dated passage
+        beside it sharing the most words with it (the same story; a passage of another year can sit beside
+        it), else the year the article writes most."""
         if self.spec.window:
             return self.spec.window.until.year
+        own = set(content_words(passage.text.lower()))
         if dated:
-            return max(dated).year
+            closest = max(dated, key=lambda p: (jaccard(own, set(content_words(p.text.lower()))),
+                                                p.published or dt.date.min))
+            return (closest.published or dt.date.min).year
         article = self.articles(passage.article_id)
         return written_year(article.text if article else passage.text, self.newest)
 
@@ -77,7 +82,7 @@ class ExtractiveStrategy(OpenStrategy):
 
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
-        dated = [p.published for p in passages if p.published]
+        dated = [p for p in passages if p.published]
         ranked = relevant(lines(passages, self._relevance, lambda p: self._year_of(p, dated)), self.spec.question,
                           T["share"], T["floor"])
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
