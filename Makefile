@@ -38,7 +38,7 @@ lint: install
 	$(BIN)/mypy
 
 test: lint browser
-	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -rs --durations=10
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -rs --durations=10 -n auto --maxprocesses 2 --dist loadfile
 
 bench: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.bench.index

@@ -17,6 +17,26 @@ from rag.store.catalogue import Catalogue, Meta, path_for
 SEED = Path(__file__).resolve().parent.parent / "data" / "articles"
 # Test runs (and the processes they start) never write the project's test ledger.
 os.environ["NEWSRAG_LEDGER"] = str(Path(tempfile.mkdtemp(prefix="newsrag-ledger-")) / "ledger.jsonl")
+# The modules that run the real model, longest first (seconds on the 2-core machine): with `make test`'s two
+# workers, a long module started last would leave one worker running alone at the end.
+_LONG = {"test_ui_browser": 280, "test_chaos": 250, "test_eval_ci": 155, "test_service_real": 127,
+         "test_processes": 75, "test_hostile": 75, "test_injection": 67, "test_real_answer": 58,
+         "test_real_index": 50, "test_openai_backend": 43, "test_auth": 28}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under `pytest -n N` (make test), each worker runs on cores of its own, and so do the servers and CLIs
+    its tests start: the models size their threads to them (rag.models.cpus). Two workers sharing both cores
+    would run four model threads on two cores, each spinning while it waits for the others."""
+    worker, count = os.environ.get("PYTEST_XDIST_WORKER"), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if worker and count > 1 and hasattr(os, "sched_setaffinity"):
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) >= count:
+            os.sched_setaffinity(0, cores[int(worker.removeprefix("gw")) :: count])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: -_LONG.get(item.path.stem, 0))  # stable: file order within a module is kept
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.models import cpus
 from rag.ports import Kind, Vectors
 
 # Prefixes the models were trained with; MiniLM and mpnet use none (e5/bge-style models would).
@@ -47,7 +48,7 @@ class SentenceTransformerEmbedder:
                 import torch
                 from sentence_transformers import SentenceTransformer
 
-                torch.set_num_threads(os.cpu_count() or 1)
+                torch.set_num_threads(cpus())
                 self._model = SentenceTransformer(_model_path(self.name), device="cpu")
             return self._model
 

@@ -3,7 +3,6 @@ or any OpenAI-compatible server through langchain-openai."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from pydantic import PrivateAttr
 
 from rag.config import Settings
 from rag.limits import PromptTooLongError
+from rag.models import cpus
 
 
 class LLMError(RuntimeError):
@@ -68,7 +68,7 @@ class LlamaCppChat(StreamingChat):
         if self._llama is None:
             from llama_cpp import Llama
 
-            threads = self.n_threads or os.cpu_count() or 1
+            threads = self.n_threads or cpus()
             self._llama = Llama(
                 model_path=self.model_path, n_ctx=self.n_ctx, n_threads=threads, n_threads_batch=threads,
                 n_batch=512, verbose=False,
