@@ -90,6 +90,8 @@ EXTRACTIVE: dict[str, float] = {
     "timeline_lines_min": 3,  # fewer dated lines than this: the best undated ones, at their article's date
     "latest_lines": 4,
     "why_lines": 4,
+    "list_items": 8,
+    "list_pool": 30,  # the most relevant lines a list reads names from
 }
 
 # The shown confidence (rag/answering/confidence.py): sigmoid of a weighted sum of its features, one set of weights for

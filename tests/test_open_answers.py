@@ -14,6 +14,7 @@ import pytest
 import rag
 from index.pipeline import index_paths
 from rag.answering.dates import event_date
+from rag.answering.entities import key
 from rag.fakes import ScriptedChat
 from rag.text import strip_markers
 
@@ -131,3 +132,29 @@ def test_a_timeline_answer_carries_its_lines_as_dated_items_for_programs(tram):
     for item in answer.items:
         assert item.markers and item.text in strip_markers(answer.text)
         assert all(item.text.rstrip(".") in " ".join(answer.passages[m - 1].text.split()) for m in item.markers)
+
+
+BIDS = [  # who bid for a harbour ferry line: three companies, a ministry and a person named beside them
+    ("2022-05-02", "Three bids for the Brantwick ferry line",
+     "Nordholm Shipping Co. and Calder Marine Ltd. bid for the Brantwick ferry line, the Transport Ministry said. "
+     "Mayor Ilse Varga said the Brantwick ferry line bids would be opened in June."),
+    ("2022-05-09", "Late bid for the Brantwick ferry line",
+     "Osterby Ferries Ltd. made a late bid for the Brantwick ferry line on Friday, its chief executive said."),
+]
+
+
+def test_a_list_of_companies_names_each_company_with_the_line_that_names_it(fake, tmp_path: Path):
+    folder = tmp_path / "bids"
+    folder.mkdir()
+    for n, (date, title, text) in enumerate(BIDS):
+        (folder / f"{n}.json").write_text(json.dumps({"title": title, "text": text, "date": date}))
+    index_paths([folder], fake.parts())
+    llm = ScriptedChat(replies=[])
+    rag.configure(parts=fake.parts(), llm=llm)
+    answer = rag.answer("Which companies bid for the Brantwick ferry line?")
+    assert answer.trace.strategy == "list" and llm.prompts == [] and not answer.refused, answer.text
+    named = {key(item.label or "") for item in answer.items}
+    assert {"nordholm shipping", "calder marine", "osterby ferries"} <= named, answer.text
+    assert not {"transport ministry", "ilse varga", "brantwick"} & named  # not companies, or in the question
+    assert all(item.markers for item in answer.items)
+    _each_line_quotes_its_passage(answer)

@@ -126,7 +126,7 @@ def test_strong_drops_the_forced_opener_and_the_part_check(scripted):
 
 def test_open_questions_get_their_own_prompt_and_budget(scripted):
     llm = scripted("- WeChat: threatened with sanctions [1]\n- TikTok", "China uses 4,300 tonnes [1].")
-    answer = rag.answer("Which Chinese companies are mentioned in these articles?")
+    answer = rag.answer("What moves against Chinese companies are mentioned in these articles?")  # no kind of name
     assert answer.trace.strategy == "list" and answer.trace.spec["intent"] == "list"
     system = str(llm.prompts[0][0].content)
     assert "one per line" in system and "Start the answer with" not in str(llm.prompts[0][-1].content)

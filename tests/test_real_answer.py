@@ -1,5 +1,6 @@
 """The real default model (bundled GGUF via llama.cpp) answering over the sample articles."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,3 +91,20 @@ def test_a_terse_timeline_request_is_answered_from_its_topic(indexed: Settings):
     assert len(answer.items) >= 3, answer.text
     assert all(item.markers for item in answer.items)
     assert any("September 15" in item.text for item in answer.items), answer.text
+
+
+def test_a_company_question_lists_several_companies_each_cited(indexed: Settings):
+    answer = rag.answer("Which Chinese companies are mentioned in these articles?")  # once: "major tech companies"
+    assert answer.trace.strategy == "list" and not answer.refused, answer.text
+    named = [item for item in answer.items if item.markers]
+    assert len(named) >= 3, answer.text
+    for item in named:  # each line names a company its own passage names
+        passage = answer.passages[item.markers[0] - 1].text
+        assert any(word in passage for word in re.findall(r"\b[A-Z][\w&.-]+", item.text)), (item, passage[:300])
+
+
+def test_a_timeline_request_gives_dated_events_in_order(indexed: Settings):
+    answer = rag.answer("Give me a timeline of the US actions against Chinese tech companies in these articles.")
+    dated = [item for item in answer.items if item.date]  # once: one event
+    assert len(dated) >= 3 and all(item.markers for item in dated), answer.text
+    assert [item.date for item in dated] == sorted(item.date or "" for item in dated)

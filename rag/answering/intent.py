@@ -11,6 +11,8 @@ why …") is taken off first: it makes a request look like a yes/no question.
     ('yesno', 'list')
     >>> intent("Which Iranian electronics firm were they dealing with?"), intent("sbf trial timeline")
     ('fact', 'timeline')
+    >>> intent("Which Chinese firms bid for TikTok?"), intent("Which company owns WeChat?")
+    ('list', 'fact')
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ _LIST_WORDS = re.compile(r"^\W*list\b|\blist (?:the|all|every|them|out)\b|\bname
 # At the head of the question ("People from which countries …"), not a relative "in which".
 _WHICH = re.compile(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:which|what)\s+((?:[\w'’-]+\s+){{0,3}}?[\w'’-]+?)\s+"
                     rf"(?={_AUX}\b|get\b|got\b)", re.I)
+_HEAD_WHICH = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}?(?:which|what)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
 _IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "media", "police", "staff", "personnel"})
 _COUNTS = frozenset({"two", "three", "four", "five", "both"})
 _NOT_PLURAL = re.compile(r"(?:ss|us|is|news|ics|series|species)$", re.I)
@@ -101,15 +104,26 @@ def is_closed(question: str) -> bool:
 
 
 def asks_for_several(question: str) -> bool:
-    """"Which companies …", "what tit-for-tat moves have …": the noun asked about is plural."""
+    """"Which companies …", "what tit-for-tat moves have …", "which Chinese firms bid …": the noun asked about
+    is plural. Without a verb to end the noun ("which companies bid"), the first word after the "which" that is
+    not a name is the noun ("which Chinese firms bid"; "which company owns" asks for one)."""
     for match in _WHICH.finditer(question):
         span = match.group(1).lower().split()
-        head = span[-1].strip("'’")
         if any(w.isdigit() or w in _COUNTS for w in span):
             continue  # "between which two fingers": a counted pair is one fact
-        if head in _IRREGULAR_PLURALS or (head.endswith("s") and not _NOT_PLURAL.search(head) and len(head) > 3):
+        if _plural(span[-1].strip("'’")):
             return True
+    head = _HEAD_WHICH.search(question)
+    for word in head.group(1).split() if head else ():
+        if word[0].isupper() and word.lower() not in _COUNTS:
+            continue  # a name or a nationality before the noun: "which Chinese firms", "which US officials"
+        w = word.lower()
+        return _plural(w) and w not in _COUNTS and not re.search(r"['’]s?$", w) and not re.fullmatch(_AUX, w)
     return False
+
+
+def _plural(word: str) -> bool:
+    return word in _IRREGULAR_PLURALS or (word.endswith("s") and not _NOT_PLURAL.search(word) and len(word) > 3)
 
 
 def main_clause(question: str) -> str:

@@ -31,6 +31,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "wide_context": ("budget", "a name question of 25 words or more gets 400 evidence tokens, not 250"),
     "extractive": ("open", "build a summary, timeline, latest or why from the passages' cited sentences, in date "
                            "order, instead of having the model write it"),
+    "names": ("open", "answer a list of names of a kind (companies, people, countries) with the names the "
+                      "passages' sentences hold (spaCy's small NER), each cited to its sentence, instead of having "
+                      "the model write it"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
     "echo": ("citations", "drop answer lines that repeat a passage's title or quoted text"),

@@ -202,13 +202,14 @@ def _stems(text: str) -> set[str]:
 def names(claim: str) -> list[str]:
     """Adjacent pairs of capitalised words ("Paradazan System"): a name the model assembled from words that
     each occur somewhere ("Zhao Raab") is not grounded by its words alone."""
-    tokens = re.findall(r"[\w][\w'’.-]*", _MARKER.sub("", claim))
     pairs = []
-    for i in range(len(tokens) - 1):
-        a, b = tokens[i].strip(".'’-"), tokens[i + 1].strip(".'’-")
-        if a[:1].isupper() and b[:1].isupper() and len(a) > 1 and len(b) > 1 and not tokens[i].endswith(".") \
-                and not _DESCRIBES.fullmatch(a):
-            pairs.append(f"{a} {b}".lower())
+    for segment in re.split(r"[:;,()“”\"—–]", _MARKER.sub("", claim)):  # "- Microsoft: Microsoft bid" pairs nothing
+        tokens = re.findall(r"[\w][\w'’.-]*", segment)
+        for i in range(len(tokens) - 1):
+            a, b = tokens[i].strip(".'’-"), tokens[i + 1].strip(".'’-")
+            if a[:1].isupper() and b[:1].isupper() and len(a) > 1 and len(b) > 1 and not tokens[i].endswith(".") \
+                    and not _DESCRIBES.fullmatch(a):
+                pairs.append(f"{a} {b}".lower())
     return [p for p in pairs if not set(p.split()) & (STOPWORDS | _STARTERS)]
 
 

@@ -1,7 +1,8 @@
 """One strategy per intent, chosen by the plan: a fact, a yes/no verdict, and the open questions (a list, a
 summary, a timeline, a comparison, a why/how, the latest), each with its own evidence budget, prompt and
 answer length over the shared retrieval and the shared citation check. Under the `extractive` rule a
-summary, a timeline, the latest and a why are built from the passages' sentences, not written."""
+summary, a timeline, the latest and a why are built from the passages' sentences, not written; under the
+`names` rule so is a list of names of a kind (companies, people, countries)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from rag.answering.policy import Policy
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.base import Strategy
 from rag.answering.strategies.extractive import INTENTS as EXTRACTIVE
-from rag.answering.strategies.extractive import ExtractiveStrategy
+from rag.answering.strategies.extractive import ExtractiveStrategy, lists_names
 from rag.answering.strategies.fact import FactStrategy
 from rag.answering.strategies.open import OpenStrategy
 from rag.answering.strategies.yesno import YesNoStrategy
@@ -23,7 +24,7 @@ def plan(spec: QuestionSpec, policy: Policy) -> Strategy:
         return FactStrategy(spec, policy, plain=True)
     if spec.intent == "yesno" and spec.options is not None:
         return YesNoStrategy(spec, policy)
-    if spec.intent in EXTRACTIVE and policy.on("extractive"):
+    if (spec.intent in EXTRACTIVE and policy.on("extractive")) or lists_names(spec, policy):
         return ExtractiveStrategy(spec, policy)
     if spec.open:
         return OpenStrategy(spec, policy)

