@@ -1,5 +1,6 @@
 # The README's two commands: `make run` (install, index the sample articles, open the chat window)
-# and `make test` (install, lint, type-check, run every test, including the browser test).
+# and `make test` (install, lint, type-check, run every test, including the browser test, in two pytest
+# workers pinned to a core each: see tests/conftest.py).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
