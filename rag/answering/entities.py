@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from functools import cache
 from typing import Any
+
+from rag.answering.names import TITLES
 
 # The asked noun (its start, so "compan" meets company and companies) -> the spaCy labels that answer it.
 _KINDS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
@@ -102,3 +105,44 @@ def names(texts: list[str]) -> list[list[tuple[str, str]]]:
     with _lock:  # one pipeline for every thread of a server
         nlp = _pipeline()
         return [[(e.text, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+
+
+def pick(question: str, texts: list[str], most: int) -> list[tuple[str, int]]:
+    """Up to `most` names of the kind the question asks for, each with the first of `texts` (most relevant
+    first) that names it. A name's kind is the label the recogniser gives it most often over the texts
+    ("Trump" is now and then an ORG; a full name or a title beside it counts for a person). A name the
+    question holds, a common word ("State"), a second spelling ("US" beside "the United States") or a name
+    of the wrong sort (`fits`) is left out."""
+    labels, asked = asked_labels(question), key(question)
+    found = [[(_one_sentence(name), label) for name, label in entities] for entities in names(texts)]
+    votes: dict[str, Counter[str]] = {}
+    for entities in found:
+        for name, label in entities:
+            votes.setdefault(key(name), Counter())[label] += 1
+    people = [k for k, v in votes.items() if v["PERSON"] and " " in k]
+    text = " ".join(texts).lower()
+    for k, v in votes.items():
+        v["PERSON"] += sum(votes[p]["PERSON"] for p in people if p.endswith(f" {k}"))
+        v["PERSON"] += len(re.findall(rf"\b(?:{'|'.join(TITLES)})\.? (?:[a-z]+ )?{re.escape(k)}\b", text))
+    lower = {w for t in texts for w in re.findall(r"\b[a-z][\w-]+", t)}
+    shown: dict[str, tuple[str, int]] = {}
+    for i, entities in enumerate(found):
+        for name, _ in entities:
+            k = key(name)
+            if (votes[k].most_common(1)[0][0] not in labels or len(k) < 2 or k in lower or not fits(name, question)
+                    or re.search(rf"\b{re.escape(k)}\b", asked)):
+                continue
+            if not any(_same(k, seen) for seen in shown) and len(shown) < most:
+                shown[k] = (name.strip(" .,;:"), i)
+    return list(shown.values())
+
+
+def _one_sentence(name: str) -> str:
+    """A name cut where a sentence ends inside it ("Microsoft Corp. Trump" -> "Microsoft Corp")."""
+    return re.split(r"(?<=\w\w)\.\s+(?=[A-Z])", name)[0]
+
+
+def _same(a: str, b: str) -> bool:
+    """Two keys of one name: equal, one inside the other ("bytedance" in "bytedance ltd"), or one the other's
+    initials ("us", "united states")."""
+    return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} " or initials(a) == b or initials(b) == a

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.dates import EventDate, day_label, written_year
-from rag.answering.entities import asked_labels, available, fits, initials, key, names
+from rag.answering.entities import asked_labels, available, pick
 from rag.answering.items import UNDATED
 from rag.answering.lines import CAUSE, Line, Sims, lines, relevant, spread
-from rag.answering.names import TITLES
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
 from rag.answering.spec import QuestionSpec
@@ -136,50 +133,14 @@ class ExtractiveStrategy(OpenStrategy):
         return [head] + [f"- {_label(c.published)}: {c.text} {c.cite()}\n" for c in newest_first]
 
     def _list(self, ranked: list[Line]) -> list[str]:
-        """The names of the asked kind the relevant lines hold, each with the most relevant line that names it.
-        A name's kind is the label the recogniser gives it most often over those lines ("Trump" is now and then
-        an ORG); a name the question holds, a common word ("State") or a second spelling ("US" beside "the
-        United States") is not shown again."""
-        question = self.spec.question
-        labels, asked = asked_labels(question), key(question)
+        """The names of the asked kind the relevant lines hold, each with the most relevant line naming it."""
         pool = ranked[: int(T["list_pool"])]
-        found = [[(_one_sentence(name), label) for name, label in entities]
-                 for entities in names([line.text for line in pool])]
-        votes: dict[str, Counter[str]] = {}
-        for entities in found:
-            for name, label in entities:
-                votes.setdefault(key(name), Counter())[label] += 1
-        people = [k for k, v in votes.items() if v["PERSON"] and " " in k]
-        text = " ".join(line.text for line in pool).lower()
-        for k, v in votes.items():  # "Trump" is the "Donald Trump" read as a person, and "President Trump"
-            v["PERSON"] += sum(votes[p]["PERSON"] for p in people if p.endswith(f" {k}"))
-            v["PERSON"] += len(re.findall(rf"\b(?:{'|'.join(TITLES)})\.? (?:[a-z]+ )?{re.escape(k)}\b", text))
-        lower = {w for line in pool for w in re.findall(r"\b[a-z][\w-]+", line.text)}
-        shown: dict[str, tuple[str, Line]] = {}
-        for line, entities in zip(pool, found, strict=True):
-            for name, _ in entities:
-                k = key(name)
-                if (votes[k].most_common(1)[0][0] not in labels or len(k) < 2 or k in lower or not fits(name, question)
-                        or re.search(rf"\b{re.escape(k)}\b", asked)):
-                    continue
-                if not any(_same(k, seen) for seen in shown) and len(shown) < T["list_items"]:
-                    shown[k] = (name.strip(" .,;:"), line)
-        return [f"- {name}: {line.text} {line.cite()}\n" for name, line in shown.values()]
+        picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]))
+        return [f"- {name}: {pool[i].text} {pool[i].cite()}\n" for name, i in picked]
 
     def _why(self, ranked: list[Line]) -> list[str]:
         chosen = spread(ranked, int(T["why_lines"]), lambda line: CAUSE if line.causal else 0.0)
         return [f"{c.text} {c.cite()}\n" for c in chosen]
-
-
-def _one_sentence(name: str) -> str:
-    """A name cut where a sentence ends inside it ("Microsoft Corp. Trump" -> "Microsoft Corp")."""
-    return re.split(r"(?<=\w\w)\.\s+(?=[A-Z])", name)[0]
-
-
-def _same(a: str, b: str) -> bool:
-    """Two keys of one name: equal, one inside the other ("bytedance" in "bytedance ltd"), or one the other's
-    initials ("us", "united states")."""
-    return a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} " or initials(a) == b or initials(b) == a
 
 
 def _reading(line: Line) -> tuple[dt.date, tuple[int, int]]:
