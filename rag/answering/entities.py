@@ -25,14 +25,14 @@ from rag.answering.names import TITLES
 _KINDS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
     (frozenset({"ORG"}), ("compan", "firm", "business", "brand", "organi", "agenc", "bank", "rival", "startup",
                           "maker", "outlet", "newspaper", "paper", "broadcaster", "network", "team", "club",
-                          "university", "universit", "institution", "entit", "group", "partner", "bidder",
+                          "universit", "institution", "entit", "group", "partner", "bidder",
                           "buyer", "investor", "retailer", "platform", "app", "service")),
     (frozenset({"PERSON"}), ("people", "person", "official", "minister", "leader", "player", "executive",
                              "politician", "lawmaker", "coach", "manager", "reporter", "journalist", "figure",
                              "individual", "senator", "celebrit", "artist", "founder", "ceo", "star", "men",
                              "women", "candidate", "judge", "witness", "analyst", "expert")),
-    (frozenset({"GPE"}), ("countr", "nation", "state", "cit", "place", "region", "government",
-                                  "capital", "territor")),
+    (frozenset({"GPE"}), ("countr", "nation", "states", "city", "cities", "place", "region", "capital",
+                          "territor")),
 )
 _WHICH = re.compile(r"\b(?:which|what|name|list)\s+(?:of\s+the\s+|all\s+(?:the\s+)?|the\s+)?"
                     r"((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
