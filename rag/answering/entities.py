@@ -39,6 +39,9 @@ _WHICH = re.compile(r"\b(?:which|what|name|list)\s+(?:of\s+the\s+|all\s+(?:the\s
 _PLURAL = re.compile(r"(?:[^s]s|ies|people|men|women|media|staff)$", re.I)
 _WHO = re.compile(r"\bwho\s+(?:was|were|is|are)\s+(?:involved|named|mentioned|the\s+(?:key\s+)?(?:players|people))\b",
                   re.I)
+# "President", "Mr": before a name, it marks a person. Longest first, and in one order in every process (a
+# frozenset's order changes with the hash seed).
+_TITLE = "|".join(sorted(TITLES, key=lambda t: (-len(t), t)))
 _SUFFIX = re.compile(r"(?:'s|’s|\s+(?:ltd|inc|corp|co|plc|llc|group|limited|corporation)\.?)$", re.I)
 
 
@@ -123,7 +126,7 @@ def pick(question: str, texts: list[str], most: int) -> list[tuple[str, int]]:
     text = " ".join(texts).lower()
     for k, v in votes.items():
         v["PERSON"] += sum(votes[p]["PERSON"] for p in people if p.endswith(f" {k}"))
-        v["PERSON"] += len(re.findall(rf"\b(?:{'|'.join(TITLES)})\.? (?:[a-z]+ )?{re.escape(k)}\b", text))
+        v["PERSON"] += len(re.findall(rf"\b(?:{_TITLE})\.? (?:[a-z]+ )?{re.escape(k)}\b", text))
     lower = {w for t in texts for w in re.findall(r"\b[a-z][\w-]+", t)}
     shown: dict[str, tuple[str, int]] = {}
     for i, entities in enumerate(found):
