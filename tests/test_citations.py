@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from rag.answering.citations import cites_asked_fact, resolve
+from rag.answering.citations import cites_asked_fact, date_label, resolve
 from rag.answering.markers import normalise_markers
 from rag.answering.support import covered, support
 from rag.fakes import HashEmbedder
@@ -245,3 +245,22 @@ def test_a_figure_in_an_uncited_sentence_is_not_vouched_for_but_one_the_marker_c
                                 question)
     assert cites_asked_fact("It has over 1 billion users. The app is made by Tencent [1].", cited, question)
     assert cites_asked_fact("Why does it matter?", [], "Why does WeChat matter?")  # no kind of fact asked for
+
+
+def test_a_timeline_lines_date_label_is_not_checked_as_a_claim_of_its_passage():
+    # "6 Aug 2020" is read from "On August 6" and the article's date: the passage's text never writes 2020, and
+    # the CLI and the chat marked the line "not supported". A name label stays part of the list line's claim.
+    orders = _passage("On August 6, Trump passed two executive orders against TikTok and WeChat.",
+                      "Orders", dt.date(2020, 9, 12))
+    text, citations = resolve("- 6 Aug 2020: On August 6, Trump passed two executive orders against TikTok and "
+                              "WeChat [1].\n- Sep 2021 (2 articles): Argentina won the World Cup [1].",
+                              [orders], HashEmbedder(), repair=False)
+    assert text.startswith("- 6 Aug 2020: On August 6")
+    assert [(c.marker, c.supported) for c in citations] == [(1, False)]  # one marker, its second use fails
+    _, citations = resolve("- 6 Aug 2020: On August 6, Trump passed two executive orders against TikTok and "
+                           "WeChat [1].", [orders], HashEmbedder(), repair=False)
+    assert [(c.marker, c.supported) for c in citations] == [(1, True)]
+    _, citations = resolve("- 2019: On August 6, Trump passed two executive orders against TikTok and WeChat "
+                           "[1].", [_passage(orders.text)], HashEmbedder(), repair=False)
+    assert [(c.marker, c.supported) for c in citations] == [(1, True)]
+    assert date_label("- Huawei: blacklisted [2]") == ("", "- Huawei: blacklisted [2]")
