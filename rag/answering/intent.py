@@ -37,10 +37,12 @@ _HAND_OVER = re.compile(r"^\W*(?:tell|give|show|get|find|walk)\s+(?:me|us)\s+(?:
 
 _TIMELINE = re.compile(
     r"\btime\s?line\b|\bchronolog|\bin (?:what|which) order\b|\bin order\b(?! to)|\bstep[- ]by[- ]step\b|"
-    r"\bsequence of events\b|\bkey dates\b|\bdates please\b|\bhow did .{3,80}\b(?:unfold|play out|develop|evolve|"
+    r"\bsequence (?:of|in)\b|\bkey (?:dates|events|moments|milestones)\b|\bdates (?:please|of)\b|\bmilestones\b|"
+    r"\b(?:day|week|month|year|step) by (?:day|week|month|year|step)\b|\bblow[- ]by[- ]blow\b|\bwhat happened when\b|"
+    r"\bhow did .{3,80}\b(?:unfold|play out|develop|evolve|"
     r"escalate)\b|\bwhat happened (?:first|next|after that|then)\b|\bwhen did each\b", re.I)
 _COMPARE = re.compile(
-    r"\bvs\.?\b|\bversus\b|\b\w+ v\.? \w+|\bcompar|\bdiffer|\bdisagree on\b|\beach side\b|\bboth sides\b|"
+    r"\bvs\.?\b|\bversus\b|\b\w+ v\.? \w+|\bcompar|\bdiffer|\bcontrast|\bdisagree on\b|\beach side\b|\bboth sides\b|"
     r"\b(?:each|every) (?:describe|frame|portray|see|view|present|cover|report|tell)|\bdifferent (?:outlets|"
     r"papers|sources|sides|media)\b|\bhow do (?:they|the two|both) (?:clash|differ|compare)\b|"
     r"\bhow (?:did|do|does) .{3,60} and .{3,60} (?:each )?(?:describe|portray|frame|cover|report on|see|view|"
@@ -50,22 +52,40 @@ _COMPARE = re.compile(
 _LATEST = re.compile(r"^\W*(?:(?:what'?s|what is|what are|whats|any|give me|tell me|show me)\s+)?(?:the\s+)?"
                      r"(?:latest|most recent|newest|recent (?:news|developments|updates?))\b|"
                      r"^\W*(?:any (?:news|updates?)|what'?s new|updates?) (?:on|with|about)\b|"
-                     r"\bwhere do things stand\b|\bcurrent (?:state|status) of\b", re.I)
+                     r"\bwhere (?:do|does|did) .{0,60}\bstand\b|\bcurrent (?:state|status) of\b", re.I)
 _WHY = re.compile(
-    r"^\W*(?:and\s+)?why\b|\bhow come\b|\bwhat (?:caused|led to|prompted|drove|triggered|motivated|is behind|"
-    r"was behind)\b|\breasons? (?:for|why|behind)\b|\bjustif|\bwhat (?:impact|effect|consequences?)\b|"
+    r"\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|prompted|drove|triggered|motivated|made)\b|"
+    r"\bwhat(?:'s| is| was| are| were) (?:behind|driving)\b|\breasons?\b|\b(?:motives?|motivation|rationale)\b|"
+    r"\bjustif|\bwhat (?:impact|effect|consequences?)\b|"
+    r"\b(?:\w+['’]s?|the|their|its|his|her) (?:response|reaction)s? (?:to|from)\b|"
     r"\bhow (?:did|does|do|has|have) .{3,60}\b(?:react|respond|land|go down|retaliat|hit back)\b|"
     r"\bhow (?:could|would|will|might|can) .{3,60}\b(?:hit|affect|impact|hurt|change|harm)\b", re.I)
 _SUMMARY = re.compile(
     r"^\W*(?:summari[sz]e|sum up|overview|recap|brief me|explain|describe)\b|\bsummar(?:y|ise|ize)\b|"
-    r"^\W*tell (?:me|us) (?:about|what)\b|\bwhat (?:happened|went on|is going on|'s going on|was going on)\b|"
+    r"^\W*(?:catch|fill) (?:me|us) (?:up|in)\b|\b(?:overview|rundown|run-down|lowdown|briefing|background|"
+    r"backstory|gist|tl;?dr|takeaways|highlights|main points|key (?:points|facts))\b|"
+    r"^\W*tell (?:me|us) (?:about|what|more)\b|\bwhat (?:has |had |have )?(?:happened|went on|went down|is going on|"
+    r"'s going on|was going on|is happening|'s happening)\b|\bwhat(?:'s| has| have) been (?:happening|going on)\b|"
+    r"\bwhat(?:'s| is| was) the (?:situation|state of play|context)\b|\bwhat(?: is|'s) known about\b|"
+    r"\bwhat (?:do|does|did) (?:the |these |those )?(?:articles?|stories|story|reports?|coverage|news|papers?) "
+    r"(?:say|tell|report)(?: us| me)? (?:about|on)\b|\bwhat (?:do|can) you (?:have|tell me|know) (?:on|about)\b|"
+    r"\bhow (?:is|are) .{3,60}\bgoing\b|"
     r"\bwhat'?s (?:the deal|going on|the story|up) with\b|\bwhat is the story\b|\bwhat do we know about\b|"
     r"\bhow (?:is|are|was|were) .{3,60}\b(?:dealing|handling|coping|responding|doing)\b|"
-    r"^\W*(?:what about|anything on|news on)\b", re.I)
+    r"^\W*(?:what about|(?:anything|something|more) (?:on|about)|news on)\b", re.I)
 # "list", "name all/the", "who was involved", "which/what <plural noun> …".
-_LIST_WORDS = re.compile(r"^\W*list\b|\blist (?:the|all|every|them|out)\b|\bname (?:all|the|every)\b|"
-                         r"\bwho (?:was|were|is|are) (?:involved|named|mentioned|the (?:key )?(?:players|people))\b|"
-                         r"\bwhat are all\b|\bwhich of the\b", re.I)
+_LIST_WORDS = re.compile(r"^\W*list\b|\blist (?:the|all|every|them|out)\b|\bname (?:all|the|every|some|a few|any)\b|"
+                         r"\bwho (?:was|were|is|are) (?:involved|named|mentioned|the (?:key |main )?(?:players|people|"
+                         r"figures|names|parties))\b|\bwhat are all\b|\bwhich of the\b|\bwho (?:all|else)\b|"
+                         r"\bthe names of\b|\b(?:people|companies|firms|countries|officials|players|parties|groups|"
+                         r"organi[sz]ations|individuals|entities) (?:involved|named|mentioned)\b", re.I)
+# "What are the countries involved …": a plural noun after "what/which are the" (a reason or a point is a why
+# or a summary, read by their own rules).
+_ARE_THE = re.compile(r"^\W*(?:what|which) (?:are|were) (?:the|all the|some of the)\s+((?:[\w'’-]+\s+){0,2}?[\w'’-]+?)"
+                      r"(?=\s+(?:that|who|which|involved|named|mentioned|in|on|of|at|from|to|behind|[\w'’-]+ed)\b|\W*$)",
+                      re.I)
+_NOT_ITEMS = frozenset({"reasons", "causes", "motives", "effects", "consequences", "implications", "details", "terms",
+                        "points", "takeaways", "highlights", "facts", "latest", "news", "odds", "chances"})
 # At the head of the question ("People from which countries …"), not a relative "in which".
 _WHICH = re.compile(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:which|what)\s+((?:[\w'’-]+\s+){{0,3}}?[\w'’-]+?)\s+"
                     rf"(?={_AUX}\b|get\b|got\b)", re.I)
@@ -113,6 +133,10 @@ def asks_for_several(question: str) -> bool:
             continue  # "between which two fingers": a counted pair is one fact
         if _plural(span[-1].strip("'’")):
             return True
+    are_the = _ARE_THE.search(question)
+    if are_the:
+        noun = are_the.group(1).lower().split()[-1]
+        return _plural(noun) and noun not in _NOT_ITEMS
     head = _HEAD_WHICH.search(question)
     for word in head.group(1).split() if head else ():
         if word[0].isupper() and word.lower() not in _COUNTS:
