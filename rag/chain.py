@@ -22,10 +22,9 @@ from rag.answering.items import items_of
 from rag.answering.policy import Policy, policy_for
 from rag.answering.prompt import REFUSAL
 from rag.answering.spec import QuestionSpec, parse
-from rag.answering.strategies import Strategy, plan
+from rag.answering.strategies import PartsStrategy, Strategy, plan
 from rag.answering.strategies.extractive import ExtractiveStrategy
 from rag.answering.strategies.yesno import YesNoStrategy
-from rag.answering.verify import verify
 from rag.config import Settings
 from rag.limits import InputTooLongError, check_question, clip_history
 from rag.models.files import ModelUnavailableError
@@ -210,6 +209,10 @@ class AnswerChain:
         sims = self._sims(turn.spec.query)
         if isinstance(turn.strategy, ExtractiveStrategy):
             turn.strategy.reads(sims, corpus.article, corpus.newest(), merge_weights(weights))
+        if isinstance(turn.strategy, PartsStrategy):  # each part its own evidence, under its own budget
+            return turn.strategy.merge([
+                select(turn.scored, corpus.article, self._sims(s.question), [question_weights(s.question, corpus)],
+                       s.kind, budget, most, turn.spec.outlets) for s in turn.strategy.specs])
         return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets)
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:
@@ -223,8 +226,8 @@ class AnswerChain:
 
     def _finish(self, turn: Turn, passages: list[Passage], raw: str, top: float, started: float) -> Answer:
         began = time.perf_counter()
-        assert turn.spec is not None
-        checked = verify(turn.spec, passages, raw, self.policy, turn.trace, self.parts.embedder)
+        assert turn.spec is not None and turn.strategy is not None
+        checked = turn.strategy.verify(passages, raw, turn.trace, self.parts.embedder)
         signals = signals_for(raw_confidence(checked.refused, top, checked.citations, self.settings.min_score),
                               closed=turn.spec.options is not None, covered=checked.covered)
         turn.timings["verify"] = time.perf_counter() - began

@@ -92,6 +92,8 @@ EXTRACTIVE: dict[str, float] = {
     "why_lines": 4,
     "list_items": 8,
     "list_pool": 30,  # the most relevant lines a list reads names from
+    "compare_lines": 3,  # a comparison's lines per side (not tuned)
+    "compare_sides": 3,  # outlets shown when the question asks how "the outlets" told it
 }
 
 # The shown confidence (rag/answering/confidence.py): sigmoid of a weighted sum of its features, one set of weights for

@@ -264,3 +264,23 @@ def test_a_timeline_lines_date_label_is_not_checked_as_a_claim_of_its_passage():
                            "[1].", [_passage(orders.text)], HashEmbedder(), repair=False)
     assert [(c.marker, c.supported) for c in citations] == [(1, True)]
     assert date_label("- Huawei: blacklisted [2]") == ("", "- Huawei: blacklisted [2]")
+
+
+def test_a_sentence_naming_the_questions_subject_needs_a_passage_that_names_it():
+    # The small model put the question's name on the nearest passage: every name is in the question or the
+    # passages, so only the subject rule turns it down.
+    binance = _passage("When Changpeng Zhao, the CEO of Binance, announced that he intended to acquire FTX, Ellison "
+                       "confessed.", "How is it still getting worse for Sam Bankman-Fried?")
+    question = "who is bumble's new ceo?"
+    answer = "Bumble's new CEO is Changpeng Zhao [1]."
+    off: list[int] = []
+    _, citations = resolve(answer, [binance], HashEmbedder(), question, subject=True, off_subject=off)
+    assert [(c.marker, c.supported) for c in citations] == [(1, False)] and off == [1]
+    _, citations = resolve(answer, [binance], HashEmbedder(), question)
+    assert [(c.marker, c.supported) for c in citations] == [(1, True)]
+    # the subject in another spelling still counts: "Chinese" for China, "United States" for US
+    huts = _passage("Chinese troops have built at least 186 huts along the shoreline, the United States said.")
+    for claim, asked in [("China built at least 186 huts along the shoreline [1].", "how many huts did china build?"),
+                         ("The US said 186 huts were built along the shoreline [1].", "what did the us say?")]:
+        _, citations = resolve(claim, [huts], HashEmbedder(), asked, subject=True)
+        assert [(c.marker, c.supported) for c in citations] == [(1, True)], claim

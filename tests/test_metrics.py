@@ -47,6 +47,11 @@ def test_contains_answer_normalises():
     assert contains_answer("The Microsoft bid", ["microsoft", "facebook"], require_all=True) == 0.0
     assert contains_answer("Sophy Ridgeway", ["Sophy Ridge"]) == 0.0  # whole words only
     assert contains_answer("anything", []) == 0.0
+    # a currency sign is not part of the figure: "$219 million" holds the gold "219 million" (it did not, so
+    # every config's right answer written with a "$" was scored wrong)
+    assert contains_answer("Uber made $219 million in Q3 [1].", ["219 million"]) == 1.0
+    assert contains_answer("Uber made $219 million in Q3 [1].", ["$219 million"]) == 1.0
+    assert contains_answer("Uber made $2,190 million in Q3 [1].", ["219 million"]) == 0.0
 
 
 def test_token_f1_by_hand():

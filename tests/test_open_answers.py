@@ -63,10 +63,10 @@ def _date(label: str) -> dt.date:
 def _each_line_quotes_its_passage(answer: rag.Answer) -> None:
     for line in filter(None, answer.text.splitlines()):
         markers = [int(m) for m in re.findall(r"\[(\d+)\]", line)]
-        if line.startswith("As of"):
+        if line.startswith(("As of", "**")):  # the closing date, a comparison's side
             continue
         assert markers, line
-        sentence = re.sub(r"^- [^:]+: ", "", line.split(" [")[0]).rstrip(".")
+        sentence = re.sub(r"^- (?:[^:]{1,40}: )?", "", line.split(" [")[0]).rstrip(".")
         for m in markers:
             assert sentence in " ".join(answer.passages[m - 1].text.split()), (line, answer.passages[m - 1].text)
 
@@ -158,3 +158,58 @@ def test_a_list_of_companies_names_each_company_with_the_line_that_names_it(fake
     assert not {"transport ministry", "ilse varga", "brantwick"} & named  # not companies, or in the question
     assert all(item.markers for item in answer.items)
     _each_line_quotes_its_passage(answer)
+
+
+FARES = [  # two sides of one dispute, told by two outlets
+    ("2021-04-02", "Brantwick Courier", "Tram fares to rise in Brantwick",
+     "Mayor Ilse Varga called the tram fare rise a fair price for a faster tram network. "
+     "Varga said the tram fare rise would pay for twelve new trams by 2023. "
+     "The riders union said the tram fare rise was a tax on the poorest riders of the tram."),
+    ("2021-04-03", "Harbour Times", "Union vows to fight Brantwick tram fare rise",
+     "The riders union promised strikes against the tram fare rise and said the union would take the council to "
+     "court. Union leader Tomas Berg said riders were paying for the mayor's tram mistakes. "
+     "Mayor Varga said the tram fare rise was the only way to keep the trams running."),
+]
+
+
+@pytest.fixture
+def fares(fake, tmp_path: Path) -> ScriptedChat:
+    folder = tmp_path / "fares"
+    folder.mkdir()
+    for n, (date, source, title, text) in enumerate(FARES):
+        (folder / f"{n}.json").write_text(json.dumps({"title": title, "text": text, "date": date, "outlet": source}))
+    index_paths([folder], fake.parts())
+    llm = ScriptedChat(replies=[])
+    rag.configure(parts=fake.parts(), llm=llm)
+    return llm
+
+
+def _blocks(text: str) -> dict[str, list[str]]:
+    blocks: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.startswith("**"):
+            blocks[line.strip("* ")] = []
+        elif line.startswith("- "):
+            blocks[list(blocks)[-1]].append(line)
+    return blocks
+
+
+def test_a_comparison_of_two_sides_gives_each_side_its_own_lines_without_asking_the_model(fares):
+    answer = rag.answer("how did mayor varga and the riders union describe the tram fare rise differently?")
+    blocks = _blocks(answer.text)
+    assert list(blocks) == ["Mayor varga", "The riders union"], answer.text
+    assert blocks["Mayor varga"] and all("Varga" in line for line in blocks["Mayor varga"])
+    assert blocks["The riders union"] and all("union" in line for line in blocks["The riders union"])
+    _each_line_quotes_its_passage(answer)
+    assert fares.prompts == [] and answer.trace.strategy == "compare" and not answer.refused
+
+
+def test_a_comparison_of_the_outlets_gives_a_block_per_outlet_from_its_own_articles(fares):
+    answer = rag.answer("What did the different outlets say about the Brantwick tram fare rise?")
+    blocks = _blocks(answer.text)
+    assert set(blocks) == {"Brantwick Courier", "Harbour Times"}, answer.text
+    for outlet, lines in blocks.items():
+        for line in lines:
+            marker = int(re.findall(r"\[(\d+)\]", line)[0])
+            assert answer.passages[marker - 1].title.endswith(outlet), (outlet, line)
+    assert fares.prompts == []

@@ -10,7 +10,11 @@ from rag.answering.question import answers_kind, choices, expected_type, negativ
      ("Who interviewed him?", "name"), ("Why did China retaliate?", None),
      ("And when did he say it?", "date"), ("What did Raab say, and when did he say it?", "date"),
      # "when" that opens a clause of the question, not the question: it asks for a cause.
-     ("What caused the casualties when fights broke out in the Galwan Valley?", None)],
+     ("What caused the casualties when fights broke out in the Galwan Valley?", None),
+     # an amount asked without "how much"
+     ("What did the helium plant cost to build?", "number"), ("What is the contract worth?", "number"),
+     ("what was tiktok valued at", "number"), ("What was the final cost of the plant?", "number"),
+     ("What did Microsoft pay for it?", "number"), ("What did Microsoft say?", None)],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None):
     assert expected_type(question) == kind
@@ -28,6 +32,8 @@ def test_a_question_that_asks_two_things_is_split_into_parts():
     assert question_parts("What did Raab say about China, and what did Pompeo say about Huawei?") == [
         "What did Raab say about China", "what did Pompeo say about Huawei?"]
     assert question_parts("Did Microsoft and Oracle bid for TikTok?") == ["Did Microsoft and Oracle bid for TikTok?"]
+    assert question_parts("What net income did Uber post, and by how much did reported assaults drop?") == [
+        "What net income did Uber post", "by how much did reported assaults drop?"]
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,6 @@ _WHY = re.compile(
     r"\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|prompted|drove|triggered|motivated|made)\b|"
     r"\bwhat(?:'s| is| was| are| were) (?:behind|driving)\b|\breasons?\b|\b(?:motives?|motivation|rationale)\b|"
     r"\bjustif|\bwhat (?:impact|effect|consequences?)\b|"
-    r"\b(?:\w+['’]s?|the|their|its|his|her) (?:response|reaction)s? (?:to|from)\b|"
     r"\bhow (?:did|does|do|has|have) .{3,60}\b(?:react|respond|land|go down|retaliat|hit back)\b|"
     r"\bhow (?:could|would|will|might|can) .{3,60}\b(?:hit|affect|impact|hurt|change|harm)\b", re.I)
 _SUMMARY = re.compile(

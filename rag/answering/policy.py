@@ -23,6 +23,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "floor": ("refusal", "refuse without asking the model when the best passage is below `min_score`"),
     "grounding": ("refusal", "show an answer none of whose citations the passages support as a refusal"),
     "asked_fact": ("refusal", "refuse an answer that lacks the kind of fact asked for (a name, a number, a date)"),
+    "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "
+                           "names it too ('Bumble's new CEO is X [3]' needs a passage naming Bumble)"),
     "said_only": ("refusal", "a refusal keeps what the passages do say, after 'The articles do not say.'"),
     "opener": ("verdict", "tell the model to open a closed question's answer with Yes/No (or its options)"),
     "verdict": ("verdict", "a Yes/No verdict stands without a supporting citation when the passages cover the "
@@ -34,8 +36,12 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "names": ("open", "answer a list of names of a kind (companies, people, countries) with the names the "
                       "passages' sentences hold (spaCy's small NER), each cited to its sentence, instead of having "
                       "the model write it"),
+    "sides": ("open", "answer a comparison of two named sides ('X and Y', 'X vs Y') or of the outlets with a block of "
+                      "each side's most relevant lines from the passages, instead of having the model write it"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
+    "split": ("parts", "answer each part of a fact question that asks two questions on its own evidence, with its "
+                       "own prompt and check; a part the passages do not hold is said to be missing"),
     "echo": ("citations", "drop answer lines that repeat a passage's title or quoted text"),
     "repair": ("citations", "move a marker to the sentence or passage that supports it"),
     "aliases": ("citations", "accept a name by its alias or acronym (US / United States / U.S.)"),
@@ -43,7 +49,7 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
 FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
-    "strong": frozenset({"floor", "outlets", "parts", "repair", "aliases", "echo"}),
+    "strong": frozenset({"floor", "outlets", "parts", "split", "repair", "aliases", "echo"}),
     "off": frozenset(),
 }
 

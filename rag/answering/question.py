@@ -19,8 +19,9 @@ from rag.text import STOPWORDS, content_words, strip_markers, words
 
 _NUMBER_Q = re.compile(
     r"\bhow (many|much|long|old|far|big|large|often|tall|high)\b|\bwhat (percentage|percent|share|amount|number|"
-    r"proportion|fraction|price|sum)\b|\bby how much\b|\bwhat (was|is|were) the (cost|price|value|size|total|"
-    r"amount|number|figure)\b", re.I)
+    r"proportion|fraction|price|sum)\b|\bby how much\b|\bwhat (was|is|were) the (\w+ ){0,2}?(cost|price|value|size|"
+    r"total|amount|number|figure)\b|\bworth\b|\bvalued at\b|"
+    r"\bwhat (did|does|do|will|would) .{1,60}\b(cost|pay|charge|spend|earn|gross)\b", re.I)
 # "When" asks for a date where it opens the question or a clause's verb follows it ("..., and when did ...");
 # "What caused the casualties when fights broke out?" asks for a cause.
 _DATE_Q = re.compile(r"^\W*(and\s+)?when\b|\bwhen (did|does|do|is|was|were|are|will|would|has|have|had|can|could)\b|"
@@ -36,7 +37,8 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
                      r"million|billion|dozen|half|twice)\b", re.I)
 # A clause boundary that starts a new question: ", and what ...", "; who ...", " and when did ...".
 # ", while ..." and ", whereas ..." always contrast two statements.
-_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?=(?:what|who|whom|when|where|which|how|why|did|does|do|is|"
+_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?=(?:(?:by|to|for|from|with|in|on|at|of)\s+(?:how|what|which|"
+                    r"whom|whose|when|where)\b|what|who|whom|when|where|which|how|why|did|does|do|is|"
                     r"was|were|has|had)\b)|,?\s+(?:while|whereas)\s+", re.I)
 
 
@@ -137,4 +139,6 @@ def question_parts(question: str) -> list[str]:
 
 # A clause that opens with a verb form or a preposition has no subject of its own: "Did the US ban TikTok while
 # negotiating with Oracle?" asks one thing, and "negotiating with Oracle?" is no question.
-_NO_SUBJECT = re.compile(r"(?:\w+ing|\w+ed|to|with|for|by|of|in|on|at|after|before)\b", re.I)
+# "by how much did X drop?" is a question of its own.
+_NO_SUBJECT = re.compile(r"(?:\w+ing|\w+ed|to|with|for|by|of|in|on|at|after|before)\b"
+                         r"(?!\s+(?:how|what|which|whom|whose|when|where)\b)", re.I)

@@ -15,6 +15,7 @@ import numpy as np
 
 from rag.answering.names import TITLES
 from rag.answering.outlets import without, without_taglines
+from rag.answering.subject import names_subject, subject_names
 from rag.ports import Embedder
 from rag.text import MARKER as _MARKER
 from rag.text import STOPWORDS, content_words, sentences, words
@@ -34,11 +35,12 @@ class Support:
     lexical: float
     grounded: bool  # every number and name of the claim occurs in the passages or the question
     completes: bool = False  # restates the question and adds only words of the passage: "X is <the question>"
+    off_subject: bool = False  # names the question's subject, which the passage does not (rag/answering/subject.py)
 
     @property
     def supported(self) -> bool:
         close = self.similarity >= SUPPORT_SIMILARITY or self.lexical >= SUPPORT_LEXICAL
-        return self.grounded and (close or self.completes)
+        return self.grounded and (close or self.completes) and not self.off_subject
 
 
 def key_terms(claim: str) -> set[str]:
@@ -70,14 +72,15 @@ def _known(term: str, known: set[str]) -> bool:
 
 
 def support(claim: str, passage: Passage, embedder: Embedder, context: str = "", question: str = "",
-            aliases: bool = False, item: bool = False) -> Support:
+            aliases: bool = False, item: bool = False, subject: str = "") -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
     other text the model was given (all passages, the question): names and numbers may come from there.
     With `question`, a claim that restates the question supports by the words it adds to it: a long question
     answered "The person who ... is Sam Altman" is as close to the passage as "Sam Altman" is.
 
     Meaning is judged against the passage's body, not its title: a claim that only repeats the title
-    ("TikTok warning: China threatens retaliation [1]") does not answer anything."""
+    ("TikTok warning: China threatens retaliation [1]") does not answer anything. With `subject` (the question),
+    a claim naming the question's subject needs a passage that names it (the `subject` rule)."""
     claim = _MARKER.sub("", claim).strip()
     parts = sentences(passage.text) or [passage.text]
     vectors = embedder.embed([claim, *parts], "document")
@@ -103,7 +106,8 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     completes = bool(question) and _completes(claim_words, _stems(question), passage_words | title_words)
     if item:  # a list's line "- Huawei: …" is vouched for by a passage that names Huawei
         completes = completes or names_item(claim, passage)
-    return Support(similarity, lexical, grounded, completes)
+    about = subject_names(claim, subject) if subject else set()
+    return Support(similarity, lexical, grounded, completes, bool(about) and not names_subject(about, _given(passage)))
 
 
 ITEM = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")

@@ -48,8 +48,14 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
     held = share == 1.0
     if text and (not declined or MARKER.search(text)):
         moves: list[str] = []
+        off: list[int] = []
         text, citations = resolve(text, passages, embedder, question, held, repair=policy.on("repair"),
-                                  aliases=policy.on("aliases"), moves=moves, items=spec.intent == "list")
+                                  aliases=policy.on("aliases"), moves=moves, items=spec.intent == "list",
+                                  subject=policy.on("subject"), off_subject=off)
+        if off:
+            passages_off = ", ".join(f"[{n}]" for n in sorted(set(off)))
+            trace.record("subject", f"passage {passages_off} not counted as support",
+                         "a sentence names what the question asks about, and that passage does not")
         for move in moves:
             trace.record("repair", move, "the passage it first cited does not support its sentence")
         if policy.on("aliases"):

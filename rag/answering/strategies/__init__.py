@@ -2,7 +2,9 @@
 summary, a timeline, a comparison, a why/how, the latest), each with its own evidence budget, prompt and
 answer length over the shared retrieval and the shared citation check. Under the `extractive` rule a
 summary, a timeline, the latest and a why are built from the passages' sentences, not written; under the
-`names` rule so is a list of names of a kind (companies, people, countries)."""
+`names` rule so is a list of names of a kind (companies, people, countries), and under the `sides` rule a
+comparison of two named sides or of the outlets (a block of lines per side). Under the `split` rule a fact
+question that asks two questions answers each on its own evidence (strategies/parts.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ from rag.answering.policy import Policy
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.base import Strategy
 from rag.answering.strategies.extractive import INTENTS as EXTRACTIVE
-from rag.answering.strategies.extractive import ExtractiveStrategy, lists_names
+from rag.answering.strategies.extractive import ExtractiveStrategy, compares_sides, lists_names
 from rag.answering.strategies.fact import FactStrategy
 from rag.answering.strategies.open import OpenStrategy
+from rag.answering.strategies.parts import PartsStrategy, separate_questions
 from rag.answering.strategies.yesno import YesNoStrategy
 
-__all__ = ["Strategy", "plan"]
+__all__ = ["PartsStrategy", "Strategy", "plan"]
 
 
 def plan(spec: QuestionSpec, policy: Policy) -> Strategy:
@@ -24,8 +27,11 @@ def plan(spec: QuestionSpec, policy: Policy) -> Strategy:
         return FactStrategy(spec, policy, plain=True)
     if spec.intent == "yesno" and spec.options is not None:
         return YesNoStrategy(spec, policy)
-    if (spec.intent in EXTRACTIVE and policy.on("extractive")) or lists_names(spec, policy):
+    if (spec.intent in EXTRACTIVE and policy.on("extractive")) or lists_names(spec, policy) or \
+            compares_sides(spec, policy):
         return ExtractiveStrategy(spec, policy)
     if spec.open:
         return OpenStrategy(spec, policy)
+    if policy.on("split") and separate_questions(spec):
+        return PartsStrategy(spec, policy)
     return FactStrategy(spec, policy)

@@ -10,6 +10,8 @@ from langchain_core.prompts import ChatPromptTemplate
 from rag.answering.policy import Policy
 from rag.answering.prompt import SYSTEM, human_message
 from rag.answering.spec import QuestionSpec
+from rag.answering.verify import Verified, verify
+from rag.ports import Embedder
 from rag.trace import Trace
 from rag.types import Passage
 
@@ -59,3 +61,7 @@ class Strategy:
         for chunk in llm().stream(messages, max_tokens=self.answer_tokens):
             trace.model_tokens += 1
             yield chunk.text
+
+    def verify(self, passages: list[Passage], raw: str, trace: Trace, embedder: Embedder) -> Verified:
+        """The shared check (rag/answering/verify.py) of what it wrote."""
+        return verify(self.spec, passages, raw, self.policy, trace, embedder)

@@ -23,8 +23,10 @@ from rag.answering.dates import EventDate, day_label, written_year
 from rag.answering.entities import asked_labels, available, pick
 from rag.answering.items import UNDATED
 from rag.answering.lines import CAUSE, Line, Sims, lines, relevant, spread
+from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
+from rag.answering.sides import by_outlet, side_of, sides
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.open import OpenStrategy
 from rag.answering.window import Window
@@ -43,6 +45,11 @@ def lists_names(spec: QuestionSpec, policy: Policy) -> bool:
     return spec.intent == "list" and policy.on("names") and bool(asked_labels(spec.question)) and available()
 
 
+def compares_sides(spec: QuestionSpec, policy: Policy) -> bool:
+    """A comparison of two named sides or of the outlets, answered from the passages under the `sides` rule."""
+    return spec.intent == "compare" and policy.on("sides") and bool(sides(spec.question) or by_outlet(spec.question))
+
+
 class ExtractiveStrategy(OpenStrategy):
     def __init__(self, spec: QuestionSpec, policy: Policy) -> None:
         super().__init__(spec, policy)
@@ -50,6 +57,7 @@ class ExtractiveStrategy(OpenStrategy):
         self.articles: Callable[[str], ArticleText | None] = lambda _: None
         self.newest: dt.date | None = None
         self.weights: dict[str, float] = {}
+        self.outlets: list[str | None] = []  # the outlet of each passage
 
     def reads(self, sims: Sims, articles: Callable[[str], ArticleText | None], newest: dt.date | None,
               weights: dict[str, float]) -> None:
@@ -91,9 +99,10 @@ class ExtractiveStrategy(OpenStrategy):
         dated = [p for p in passages if p.published]
         ranked = relevant(lines(passages, self._relevance, lambda p: self._year_of(p, dated)), self.spec.question,
                           T["share"], T["floor"])
+        self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
-        rule = "names" if self.spec.intent == "list" else "extractive"
-        if not shown and self.spec.intent == "list":  # no name of the kind: the model writes the list after all
+        rule = {"list": "names", "compare": "sides"}.get(self.spec.intent, "extractive")
+        if not shown and rule != "extractive":  # no name of the kind, no line per side: the model writes it
             trace.fire(rule)
             yield from super().generate(llm, passages, previous, trace)
             return
@@ -101,8 +110,8 @@ class ExtractiveStrategy(OpenStrategy):
             trace.record(rule, "refused", "no sentence of the passages is close enough to the question")
             yield REFUSAL
             return
-        how = "names of the kind asked, each with the line that names it" if rule == "names" else \
-            "selected and ordered by relevance and date"
+        how = {"names": "names of the kind asked, each with the line that names it",
+               "sides": "the most relevant lines of each side"}.get(rule, "selected and ordered by relevance and date")
         trace.record(rule, f"{len(shown)} lines from the passages",
                      f"{self.spec.intent}: {how}, not written by the model")
         yield from shown
@@ -137,6 +146,28 @@ class ExtractiveStrategy(OpenStrategy):
         pool = ranked[: int(T["list_pool"])]
         picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]))
         return [f"- {name}: {pool[i].text} {pool[i].cite()}\n" for name, i in picked]
+
+    def _compare(self, ranked: list[Line]) -> list[str]:
+        """A block per side (or per outlet), each its most relevant lines; [] unless two sides have lines."""
+        found = sides(self.spec.question)
+        if found:
+            groups = [(s.label, [line for line in ranked if side_of(line, found, self.outlets) == i])
+                      for i, s in enumerate(found)]
+        else:  # "the different outlets": the outlets of the most relevant lines
+            by: dict[str, list[Line]] = {}
+            for line in ranked:
+                outlet = self.outlets[line.markers[0] - 1]
+                if outlet:
+                    by.setdefault(outlet, []).append(line)
+            groups = list(by.items())[: int(T["compare_sides"])]
+        blocks = [(label, spread(mine, int(T["compare_lines"]))) for label, mine in groups if mine]
+        if len(blocks) < 2:
+            return []
+        shown = []
+        for i, (label, chosen) in enumerate(blocks):
+            lines_of = "".join(f"- {c.text} {c.cite()}\n" for c in sorted(chosen, key=_reading))
+            shown.append(("\n" if i else "") + f"**{label[:1].upper()}{label[1:]}**\n{lines_of}")
+        return shown
 
     def _why(self, ranked: list[Line]) -> list[str]:
         chosen = spread(ranked, int(T["why_lines"]), lambda line: CAUSE if line.causal else 0.0)

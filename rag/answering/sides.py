@@ -1,0 +1,81 @@
+"""The sides a comparison names, and which of the passages' lines tells each side's part (the `sides` rule).
+
+"how did chinese state media and trump describe the deal?", "epic v google: how is each side making its
+case?", "techcrunch vs engadget on chatgpt turning one" name two sides around "and", "vs" or "v"; "what did
+the different outlets say about …?" asks for the outlets the passages come from.
+
+    >>> [s.label for s in sides("how did chinese state media and trump describe the deal differently?")]
+    ['chinese state media', 'trump']
+    >>> [s.label for s in sides("washington's hk law vs beijing's security law for the city - how do they clash")]
+    ["washington's hk law", "beijing's security law"]
+    >>> [s.label for s in sides("epic v google: how is each side making its case?")]
+    ['epic', 'google']
+    >>> by_outlet("What did the different outlets say about the sale?")
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.answering.lines import Line, _stem
+from rag.text import content_words
+
+_CONNECTOR = re.compile(r"\s+(?:and|vs\.?|versus|v\.?)\s+", re.I)
+_LEAD = re.compile(r"^\W*(?:(?:how|what|why|where|when|in what way)\s+(?:did|do|does|have|has|were|are|was|is)\s+|"
+                   r"(?:did|do|does|compare|contrast)\s+)?", re.I)
+_END = re.compile(r"\s+(?:each|both|describ\w*|portray\w*|fram\w*|cover\w*|report\w*|see|saw|view\w*|differ\w*|"
+                  r"clash\w*|compar\w*|present\w*|characteri[sz]\w*|say|said|tell|told|on|about|over|for|in|"
+                  r"regarding|mak\w*|tak\w*|treat\w*|react\w*|respond\w*|argu\w*|explain\w*)\b|\s*[:?,;—–]|\s+-\s",
+                  re.I)
+_OUTLETS = re.compile(r"\b(?:different|various|several|other|the|all the|both) (?:outlets|papers|newspapers|sources|"
+                      r"publications|media outlets|reports|articles)\b", re.I)
+_MOST_WORDS = 6  # a longer "side" is a clause, not a name
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    label: str  # as the question writes it
+    words: frozenset[str]  # its words' stems, possessives taken off
+
+
+def sides(question: str) -> list[Side]:
+    """The two sides around the question's first "and"/"vs"/"v" that has a short name on each side; [] when
+    it names none."""
+    for match in _CONNECTOR.finditer(question):
+        left = _LEAD.sub("", question[:match.start()], count=1).strip()
+        rest = question[match.end():]
+        end = _END.search(rest)
+        right = (rest[:end.start()] if end else rest).strip(" ?.!")
+        if 0 < len(left.split()) <= _MOST_WORDS and 0 < len(right.split()) <= _MOST_WORDS:
+            found = [Side(label, _stems(label)) for label in (left, right)]
+            if all(s.words for s in found):
+                return found
+    return []
+
+
+def by_outlet(question: str) -> bool:
+    """The question asks how the outlets (papers, sources) told it."""
+    return bool(_OUTLETS.search(question))
+
+
+def side_of(line: Line, found: list[Side], outlets: list[str | None]) -> int | None:
+    """Which side a line tells: the side whose outlet published it (`outlets`: the outlet of each passage), else
+    the side whose own words (those the other side lacks) it holds most of; None when it holds neither or both
+    alike."""
+    for i, side in enumerate(found):
+        if any(_stems(outlet or "") == side.words for outlet in (outlets[m - 1] for m in line.markers)):
+            return i
+    held = _stems(line.text)
+    counts = [len((side.words - _others(found, i)) & held) for i, side in enumerate(found)]
+    best = max(counts)
+    return counts.index(best) if best and counts.count(best) == 1 else None
+
+
+def _others(found: list[Side], i: int) -> frozenset[str]:
+    return frozenset().union(*(s.words for j, s in enumerate(found) if j != i))
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(_stem(re.sub(r"['’]s$", "", w)) for w in content_words(text))
