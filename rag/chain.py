@@ -22,7 +22,7 @@ from rag.answering.items import items_of
 from rag.answering.policy import Policy, policy_for
 from rag.answering.prompt import REFUSAL
 from rag.answering.spec import QuestionSpec, parse
-from rag.answering.strategies import PartsStrategy, Strategy, plan
+from rag.answering.strategies import Strategy, plan
 from rag.answering.strategies.extractive import ExtractiveStrategy
 from rag.answering.strategies.yesno import YesNoStrategy
 from rag.config import Settings
@@ -209,10 +209,6 @@ class AnswerChain:
         sims = self._sims(turn.spec.query)
         if isinstance(turn.strategy, ExtractiveStrategy):
             turn.strategy.reads(sims, corpus.article, corpus.newest(), merge_weights(weights))
-        if isinstance(turn.strategy, PartsStrategy):  # each part its own evidence, under its own budget
-            return turn.strategy.merge([
-                select(turn.scored, corpus.article, self._sims(s.question), [question_weights(s.question, corpus)],
-                       s.kind, budget, most, turn.spec.outlets) for s in turn.strategy.specs])
         return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets)
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:

@@ -228,38 +228,3 @@ def test_the_intent_table_reads_the_dev_questions_it_was_written_on():
 
     table, accuracy, questions = confusion("dev")
     assert questions == 86 and accuracy >= 0.9 and "| timeline |" in table
-
-
-TWO = ("How many days did Trump's executive orders give for a sale, and what date did he set for Microsoft to get "
-       "a TikTok deal done?")
-
-
-def test_a_question_asking_two_things_answers_each_from_its_own_passages(scripted):
-    llm = scripted("The orders gave 45 days [1].", "He set September 15 [1].")
-    answer = rag.answer(TWO)
-    assert answer.trace.strategy == "parts" and not answer.refused
-    # two prompts, each asking one part; the second knows what the first asked ("he")
-    asked = [m[-1].content.rsplit("Question: ", 1)[1] for m in llm.prompts]
-    assert asked[0] == "How many days did Trump's executive orders give for a sale?"
-    assert asked[1].startswith("(Follow-up to: How many days") and asked[1].endswith("TikTok deal done?")
-    # each fact cited to a shown passage that holds it, numbered as the passages are shown
-    cited = {c.marker: c for c in answer.citations}
-    for fact, line in zip(["45 days", "September 15"], answer.text.split("\n\n"), strict=True):
-        marker = int(line.rsplit("[", 1)[1].rstrip("].")) if "[" in line else 0
-        assert fact in line and fact in cited[marker].passage.text and cited[marker].supported
-        assert answer.passages[marker - 1] == cited[marker].passage
-
-
-def test_a_part_the_passages_do_not_hold_is_said_to_be_missing_and_the_other_still_answered(scripted):
-    scripted("The articles do not say.", "He set September 15 [1].")
-    answer = rag.answer(TWO)
-    assert not answer.refused and answer.text.startswith("He set September 15")
-    assert answer.text.endswith("“How many days did Trump's executive orders give for a sale?”: " + REFUSAL)
-    scripted("The articles do not say.", "The articles do not say.")
-    assert rag.answer(TWO).refused
-
-
-def test_one_subject_with_two_predicates_is_one_question(scripted):
-    scripted("Mike Pompeo [1].")
-    answer = rag.answer("Which US official accused TikTok of passing data to the CCP and was also heading to Britain?")
-    assert answer.trace.strategy == "fact"

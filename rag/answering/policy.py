@@ -40,8 +40,6 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                       "each side's most relevant lines from the passages, instead of having the model write it"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
-    "split": ("parts", "answer each part of a fact question that asks two questions on its own evidence, with its "
-                       "own prompt and check; a part the passages do not hold is said to be missing"),
     "echo": ("citations", "drop answer lines that repeat a passage's title or quoted text"),
     "repair": ("citations", "move a marker to the sentence or passage that supports it"),
     "aliases": ("citations", "accept a name by its alias or acronym (US / United States / U.S.)"),
@@ -49,7 +47,7 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
 FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
-    "strong": frozenset({"floor", "outlets", "parts", "split", "repair", "aliases", "echo"}),
+    "strong": frozenset({"floor", "outlets", "parts", "repair", "aliases", "echo"}),
     "off": frozenset(),
 }
 

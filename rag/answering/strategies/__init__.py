@@ -3,8 +3,7 @@ summary, a timeline, a comparison, a why/how, the latest), each with its own evi
 answer length over the shared retrieval and the shared citation check. Under the `extractive` rule a
 summary, a timeline, the latest and a why are built from the passages' sentences, not written; under the
 `names` rule so is a list of names of a kind (companies, people, countries), and under the `sides` rule a
-comparison of two named sides or of the outlets (a block of lines per side). Under the `split` rule a fact
-question that asks two questions answers each on its own evidence (strategies/parts.py)."""
+comparison of two named sides or of the outlets (a block of lines per side)."""
 
 from __future__ import annotations
 
@@ -15,10 +14,9 @@ from rag.answering.strategies.extractive import INTENTS as EXTRACTIVE
 from rag.answering.strategies.extractive import ExtractiveStrategy, compares_sides, lists_names
 from rag.answering.strategies.fact import FactStrategy
 from rag.answering.strategies.open import OpenStrategy
-from rag.answering.strategies.parts import PartsStrategy, separate_questions
 from rag.answering.strategies.yesno import YesNoStrategy
 
-__all__ = ["PartsStrategy", "Strategy", "plan"]
+__all__ = ["Strategy", "plan"]
 
 
 def plan(spec: QuestionSpec, policy: Policy) -> Strategy:
@@ -32,6 +30,4 @@ def plan(spec: QuestionSpec, policy: Policy) -> Strategy:
         return ExtractiveStrategy(spec, policy)
     if spec.open:
         return OpenStrategy(spec, policy)
-    if policy.on("split") and separate_questions(spec):
-        return PartsStrategy(spec, policy)
     return FactStrategy(spec, policy)
