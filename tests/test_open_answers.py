@@ -213,3 +213,18 @@ def test_a_comparison_of_the_outlets_gives_a_block_per_outlet_from_its_own_artic
             marker = int(re.findall(r"\[(\d+)\]", line)[0])
             assert answer.passages[marker - 1].title.endswith(outlet), (outlet, line)
     assert fares.prompts == []
+
+
+def test_a_line_naming_both_sides_belongs_to_the_side_it_names_first():
+    from rag.answering.lines import Line
+    from rag.answering.sides import side_of, sides
+
+    found = sides("epic v google: how is each side making its case?")
+
+    def line(text: str) -> Line:
+        return Line(text, [1], ["a"], 1.0, None, None, (1, 0))
+
+    assert side_of(line("Epic will also suggest that Google hid items from discovery."), found, [None]) == 0
+    assert side_of(line("Google will counter that Epic broke its rules."), found, [None]) == 1
+    assert side_of(line("The trial opened on Monday in San Francisco."), found, [None]) is None
+    assert side_of(line("The trial opened on Monday."), found, ["Google"]) == 1  # its outlet is a side

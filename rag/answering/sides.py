@@ -62,15 +62,18 @@ def by_outlet(question: str) -> bool:
 
 def side_of(line: Line, found: list[Side], outlets: list[str | None]) -> int | None:
     """Which side a line tells: the side whose outlet published it (`outlets`: the outlet of each passage), else
-    the side whose own words (those the other side lacks) it holds most of; None when it holds neither or both
-    alike."""
+    the side whose own words (those the other side lacks) it names first: a sentence's subject comes first
+    ("Epic will also suggest that Google hid items …" is Epic's case); None when it names neither."""
     for i, side in enumerate(found):
         if any(_stems(outlet or "") == side.words for outlet in (outlets[m - 1] for m in line.markers)):
             return i
-    held = _stems(line.text)
-    counts = [len((side.words - _others(found, i)) & held) for i, side in enumerate(found)]
-    best = max(counts)
-    return counts.index(best) if best and counts.count(best) == 1 else None
+    stems = [_stem(re.sub(r"['’]s$", "", w)) for w in content_words(line.text)]
+    firsts = []
+    for i, side in enumerate(found):
+        own = side.words - _others(found, i)
+        firsts.append(next((at for at, stem in enumerate(stems) if stem in own), len(stems)))
+    first = min(firsts)
+    return firsts.index(first) if first < len(stems) and firsts.count(first) == 1 else None
 
 
 def _others(found: list[Side], i: int) -> frozenset[str]:

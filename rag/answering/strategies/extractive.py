@@ -21,6 +21,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.dates import EventDate, day_label, written_year
 from rag.answering.entities import asked_labels, available, pick
+from rag.answering.evidence import tokens
 from rag.answering.items import UNDATED
 from rag.answering.lines import CAUSE, Line, Sims, lines, relevant, spread
 from rag.answering.outlets import outlet_of
@@ -102,9 +103,9 @@ class ExtractiveStrategy(OpenStrategy):
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         rule = {"list": "names", "compare": "sides"}.get(self.spec.intent, "extractive")
-        if not shown and rule != "extractive":  # no name of the kind, no line per side: the model writes it
-            trace.fire(rule)
-            yield from super().generate(llm, passages, previous, trace)
+        if not shown and rule != "extractive":  # no name of the kind, no line per side: the model writes it,
+            trace.fire(rule)  # from the passages an open answer's budget holds (these were read, not prompted)
+            yield from super().generate(llm, _prefix(passages, self.policy.open_evidence_tokens), previous, trace)
             return
         if not shown:
             trace.record(rule, "refused", "no sentence of the passages is close enough to the question")
@@ -172,6 +173,18 @@ class ExtractiveStrategy(OpenStrategy):
     def _why(self, ranked: list[Line]) -> list[str]:
         chosen = spread(ranked, int(T["why_lines"]), lambda line: CAUSE if line.causal else 0.0)
         return [f"{c.text} {c.cite()}\n" for c in chosen]
+
+
+def _prefix(passages: list[Passage], budget: int) -> list[Passage]:
+    """The first passages whose text and title fit `budget` prompt tokens (at least one): a prefix, so a marker
+    still points at the passage of that number."""
+    spent, kept = 0, list[Passage]()
+    for p in passages:
+        spent += tokens(p.text) + tokens(p.title) + 4
+        if kept and spent > budget:
+            break
+        kept.append(p)
+    return kept
 
 
 def _reading(line: Line) -> tuple[dt.date, tuple[int, int]]:
