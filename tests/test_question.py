@@ -14,7 +14,8 @@ from rag.answering.question import answers_kind, choices, expected_type, negativ
      # an amount asked without "how much"
      ("What did the helium plant cost to build?", "number"), ("What is the contract worth?", "number"),
      ("what was tiktok valued at", "number"), ("What was the final cost of the plant?", "number"),
-     ("What did Microsoft pay for it?", "number"), ("What did Microsoft say?", None)],
+     ("What did Microsoft pay for it?", "number"), ("What did Microsoft say?", None),
+     ("What did Raab say about the cost?", None), ("Was the deal worth it?", None)],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None):
     assert expected_type(question) == kind

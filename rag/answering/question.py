@@ -20,8 +20,10 @@ from rag.text import STOPWORDS, content_words, strip_markers, words
 _NUMBER_Q = re.compile(
     r"\bhow (many|much|long|old|far|big|large|often|tall|high)\b|\bwhat (percentage|percent|share|amount|number|"
     r"proportion|fraction|price|sum)\b|\bby how much\b|\bwhat (was|is|were) the (\w+ ){0,2}?(cost|price|value|size|"
-    r"total|amount|number|figure)\b|\bworth\b|\bvalued at\b|"
-    r"\bwhat (did|does|do|will|would) .{1,60}\b(cost|pay|charge|spend|earn|gross)\b", re.I)
+    r"total|amount|number|figure)\b|\b(?:what|how much)\b.{0,60}\b(?:worth|valued at)\b|"
+    # "What did the plant cost to build?", not "What did Raab say about the cost?"
+    r"\bwhat (did|does|do|will|would) (?:(?!\b(?:say|said|think|tell|about|mean)\b)[\w'’ -]){1,60}?"
+    r"\b(cost|pay|charge|spend|earn|gross)\b", re.I)
 # "When" asks for a date where it opens the question or a clause's verb follows it ("..., and when did ...");
 # "What caused the casualties when fights broke out?" asks for a cause.
 _DATE_Q = re.compile(r"^\W*(and\s+)?when\b|\bwhen (did|does|do|is|was|were|are|will|would|has|have|had|can|could)\b|"
