@@ -197,8 +197,8 @@ def _blocks(text: str) -> dict[str, list[str]]:
 def test_a_comparison_of_two_sides_gives_each_side_its_own_lines_without_asking_the_model(fares):
     answer = rag.answer("how did mayor varga and the riders union describe the tram fare rise differently?")
     blocks = _blocks(answer.text)
-    assert list(blocks) == ["Mayor varga", "The riders union"], answer.text
-    assert blocks["Mayor varga"] and all("Varga" in line for line in blocks["Mayor varga"])
+    assert list(blocks) == ["Mayor Varga", "The riders union"], answer.text  # the side as its lines write it
+    assert blocks["Mayor Varga"] and all("Varga" in line for line in blocks["Mayor Varga"])
     assert blocks["The riders union"] and all("union" in line for line in blocks["The riders union"])
     _each_line_quotes_its_passage(answer)
     assert fares.prompts == [] and answer.trace.strategy == "compare" and not answer.refused

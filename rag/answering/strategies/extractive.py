@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -167,7 +168,7 @@ class ExtractiveStrategy(OpenStrategy):
         shown = []
         for i, (label, chosen) in enumerate(blocks):
             lines_of = "".join(f"- {c.text} {c.cite()}\n" for c in sorted(chosen, key=_reading))
-            shown.append(("\n" if i else "") + f"**{label[:1].upper()}{label[1:]}**\n{lines_of}")
+            shown.append(("\n" if i else "") + f"**{_as_written(label, chosen)}**\n{lines_of}")
         return shown
 
     def _why(self, ranked: list[Line]) -> list[str]:
@@ -175,10 +176,18 @@ class ExtractiveStrategy(OpenStrategy):
         return [f"{c.text} {c.cite()}\n" for c in chosen]
 
 
+def _as_written(label: str, chosen: list[Line]) -> str:
+    """A side's name as its lines write it ("liu xiaoming" -> "Liu Xiaoming"), else capitalised."""
+    words = r"\s+".join(re.escape(w) for w in label.split())
+    found = re.search(rf"(?<!\w){words}(?!\w)", " ".join(c.text for c in chosen), re.I)
+    return found.group(0) if found else label[:1].upper() + label[1:]
+
+
 def _prefix(passages: list[Passage], budget: int) -> list[Passage]:
     """The first passages whose text and title fit `budget` prompt tokens (at least one): a prefix, so a marker
     still points at the passage of that number."""
-    spent, kept = 0, list[Passage]()
+    spent = 0
+    kept: list[Passage] = []
     for p in passages:
         spent += tokens(p.text) + tokens(p.title) + 4
         if kept and spent > budget:
