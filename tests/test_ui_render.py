@@ -182,3 +182,15 @@ def test_a_timeline_renders_as_dated_entries_and_a_list_as_bullets_with_their_ba
     assert listed.count("<li>") == 2
     assert "- 6 Aug 2020: Orders signed" in render.answer_markdown(_answer("- 6 Aug 2020: Orders signed [1]",
                                                                            citations, passages))
+
+
+def test_a_comparison_renders_each_side_as_a_heading_over_its_bullets():
+    passages = [_passage(1), _passage(2)]
+    citations = [Citation(1, passages[0], True), Citation(2, passages[1], True)]
+    html = render.answer_html(_answer("**Chinese state media**\n- It called the bid theft [1]\n\n**Trump**\n"
+                                      "- He welcomed the bid [2]", citations, passages), turn=5)
+    _no_live_markup(html)
+    assert re.search(r'<p><strong class="nr-side">Chinese state media</strong></p><ul class="nr-list"><li>It called',
+                     html), html
+    assert html.count('class="nr-side"') == 2
+    assert "**Trump**" in render.answer_markdown(_answer("**Trump**\n- He welcomed the bid [2]", citations, passages))

@@ -34,7 +34,8 @@ def anchor(turn: int, n: int) -> str:
 
 def paragraphs(escaped: str) -> str:
     """Blank lines start paragraphs and single newlines break lines (text is escaped already); a run of "- "
-    lines is a list, and a line that opens with a date ("- 6 Aug 2020: …") a dated entry of a timeline."""
+    lines is a list, a line that opens with a date ("- 6 Aug 2020: …") a dated entry of a timeline, and a
+    line in double asterisks a comparison's side."""
     out = []
     for block in (b.strip() for b in re.split(r"\n\s*\n", escaped.strip())):
         for bullets, rows in itertools.groupby(block.split("\n") if block else [], key=lambda r: r.startswith("- ")):
@@ -42,8 +43,13 @@ def paragraphs(escaped: str) -> str:
             if bullets:
                 out.append('<ul class="nr-list">' + "".join(_entry(row[2:]) for row in run) + "</ul>")
             else:
-                out.append(f"<p>{'<br>'.join(run)}</p>")
+                rows_html = "<br>".join(_SIDE.sub(_SIDE_HTML, row) for row in run)
+                out.append(f"<p>{rows_html}</p>")
     return "".join(out)
+
+
+_SIDE = re.compile(r"^\*\*(.+?)\*\*$")  # a comparison's side, "**Chinese state media**", above its lines
+_SIDE_HTML = r'<strong class="nr-side">\1</strong>'
 
 
 def _entry(row: str) -> str:
