@@ -228,3 +228,17 @@ def test_a_line_naming_both_sides_belongs_to_the_side_it_names_first():
     assert side_of(line("Google will counter that Epic broke its rules."), found, [None]) == 1
     assert side_of(line("The trial opened on Monday in San Francisco."), found, [None]) is None
     assert side_of(line("The trial opened on Monday."), found, ["Google"]) == 1  # its outlet is a side
+
+
+def test_a_deadline_counted_from_an_event_the_passage_dated_is_placed_on_its_day():
+    # The TikTok orders' "45 days" was placed at its article's date (12 Sep), before the 15 Sep deadline it
+    # falls after; counted from the orders of 6 Aug the passage told just before, it is 20 Sep.
+    from rag.answering.lines import lines
+    from rag.types import Passage
+
+    text = ("On August 6, Trump passed two executive orders against TikTok and WeChat. The orders bar any deal "
+            "with TikTok unless it is sold to a US company within 45 days of the order.")
+    passage = Passage("c", "a", "Orders", "a.txt", dt.date(2020, 9, 12), text, 1.0, 0, len(text))
+    found = lines([passage], lambda texts: [1.0] * len(texts), lambda _: None)
+    labels = [line.event.label if line.event else None for line in sorted(found, key=lambda line: line.position)]
+    assert labels == ["6 Aug 2020", "20 Sep 2020"]

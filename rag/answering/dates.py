@@ -86,6 +86,26 @@ def event_date(sentence: str, published: dt.date | None, year_of: int | None = N
     return None
 
 
+# "within 45 days of the order", "30 days after the ban": a day counted from an event dated before it.
+_AFTER = re.compile(r"\b(?:within|in|after|for)\s+(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+"
+                    r"(?P<unit>day|week)s?\s+(?:of|after|from|following)\b", re.I)
+
+
+def after_event(sentence: str, anchor: EventDate | None) -> EventDate | None:
+    """The day `sentence` counts to from `anchor`, the last event its passage dated to the day before it: the
+    event just told is what "the order" refers to.
+
+    >>> orders = event_date("On August 6, Trump passed two executive orders.", dt.date(2020, 9, 12))
+    >>> after_event("They bar any deal with TikTok unless it is sold within 45 days of the order.", orders).label
+    '20 Sep 2020'
+    """
+    found = _AFTER.search(sentence)
+    if found is None or anchor is None or anchor.precision != "day":
+        return None
+    days = _count(found.group("n")) * (7 if found.group("unit").lower() == "week" else 1)
+    return EventDate(anchor.day + dt.timedelta(days=days), "day", found.group(0))
+
+
 def _count(word: str) -> int:
     word = word.lower()
     return 1 if word == "a" else _NUMBERS.get(word) or int(word)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.answering.dates import EventDate, event_date
+from rag.answering.dates import EventDate, after_event, event_date
 from rag.answering.injection import instruction_like
 from rag.retrieve import jaccard
 from rag.text import content_words, sentence_spans
@@ -55,21 +55,35 @@ class Line:
         return f" ({len(self.articles)} articles)" if len(self.articles) > 1 else ""
 
 
-def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int | None]) -> list[Line]:
+def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int | None],
+          before: Callable[[Passage], str] = lambda _: "") -> list[Line]:
     """Every sentence of the passages worth showing, most relevant first, near-copies merged. A date without
-    its year in an undated article is placed by `year_of` its passage."""
+    its year in an undated article is placed by `year_of` its passage; a day counted from an event ("within 45
+    days of the order") from the last event dated to the day before it, in the passage or in `before` it (the
+    article's text up to the passage)."""
     found: list[Line] = []
     for n, p in enumerate(passages, 1):
         undated = None if p.published else year_of(p)
+        anchor = _last_day(before(p), p.published, undated)  # what "45 days of the order" counts from
         for i, (a, b) in enumerate(sentence_spans(p.text)):
             text = " ".join(p.text[a:b].split())
+            event = event_date(text, p.published, undated) or after_event(text, anchor)
+            anchor = event if event and event.precision == "day" else anchor
             if len(text.split()) < MIN_WORDS or instruction_like(text) or text.endswith(":"):
                 continue
-            found.append(Line(text, [n], [p.article_id], 0.0, event_date(text, p.published, undated),
-                              p.published, (n, i)))
+            found.append(Line(text, [n], [p.article_id], 0.0, event, p.published, (n, i)))
     for line, sim in zip(found, sims([line.text for line in found]), strict=True):
         line.relevance = sim
     return merge(sorted(found, key=lambda line: -line.relevance))
+
+
+def _last_day(text: str, published: dt.date | None, undated: int | None) -> EventDate | None:
+    """The last event `text` dates to the day."""
+    for a, b in reversed(sentence_spans(text)):
+        event = event_date(text[a:b], published, undated)
+        if event and event.precision == "day":
+            return event
+    return None
 
 
 def merge(ranked: list[Line]) -> list[Line]:

@@ -86,6 +86,11 @@ class ExtractiveStrategy(OpenStrategy):
         article = self.articles(passage.article_id)
         return written_year(article.text if article else passage.text, self.newest)
 
+    def _before(self, passage: Passage) -> str:
+        """The passage's article up to the passage (the passage is a run of the article's sentences)."""
+        article = self.articles(passage.article_id)
+        return article.text[: passage.start] if article else ""
+
     @property
     def kind(self) -> str | None:
         return "date" if self.spec.intent in ("timeline", "latest") else None
@@ -99,8 +104,8 @@ class ExtractiveStrategy(OpenStrategy):
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
         dated = [p for p in passages if p.published]
-        ranked = relevant(lines(passages, self._relevance, lambda p: self._year_of(p, dated)), self.spec.question,
-                          T["share"], T["floor"])
+        ranked = relevant(lines(passages, self._relevance, lambda p: self._year_of(p, dated), self._before),
+                          self.spec.question, T["share"], T["floor"])
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         rule = {"list": "names", "compare": "sides"}.get(self.spec.intent, "extractive")
