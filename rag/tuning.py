@@ -89,6 +89,7 @@ EXTRACTIVE: dict[str, float] = {
     "timeline_lines": 7,
     "timeline_lines_min": 3,  # fewer dated lines than this: the best undated ones, at their article's date
     "latest_lines": 4,
+    "latest_recency": 0.2,  # added to the relevance of the newest article's lines (less for older ones)
     "why_lines": 4,
     "list_items": 8,
     "list_pool": 30,  # the most relevant lines a list reads names from

@@ -242,3 +242,21 @@ def test_a_deadline_counted_from_an_event_the_passage_dated_is_placed_on_its_day
     found = lines([passage], lambda texts: [1.0] * len(texts), lambda _: None)
     labels = [line.event.label if line.event else None for line in sorted(found, key=lambda line: line.position)]
     assert labels == ["6 Aug 2020", "20 Sep 2020"]
+
+
+def test_the_latest_reads_the_newest_article_even_when_older_ones_match_the_question_better():
+    from rag.answering.lines import Line
+    from rag.answering.policy import policy_for
+    from rag.answering.spec import parse
+    from rag.answering.strategies.extractive import ExtractiveStrategy
+    from rag.config import Settings
+
+    question = "what's the latest on the tram?"
+    strategy = ExtractiveStrategy(parse(question, question, lambda _: [], dt.date(2021, 3, 20)),
+                                  policy_for(Settings()))
+    old = [Line(f"The tram council met on the budget, item {i}.", [1], ["old"], 0.6, None, dt.date(2020, 6, 2),
+                (1, i)) for i in range(5)]
+    new = Line("The tram line opened to riders.", [2], ["new"], 0.45, None, dt.date(2021, 3, 20), (2, 0))
+    shown = strategy._latest([*old, new])
+    assert shown[0] == "The newest of these articles is from 20 Mar 2021.\n\n"
+    assert shown[1] == "- 20 Mar 2021: The tram line opened to riders. [2]\n"

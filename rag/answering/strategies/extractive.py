@@ -141,7 +141,17 @@ class ExtractiveStrategy(OpenStrategy):
         return [f"- {_when(c)}{c.told_by()}: {c.text} {c.cite()}\n" for c in sorted(chosen, key=_reading)]
 
     def _latest(self, ranked: list[Line]) -> list[str]:
-        newest_first = sorted(spread(ranked, int(T["latest_lines"])),
+        """The relevant lines of the newest articles: a line's relevance gains up to `latest_recency` the newer
+        its article is among the passages' (an undated article gains nothing)."""
+        days = [line.published.toordinal() for line in ranked if line.published]
+        oldest, newest = (min(days), max(days)) if days else (0, 0)
+
+        def recency(line: Line) -> float:
+            if line.published is None or newest == oldest:
+                return T["latest_recency"] if line.published else 0.0
+            return T["latest_recency"] * (line.published.toordinal() - oldest) / (newest - oldest)
+
+        newest_first = sorted(spread(ranked, int(T["latest_lines"]), recency),
                               key=lambda c: (c.published or dt.date.min, -c.relevance), reverse=True)
         if not newest_first or newest_first[0].published is None:
             return [f"- {c.text} {c.cite()}\n" for c in newest_first]
