@@ -3,7 +3,8 @@ import re
 
 import pytest
 
-from rag.answering.citations import cites_asked_fact, date_label, resolve
+from rag.answering.citations import cites_asked_fact, resolve
+from rag.answering.items import date_label
 from rag.answering.markers import normalise_markers
 from rag.answering.support import covered, support
 from rag.fakes import HashEmbedder

@@ -34,17 +34,21 @@ TRAM = [  # four dated reports of one story, out of order, and one copy of an ev
 ]
 
 
-@pytest.fixture
-def tram(fake, tmp_path: Path) -> ScriptedChat:
-    folder = tmp_path / "tram"
+def _collection(fake, folder: Path, articles: list[dict[str, str]]) -> ScriptedChat:
+    """Index `articles` (JSON article files) with fakes; the answers' model is scripted to write nothing."""
     folder.mkdir()
-    for n, (date, title, text) in enumerate(TRAM):
-        (folder / f"{n}.json").write_text(json.dumps({"title": title, "text": text, "date": date,
-                                                     "source": "Brantwick Courier"}))
+    for n, article in enumerate(articles):
+        (folder / f"{n}.json").write_text(json.dumps(article))
     index_paths([folder], fake.parts())
     llm = ScriptedChat(replies=[])
     rag.configure(parts=fake.parts(), llm=llm)
     return llm
+
+
+@pytest.fixture
+def tram(fake, tmp_path: Path) -> ScriptedChat:
+    return _collection(fake, tmp_path / "tram", [{"title": title, "text": text, "date": date,
+                                                  "source": "Brantwick Courier"} for date, title, text in TRAM])
 
 
 def _lines(text: str) -> list[str]:
@@ -144,13 +148,8 @@ BIDS = [  # who bid for a harbour ferry line: three companies, a ministry and a 
 
 
 def test_a_list_of_companies_names_each_company_with_the_line_that_names_it(fake, tmp_path: Path):
-    folder = tmp_path / "bids"
-    folder.mkdir()
-    for n, (date, title, text) in enumerate(BIDS):
-        (folder / f"{n}.json").write_text(json.dumps({"title": title, "text": text, "date": date}))
-    index_paths([folder], fake.parts())
-    llm = ScriptedChat(replies=[])
-    rag.configure(parts=fake.parts(), llm=llm)
+    llm = _collection(fake, tmp_path / "bids", [{"title": title, "text": text, "date": date}
+                                                for date, title, text in BIDS])
     answer = rag.answer("Which companies bid for the Brantwick ferry line?")
     assert answer.trace.strategy == "list" and llm.prompts == [] and not answer.refused, answer.text
     named = {key(item.label or "") for item in answer.items}
@@ -174,14 +173,8 @@ FARES = [  # two sides of one dispute, told by two outlets
 
 @pytest.fixture
 def fares(fake, tmp_path: Path) -> ScriptedChat:
-    folder = tmp_path / "fares"
-    folder.mkdir()
-    for n, (date, source, title, text) in enumerate(FARES):
-        (folder / f"{n}.json").write_text(json.dumps({"title": title, "text": text, "date": date, "outlet": source}))
-    index_paths([folder], fake.parts())
-    llm = ScriptedChat(replies=[])
-    rag.configure(parts=fake.parts(), llm=llm)
-    return llm
+    return _collection(fake, tmp_path / "fares", [{"title": title, "text": text, "date": date, "outlet": outlet}
+                                                  for date, outlet, title, text in FARES])
 
 
 def _blocks(text: str) -> dict[str, list[str]]:

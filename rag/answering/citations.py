@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answering.items import iso_date
+from rag.answering.items import date_label
 from rag.answering.markers import _drop_marker, _insert_marker
 from rag.answering.question import answers_kind, expected_type
 from rag.answering.support import (
@@ -82,6 +82,8 @@ def resolve(
     previous = ""
     for line in text.split("\n"):
         item = items and bool(ITEM.match(line))
+        # A timeline line's date label is read from its sentence and its article's date ("On August 6" in a
+        # 12 Sep 2020 article), so the year is in neither: the sentence is the claim, not the label.
         head, line = date_label(line)
         repaired: list[str] = []
         unmarked: list[int] = []  # sentences of this line since its last cited one
@@ -119,19 +121,6 @@ def resolve(
     text = "\n".join(lines)
     order = list(dict.fromkeys(int(m) for m in _MARKER.findall(text)))
     return text, [Citation(n, passages[n - 1], verdicts.get(n, False)) for n in order]
-
-
-_DATE_LABEL = re.compile(r"^(\s*[-*•]\s+)([^:\[\]]{1,50}?):\s+")
-
-
-def date_label(line: str) -> tuple[str, str]:
-    """A timeline line split into its date label and its sentence: ("- 6 Aug 2020: ", "On August 6, …").
-    The sentence is what the passage must support. The label's date is read from that sentence and its
-    article's date ("On August 6" in a 12 Sep 2020 article), so its year is in neither."""
-    found = _DATE_LABEL.match(line)
-    if found is None or iso_date(found.group(2)) is None:
-        return "", line
-    return found.group(0), line[found.end():]
 
 
 _YES_NO = re.compile(r"^\s*(yes|no)\b[,.!]?", re.I)

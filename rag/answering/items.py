@@ -40,6 +40,17 @@ def items_of(text: str) -> list[Item]:
     return found
 
 
+def date_label(line: str) -> tuple[str, str]:
+    """A timeline line split into its date label and its sentence: ("- 6 Aug 2020: ", "On August 6, …"); ("",
+    line) for any other line."""
+    bullet = _BULLET.match(line)
+    labelled = _LABELLED.match(bullet.group("body")) if bullet else None
+    if bullet is None or labelled is None or iso_date(labelled.group("label").strip()) is None:
+        return "", line
+    cut = bullet.start("body") + labelled.start("text")
+    return line[:cut], line[cut:]
+
+
 def iso_date(label: str) -> str | None:
     """A shown date ("6 Aug 2020", "Aug 2020", "2017", with any "(…)" after it) as ISO, to its precision."""
     bare = re.sub(r"\s*\(.*\)\s*$", "", label).strip()

@@ -67,7 +67,7 @@ def side_of(line: Line, found: list[Side], outlets: list[str | None]) -> int | N
     for i, side in enumerate(found):
         if any(_stems(outlet or "") == side.words for outlet in (outlets[m - 1] for m in line.markers)):
             return i
-    stems = [_stem(re.sub(r"['’]s$", "", w)) for w in content_words(line.text)]
+    stems = _stem_list(line.text)
     firsts = []
     for i, side in enumerate(found):
         own = side.words - _others(found, i)
@@ -80,5 +80,10 @@ def _others(found: list[Side], i: int) -> frozenset[str]:
     return frozenset().union(*(s.words for j, s in enumerate(found) if j != i))
 
 
+def _stem_list(text: str) -> list[str]:
+    """The stems of `text`'s content words in order, possessives taken off."""
+    return [_stem(re.sub(r"['’]s$", "", w)) for w in content_words(text)]
+
+
 def _stems(text: str) -> frozenset[str]:
-    return frozenset(_stem(re.sub(r"['’]s$", "", w)) for w in content_words(text))
+    return frozenset(_stem_list(text))
