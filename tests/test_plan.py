@@ -77,6 +77,10 @@ def test_intent_reads_how_people_ask(question, expected):
     ("fact", "what's the name of the new GPT-4 model"),
     ("fact", "What institution raised rates in response to inflation?"),
     ("fact", "What is Moscow's response to the UK's sanctions?"),  # what it did: the fact strategy answered it
+    ("fact", "What analogy did Trump use to justify the Treasury's cut of the sale?"),  # a purpose, not a why
+    ("why", "How did Trump justify the Treasury's cut?"),
+    ("why", "what reasons did china give for the ban?"),  # reasons are not a list of names
+    ("list", "What companies did ByteDance talk to?"),
 ])
 def test_intent_reads_open_questions_as_people_type_them(expected, question):
     assert intent(question) == expected

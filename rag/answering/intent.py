@@ -56,7 +56,8 @@ _LATEST = re.compile(r"^\W*(?:(?:what'?s|what is|what are|whats|any|give me|tell
 _WHY = re.compile(
     r"\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|prompted|drove|triggered|motivated|made)\b|"
     r"\bwhat(?:'s| is| was| are| were) (?:behind|driving)\b|\breasons?\b|\b(?:motives?|motivation|rationale)\b|"
-    r"\bjustif|\bwhat (?:impact|effect|consequences?)\b|"
+    r"\bhow (?:did|does|do|has|have|is|was|can|could|would) .{3,60}\bjustif|\bjustification\b|"
+    r"\bwhat (?:impact|effect|consequences?)\b|"
     r"\bhow (?:did|does|do|has|have) .{3,60}\b(?:react|respond|land|go down|retaliat|hit back)\b|"
     r"\bhow (?:could|would|will|might|can) .{3,60}\b(?:hit|affect|impact|hurt|change|harm)\b", re.I)
 _SUMMARY = re.compile(
@@ -130,7 +131,8 @@ def asks_for_several(question: str) -> bool:
         span = match.group(1).lower().split()
         if any(w.isdigit() or w in _COUNTS for w in span):
             continue  # "between which two fingers": a counted pair is one fact
-        if _plural(span[-1].strip("'’")):
+        noun = span[-1].strip("'’")
+        if _plural(noun) and noun not in _NOT_ITEMS:  # "what reasons did X give" asks why
             return True
     are_the = _ARE_THE.search(question)
     if are_the:
@@ -141,7 +143,8 @@ def asks_for_several(question: str) -> bool:
         if word[0].isupper() and word.lower() not in _COUNTS:
             continue  # a name or a nationality before the noun: "which Chinese firms", "which US officials"
         w = word.lower()
-        return _plural(w) and w not in _COUNTS and not re.search(r"['’]s?$", w) and not re.fullmatch(_AUX, w)
+        return (_plural(w) and w not in _COUNTS and w not in _NOT_ITEMS and not re.search(r"['’]s?$", w)
+                and not re.fullmatch(_AUX, w))
     return False
 
 
