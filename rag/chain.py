@@ -178,6 +178,13 @@ class AnswerChain:
         found: list[Scored] = []
         for query in dict.fromkeys([turn.spec.query, *parts]):
             found += hybrid_search(query, corpus, self.parts, self.settings.candidates, turn.filters, self._cache)
+        window = turn.spec.window
+        if window is not None and turn.spec.open and not (turn.filters and (turn.filters.since or turn.filters.until)):
+            turn.trace.fire("window")  # the articles of the time asked about, though others match better
+            if self.policy.on("window"):
+                dated = Filters(window.since, window.until, turn.filters.sources if turn.filters else ())
+                found += hybrid_search(turn.spec.query, corpus, self.parts, self.settings.candidates, dated,
+                                       self._cache)
         for part in parts:
             for outlet in outlets.named(part, corpus.outlets()) if self.policy.on("outlets") else []:
                 turn.trace.fire("outlets")

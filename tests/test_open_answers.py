@@ -106,6 +106,14 @@ def test_a_timeline_keeps_to_the_window_the_question_names(tram):
     assert answer.text.strip() and "2017" not in answer.text and "2021" not in answer.text, answer.text
 
 
+def test_a_summary_keeps_to_the_months_the_question_names(tram):
+    answer = rag.answer("What happened with the Brantwick tram line in June and November 2020?")
+    body = [line for line in answer.text.splitlines() if line and not line.startswith("As of")]
+    assert body and not any(word in answer.text for word in ("2017", "12,000", "March 19")), answer.text
+    assert answer.text.rstrip().endswith("As of 16 Nov 2020, the newest article cited."), answer.text
+    assert any(step.rule == "window" for step in answer.trace.steps)
+
+
 def test_a_capable_model_writes_open_answers_itself(tram, fake):
     llm = ScriptedChat(replies=["- 2017: Building work on the Brantwick tram line started [1]."])
     rag.configure(parts=fake.parts(answer_policy="strong"), llm=llm)

@@ -38,6 +38,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                       "the model write it"),
     "sides": ("open", "answer a comparison of two named sides ('X and Y', 'X vs Y') or of the outlets with a block of "
                       "each side's most relevant lines from the passages, instead of having the model write it"),
+    "window": ("open", "an open question naming a time ('in August 2020') also searches the articles published "
+                       "then, and its lines keep to that time when at least two do"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
     "echo": ("citations", "drop answer lines that repeat a passage's title or quoted text"),
@@ -47,7 +49,7 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
 FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
-    "strong": frozenset({"floor", "outlets", "parts", "repair", "aliases", "echo"}),
+    "strong": frozenset({"floor", "outlets", "parts", "repair", "aliases", "echo", "window"}),
     "off": frozenset(),
 }
 

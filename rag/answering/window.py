@@ -9,6 +9,8 @@ newest story, not today's date.
     datetime.date(2020, 8, 1)
     >>> window("how did it unfold from 2017 up to september 2020?", newest)[:2]
     (datetime.date(2017, 1, 1), datetime.date(2020, 9, 30))
+    >>> window("what happened with TikTok in August and September 2020?", dt.date(2023, 12, 1))[:2]
+    (datetime.date(2020, 8, 1), datetime.date(2020, 9, 30))
     >>> window("Who bought TikTok?", newest) is None
     True
 """
@@ -28,7 +30,8 @@ _POINT = rf"(?:(?P<{{g}}m>{MONTH})\.?(?:\s+(?P<{{g}}y>(?:19|20)\d\d))?|(?P<{{g}}
 _RANGE = re.compile(
     rf"\b(?:from|between|since)\s+{_POINT.format(g='a')}(?:\s+(?:to|and|until|till|up to|through)\s+"
     rf"{_POINT.format(g='b')})?", re.I)
-_AT = re.compile(rf"\b(?:in|during|on|of|for|around|by)\s+(?:late\s+|early\s+|mid-?)?{_POINT.format(g='a')}\b", re.I)
+_AT = re.compile(rf"\b(?:in|during|on|of|for|around|by)\s+(?:late\s+|early\s+|mid-?)?{_POINT.format(g='a')}\b"
+                 rf"(?:\s*(?:and|or|to|through|until|-|–)\s*{_POINT.format(g='b')}\b)?", re.I)
 _RELATIVE = re.compile(r"\b(?P<which>last|this|past|previous)\s+(?P<unit>week|month|year|summer|fall|autumn|winter|"
                        r"spring)\b|\bsince the (?P<since>summer|fall|autumn|winter|spring)\b", re.I)
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
@@ -44,24 +47,25 @@ def window(question: str, newest: dt.date | None) -> Window | None:
     """The dates the question restricts itself to, or None when it names none. Without a year, a month is
     the last such month up to `newest` (the collection's newest article)."""
     today = newest or dt.date.today()
-    match = _RANGE.search(question)
-    if match:
-        since = _point(match, "a", today)
-        until = _point(match, "b", today) if match.group("bm") or match.group("byo") else (today, today)
-        if since and until:
-            return Window(since[0], until[1], match.group(0).split(None, 1)[1])
-    match = _AT.search(question)
-    if match:
-        found = _point(match, "a", today)
-        if found:
-            return Window(*found, match.group(0).split(None, 1)[1])
+    for pattern in (_RANGE, _AT):  # "from X to Y", "between X and Y"; "in X", "in X and Y"
+        match = pattern.search(question)
+        if not match:
+            continue
+        until = _point(match, "b", today) if match.group("bm") or match.group("byo") else None
+        since = _point(match, "a", today, until[1] if until else None)
+        if since:
+            end = until[1] if until else (today if pattern is _RANGE else since[1])
+            return Window(since[0], end, match.group(0).split(None, 1)[1])
     match = _RELATIVE.search(question)
     if match:
         return _relative(match, today)
     return None
 
 
-def _point(match: re.Match[str], g: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+def _point(match: re.Match[str], g: str, today: dt.date,
+           before: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of point `g`. A month without a year is the last such month up to `before` (the
+    end of the range it opens: "August and September 2020"), else up to `today`."""
     year_only = match.group(f"{g}yo")
     if year_only:
         return dt.date(int(year_only), 1, 1), dt.date(int(year_only), 12, 31)
@@ -69,7 +73,8 @@ def _point(match: re.Match[str], g: str, today: dt.date) -> tuple[dt.date, dt.da
     if not name:
         return None
     month = MONTHS[name.lower()]
-    year = int(match.group(f"{g}y") or (today.year if month <= today.month else today.year - 1))
+    upto = before or today
+    year = int(match.group(f"{g}y") or (upto.year if month <= upto.month else upto.year - 1))
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -106,6 +106,12 @@ class ExtractiveStrategy(OpenStrategy):
         dated = [p for p in passages if p.published]
         ranked = relevant(lines(passages, self._relevance, lambda p: self._year_of(p, dated), self._before),
                           self.spec.question, T["share"], T["floor"])
+        if self.spec.window and self.policy.on("window"):
+            inside = _in_window(ranked, self.spec.window)
+            if len(inside) < len(ranked):
+                trace.record("window", f"kept {len(inside)} of {len(ranked)} lines",
+                             f"the question asks about {self.spec.window.phrase}")
+            ranked = inside
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         rule = {"list": "names", "compare": "sides"}.get(self.spec.intent, "extractive")
@@ -214,6 +220,17 @@ def _prefix(passages: list[Passage], budget: int) -> list[Passage]:
 def _reading(line: Line) -> tuple[dt.date, tuple[int, int]]:
     """Time order: the event's date (else the article's), then the order the passages tell it."""
     return line.when or dt.date.max, line.position
+
+
+def _in_window(ranked: list[Line], window: Window | None) -> list[Line]:
+    """The lines of the time the question names ("in August and September 2020"): those telling an event in
+    it, or undated ones from an article published in it (a line recalling 2017 in a 2020 article is
+    background); all lines when fewer than two are (the articles may be undated, or none tells of that time)."""
+    if window is None:
+        return ranked
+    inside = [line for line in ranked if (_within(line.event, window) if line.event else line.published is not None
+                                          and window.since <= line.published <= window.until)]
+    return inside if len(inside) >= 2 else ranked
 
 
 def _within(event: EventDate, window: Window | None) -> bool:
