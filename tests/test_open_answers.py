@@ -231,6 +231,20 @@ def test_a_line_naming_both_sides_belongs_to_the_side_it_names_first():
     assert side_of(line("The trial opened on Monday."), found, ["Google"]) == 1  # its outlet is a side
 
 
+def test_a_side_of_several_words_is_told_by_the_lines_naming_it_whole():
+    from rag.answering.lines import Line
+    from rag.answering.sides import names_whole, sides
+
+    media, trump = sides("how did chinese state media and trump describe the deal differently?")
+
+    def line(text: str) -> Line:
+        return Line(text, [1], ["a"], 1.0, None, None, (1, 0))
+
+    assert names_whole(line("Chinese state media branded Microsoft's proposals a theft."), media)
+    assert not names_whole(line("Pompeo said Chinese social media apps feed data to Beijing."), media)
+    assert not names_whole(line("Trump welcomed Microsoft's bid."), trump)  # one word: named as before
+
+
 def test_a_deadline_counted_from_an_event_the_passage_dated_is_placed_on_its_day():
     # The TikTok orders' "45 days" was placed at its article's date (12 Sep), before the 15 Sep deadline it
     # falls after; counted from the orders of 6 Aug the passage told just before, it is 20 Sep.

@@ -81,6 +81,7 @@ def test_intent_reads_how_people_ask(question, expected):
     ("why", "How did Trump justify the Treasury's cut?"),
     ("why", "what reasons did china give for the ban?"),  # reasons are not a list of names
     ("list", "What companies did ByteDance talk to?"),
+    ("compare", "How did Chinese state media and Pompeo talk about TikTok?"),
 ])
 def test_intent_reads_open_questions_as_people_type_them(expected, question):
     assert intent(question) == expected

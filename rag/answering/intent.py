@@ -46,7 +46,7 @@ _COMPARE = re.compile(
     r"\b(?:each|every) (?:describe|frame|portray|see|view|present|cover|report|tell)|\bdifferent (?:outlets|"
     r"papers|sources|sides|media)\b|\bhow do (?:they|the two|both) (?:clash|differ|compare)\b|"
     r"\bhow (?:did|do|does) .{3,60} and .{3,60} (?:each )?(?:describe|portray|frame|cover|report on|see|view|"
-    r"characteri[sz]e|present)\b", re.I)
+    r"characteri[sz]e|present|talk about|speak about|spoke about|write about|wrote about|discuss)\b", re.I)
 # Asked of the archive, at the head of the request: "the latest developments in X" inside a longer question
 # describes an article, it does not ask for news.
 _LATEST = re.compile(r"^\W*(?:(?:what'?s|what is|what are|whats|any|give me|tell me|show me)\s+)?(?:the\s+)?"

@@ -27,7 +27,8 @@ _LEAD = re.compile(r"^\W*(?:(?:how|what|why|where|when|in what way)\s+(?:did|do|
                    r"(?:did|do|does|compare|contrast)\s+)?", re.I)
 _END = re.compile(r"\s+(?:each|both|describ\w*|portray\w*|fram\w*|cover\w*|report\w*|see|saw|view\w*|differ\w*|"
                   r"clash\w*|compar\w*|present\w*|characteri[sz]\w*|say|said|tell|told|on|about|over|for|in|"
-                  r"regarding|mak\w*|tak\w*|treat\w*|react\w*|respond\w*|argu\w*|explain\w*)\b|\s*[:?,;—–]|\s+-\s",
+                  r"regarding|mak\w*|tak\w*|treat\w*|react\w*|respond\w*|argu\w*|explain\w*|talk\w*|spoke|speak\w*|"
+                  r"discuss\w*|writ\w*|wrote)\b|\s*[:?,;—–]|\s+-\s",
                   re.I)
 _OUTLETS = re.compile(r"\b(?:different|various|several|other|the|all the|both) (?:outlets|papers|newspapers|sources|"
                       r"publications|media outlets|reports|articles)\b", re.I)
@@ -74,6 +75,17 @@ def side_of(line: Line, found: list[Side], outlets: list[str | None]) -> int | N
         firsts.append(next((at for at, stem in enumerate(stems) if stem in own), len(stems)))
     first = min(firsts)
     return firsts.index(first) if first < len(stems) and firsts.count(first) == 1 else None
+
+
+def names_whole(line: Line, side: Side) -> bool:
+    """Whether the line names a side of several words as a phrase: its last two words together ("state
+    media" for "chinese state media"). A nationality alone is not the side: "Chinese social media apps feed
+    data to Beijing", said by Pompeo, is no line of Chinese state media's."""
+    label = _stem_list(side.label)
+    if len(label) < 2:
+        return False
+    stems = _stem_list(line.text)
+    return any(stems[i:i + 2] == label[-2:] for i in range(len(stems) - 1))
 
 
 def _others(found: list[Side], i: int) -> frozenset[str]:

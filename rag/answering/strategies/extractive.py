@@ -28,7 +28,7 @@ from rag.answering.lines import CAUSE, Line, Sims, lines, relevant, spread
 from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
-from rag.answering.sides import by_outlet, side_of, sides
+from rag.answering.sides import by_outlet, names_whole, side_of, sides
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.open import OpenStrategy
 from rag.answering.window import Window
@@ -176,6 +176,11 @@ class ExtractiveStrategy(OpenStrategy):
         if found:
             groups = [(s.label, [line for line in ranked if side_of(line, found, self.outlets) == i])
                       for i, s in enumerate(found)]
+            # A side of several words that some lines name whole ("state media") is told by those lines only.
+            whole = [[line for line in ranked if names_whole(line, side)] for side in found]
+            taken = {id(line) for lines_of in whole for line in lines_of}
+            groups = [(label, own or [line for line in mine if id(line) not in taken])
+                      for (label, mine), own in zip(groups, whole, strict=True)]
         else:  # "the different outlets": the outlets of the most relevant lines
             by: dict[str, list[Line]] = {}
             for line in ranked:
