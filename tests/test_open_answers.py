@@ -275,3 +275,6 @@ def test_the_latest_reads_the_newest_article_even_when_older_ones_match_the_ques
     shown = strategy._latest([*old, new])
     assert shown[0] == "The newest of these articles is from 20 Mar 2021.\n\n"
     assert shown[1] == "- 20 Mar 2021: The tram line opened to riders. [2]\n"
+    undated = Line("A tram driver said the line runs on time.", [3], ["undated"], 0.7, None, None, (3, 0))
+    shown = strategy._latest([new, undated])
+    assert shown[-1] == "- date not given: A tram driver said the line runs on time. [3]\n", shown

@@ -162,7 +162,8 @@ class ExtractiveStrategy(OpenStrategy):
         if not newest_first or newest_first[0].published is None:
             return [f"- {c.text} {c.cite()}\n" for c in newest_first]
         head = f"The newest of these articles is from {_label(newest_first[0].published)}.\n\n"
-        return [head] + [f"- {_label(c.published)}: {c.text} {c.cite()}\n" for c in newest_first]
+        return [head] + [f"- {_label(c.published) if c.published else UNDATED}: {c.text} {c.cite()}\n"
+                         for c in newest_first]
 
     def _list(self, ranked: list[Line]) -> list[str]:
         """The names of the asked kind the relevant lines hold, each with the most relevant line naming it."""
@@ -254,5 +255,5 @@ def _when(line: Line) -> str:
     return f"{_label(line.published)} (the article's date)" if line.published else UNDATED
 
 
-def _label(day: dt.date | None) -> str:
-    return day_label(day) if day else "an unknown date"
+def _label(day: dt.date) -> str:
+    return day_label(day)
