@@ -135,7 +135,7 @@ class ExtractiveStrategy(OpenStrategy):
             return []
         newest = max((c.published for c in chosen if c.published), default=None)
         out = [f"{c.text} {c.cite()}\n" for c in chosen]
-        return [*out, f"\nAs of {_label(newest)}, the newest article cited.\n"] if newest else out
+        return [*out, f"\nAs of {day_label(newest)}, the newest article cited.\n"] if newest else out
 
     def _timeline(self, ranked: list[Line]) -> list[str]:
         window = self.spec.window
@@ -161,8 +161,8 @@ class ExtractiveStrategy(OpenStrategy):
                               key=lambda c: (c.published or dt.date.min, -c.relevance), reverse=True)
         if not newest_first or newest_first[0].published is None:
             return [f"- {c.text} {c.cite()}\n" for c in newest_first]
-        head = f"The newest of these articles is from {_label(newest_first[0].published)}.\n\n"
-        return [head] + [f"- {_label(c.published) if c.published else UNDATED}: {c.text} {c.cite()}\n"
+        head = f"The newest of these articles is from {day_label(newest_first[0].published)}.\n\n"
+        return [head] + [f"- {day_label(c.published) if c.published else UNDATED}: {c.text} {c.cite()}\n"
                          for c in newest_first]
 
     def _list(self, ranked: list[Line]) -> list[str]:
@@ -228,12 +228,10 @@ def _reading(line: Line) -> tuple[dt.date, tuple[int, int]]:
     return line.when or dt.date.max, line.position
 
 
-def _in_window(ranked: list[Line], window: Window | None) -> list[Line]:
+def _in_window(ranked: list[Line], window: Window) -> list[Line]:
     """The lines of the time the question names ("in August and September 2020"): those telling an event in
     it, or undated ones from an article published in it (a line recalling 2017 in a 2020 article is
     background); all lines when fewer than two are (the articles may be undated, or none tells of that time)."""
-    if window is None:
-        return ranked
     inside = [line for line in ranked if (_within(line.event, window) if line.event else line.published is not None
                                           and window.since <= line.published <= window.until)]
     return inside if len(inside) >= 2 else ranked
@@ -252,8 +250,5 @@ def _within(event: EventDate, window: Window | None) -> bool:
 def _when(line: Line) -> str:
     if line.event:
         return line.event.label
-    return f"{_label(line.published)} (the article's date)" if line.published else UNDATED
+    return f"{day_label(line.published)} (the article's date)" if line.published else UNDATED
 
-
-def _label(day: dt.date) -> str:
-    return day_label(day)
