@@ -8,7 +8,8 @@ an open question counts by its nugget recall. Run:
     python -m evals.ablation --runs docs/eval/ablation --out docs/eval/ablation.md
 
 where `--runs` holds `SUITE-base.jsonl` and `SUITE-FAMILY.jsonl` (or `SUITE-RULE.jsonl`, one rule ablated
-alone) result files, copied from the eval reports.
+alone) result files, copied from the eval reports, and for a question file its `SUITE.jsonl`. Test rows are
+never tabled.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def table(runs: Path) -> str:
              "| nugget recall added (sum) |", "|---|---|---|---|---|---|---|---|"]
     for base_file in sorted(runs.glob("*-base.jsonl")):
         suite = base_file.name.removesuffix("-base.jsonl")
-        cases = load(suite, Path(tempfile.mkdtemp()), split="dev").cases
+        cases = dev_cases(runs, suite)
         base = load_results(base_file)
         for family in [*FAMILIES, *(r for r in RULES if r not in FAMILIES)]:  # a family, or one rule alone
             path = runs / f"{suite}-{family}.jsonl"
@@ -64,11 +65,19 @@ def table(runs: Path) -> str:
     return "\n".join(lines)
 
 
+def dev_cases(runs: Path, suite: str) -> list[Case]:
+    """The suite's questions of every split but `test` (seed has `dev` and `dev2`); a question file of that name
+    kept beside the rows (`when-dev.jsonl`) is the suite when there is one."""
+    own = runs / f"{suite}.jsonl"
+    name = str(own) if own.exists() else suite
+    return [c for c in load(name, Path(tempfile.mkdtemp()), split="all").cases if c.split != "test"]
+
+
 def by_intent(runs: Path, suite: str, family: str) -> str:
     """Open-question scores per intent, the base run beside the family's, on the questions the family's run
     holds (nugget recall, timeline order, refused, words; medians of the tokens the model wrote, where the
     rows record them, of the first token and of the total time)."""
-    cases = {c.id: c for c in load(suite, Path(tempfile.mkdtemp()), split="dev").cases}
+    cases = {c.id: c for c in dev_cases(runs, suite)}
     base, ablated = load_results(runs / f"{suite}-base.jsonl"), load_results(runs / f"{suite}-{family}.jsonl")
     ids = [i for i in ablated if i in base and i in cases and cases[i].open_ended]
     rows = ["| intent | questions | run | nugget recall | timeline order | refused | words | model tokens | "

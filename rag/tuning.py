@@ -55,6 +55,11 @@ NO_VERDICT_COVERAGE = 0.6
 # none of its comparisons, and no seed dev question.
 WIDE_CONTEXT: dict[str, int] = {"tokens": 400, "question_words": 25}
 
+# A "when" question whose model answer is refused is answered with the passage sentence that holds a date and
+# at least this share of the question's words (rag/answering/dating.py). Chosen before any run, not tuned; the
+# `dating` rule's dev ablation (docs/eval/ablation.md, round five) fired on no unanswerable question with it.
+DATING_SHARE = 0.6
+
 # Evidence selection (rag/answering/evidence.py). A sentence's relevance is its similarity to the question (0..1)
 # plus half its lexical evidence (0..1) plus `chunk_prior` x its chunk's rescored score; the gains below
 # are added to it while choosing. Set by reading the scores of seed dev questions (answer sentences score

@@ -167,6 +167,24 @@ def test_a_figure_that_no_verified_citation_vouches_for_is_not_shown_as_the_answ
     assert not rag.answer("How many tonnes of helium does China use every year?").refused
 
 
+def test_a_when_answered_with_a_date_from_elsewhere_is_answered_from_the_sentence_that_dates_it(scripted):
+    # The helium article says "began operating last week"; the model gives a date another article holds.
+    scripted("The new helium plant started operating on August 6 [1].")
+    answer = rag.answer("When did the new helium plant start operating?")
+    assert not answer.refused and "began operating last week and could change" in answer.text
+    cited = answer.citations[0]
+    assert cited.supported and "began operating last week" in cited.passage.text
+    assert [step.rule for step in answer.trace.steps][-1] == "dating"
+
+
+def test_a_when_the_articles_do_not_date_stays_refused(scripted):
+    scripted("The articles do not say.")
+    answer = rag.answer("When will the helium plant in Ningxia close?")
+    assert answer.refused and answer.text == REFUSAL
+    scripted("It will close on August 6 [1].")
+    assert rag.answer("On what date did the helium plant begin operating?").refused  # "last week" is no date
+
+
 def test_each_part_of_a_multi_part_question_reaches_the_prompt(scripted):
     llm = scripted("x [1].")
     answer = rag.answer("How much helium does China use every year, and what did Dominic Raab say on Sky News?")

@@ -29,6 +29,23 @@ def test_an_answer_must_hold_the_asked_kind_of_fact_beyond_the_question_words():
     assert answers_kind("It cost 60 million yuan [1].", "How much did the helium plant cost?")
 
 
+@pytest.mark.parametrize(
+    ("answer", "question", "answers"),
+    [("China ordered staff to leave earlier this week [1].", "When did China order staff to leave?", True),
+     ("Pompeo will visit Britain later this week [1].", "When is Pompeo visiting Britain?", True),
+     ("The administration opened it three years ago [1].", "When did the inquiry open?", True),
+     ("The talks began in the 1960s [1].", "When did the talks begin?", True),
+     ("The briefing began at 10 a.m. [2].", "What time did the briefing begin?", True),
+     # a date asked for by the calendar, or "exactly", is not answered by the article's own time
+     ("The meeting will take place as early as this week [1].", "On what date was the meeting held?", False),
+     ("Xi will go to Moscow in the coming months [1].", "When exactly is Xi going to Moscow?", False),
+     ("Xi will go next week [1].", "When exactly is Xi going to Moscow?", False),
+     ("He is 35 [1].", "When did he go?", False)],
+)
+def test_a_date_told_by_the_articles_own_time_answers_when(answer: str, question: str, answers: bool):
+    assert answers_kind(answer, question) is answers
+
+
 def test_a_question_that_asks_two_things_is_split_into_parts():
     assert question_parts("What did Raab say about China, and what did Pompeo say about Huawei?") == [
         "What did Raab say about China", "what did Pompeo say about Huawei?"]

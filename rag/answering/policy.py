@@ -25,6 +25,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "asked_fact": ("refusal", "refuse an answer that lacks the kind of fact asked for (a name, a number, a date)"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "
                            "names it too ('Bumble's new CEO is X [3]' needs a passage naming Bumble)"),
+    "dating": ("refusal", "answer a refused 'when' question with the passage sentence that holds a date and most "
+                          "of the question's words"),
     "said_only": ("refusal", "a refusal keeps what the passages do say, after 'The articles do not say.'"),
     "opener": ("verdict", "tell the model to open a closed question's answer with Yes/No (or its options)"),
     "verdict": ("verdict", "a Yes/No verdict stands without a supporting citation when the passages cover the "

@@ -34,7 +34,15 @@ _NAME_Q = re.compile(
     r"\bwhat (company|companies|is the name|was the name|country|organi[sz]ation)\b", re.I)
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
            "apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday")
-_DATE = re.compile(rf"\b({_MONTHS})\b|\b(1[89]|20)\d\d\b|\b(yesterday|today|last (week|month|year))\b", re.I)
+_DATE = re.compile(rf"\b({_MONTHS})\b|\b(1[89]|20)\d\d(s\b)?\b|['’]\d0s\b", re.I)
+# News dates a "when" by the article's own time: "earlier this week", "last month", "three years ago".
+_RELATIVE = re.compile(
+    r"\b(?:yesterday|today|tonight|tomorrow|overnight)\b|\b(?:last|this|next|past)\s+(?:week(?:end)?|month|year|"
+    r"spring|summer|autumn|fall|winter|morning|afternoon|evening|night)\b|\b(?:\d+|an?|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|several|few)\s+(?:days?|weeks?|months?|years?|decades?)\s+(?:ago|earlier|later|before)\b|"
+    r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)", re.I)
+# "What date" and "what year" ask for the calendar, and "exactly" for more than "this week".
+_CALENDAR_Q = re.compile(r"\b(?:what|which) (?:date|year)\b|\bexactly\b", re.I)
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|"
                      r"million|billion|dozen|half|twice)\b", re.I)
 # A clause boundary that starts a new question: ", and what ...", "; who ...", " and when did ...".
@@ -108,12 +116,13 @@ def expected_type(question: str) -> str | None:
     return None
 
 
-def has_type(text: str, kind: str | None) -> bool:
-    """Whether `text` holds something of the expected kind (a name: a capitalised word inside a sentence)."""
+def has_type(text: str, kind: str | None, relative: bool = True) -> bool:
+    """Whether `text` holds something of the expected kind (a name: a capitalised word inside a sentence; a
+    date: a calendar one, or with `relative` one told from the article's time, "earlier this week")."""
     if kind == "number":
         return bool(_NUMBER.search(text))
     if kind == "date":
-        return bool(_DATE.search(text))
+        return bool(_DATE.search(text) or (relative and _RELATIVE.search(text)))
     if kind == "name":
         return any(w.lower() not in _NOT_NAMES for w in re.findall(r"\b[A-Z][\w’'-]+", text))
     return True
@@ -127,7 +136,12 @@ def answers_kind(answer: str, question: str) -> bool:
     have: "The name of the deputy speaker is the deputy speaker" repeats the question and names nobody."""
     asked = set(words(question))
     own = " ".join(t for t in strip_markers(answer).split() if not set(words(t)) <= asked)
-    return has_type(own, expected_type(question))
+    return has_type(own, expected_type(question), relative=not asks_calendar(question))
+
+
+def asks_calendar(question: str) -> bool:
+    """Whether a date question wants the calendar's date, not "this week"."""
+    return bool(_CALENDAR_Q.search(question))
 
 
 def question_parts(question: str) -> list[str]:

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 from rag.answering.citations import cites_asked_fact, resolve
+from rag.answering.dates import day_label
+from rag.answering.dating import dating_line
 from rag.answering.markers import normalise_markers
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
@@ -88,6 +90,10 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             trace.record("asked_fact", "refused", f"the answer does not give the {spec.kind or 'fact'} asked for"
                          + (" where a supported citation vouches for it" if supported else ""))
     refused = declined or (policy.on("grounding") and not grounded) or (policy.on("asked_fact") and not answered)
+    if refused and spec.kind == "date":
+        dated = _dating(spec, passages, policy, trace, embedder, held)
+        if dated:
+            return dated
     if refused:
         if not supported:
             text, citations = REFUSAL, []
@@ -99,6 +105,26 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             else:
                 text, citations = REFUSAL, []
     return Verified(text, citations, checked, refused, held)
+
+
+def _dating(spec: QuestionSpec, passages: list[Passage], policy: Policy, trace: Trace, embedder: Embedder,
+            held: bool) -> Verified | None:
+    """A refused "when" answered with the passage sentence that dates the event (rag/answering/dating.py)."""
+    found = dating_line(spec.question, passages)
+    if found is None:
+        return None
+    trace.fire("dating")
+    if not policy.on("dating"):
+        return None
+    n, line = found
+    marked = re.sub(r"(?:\s*([.!?][”\"’]?))?$", lambda m: f" [{n}]{m.group(1) or '.'}", line, count=1)
+    text, citations = resolve(marked, passages, embedder, spec.question, held, repair=False)
+    published = passages[n - 1].published
+    if published:
+        text += f" (The article is dated {day_label(published)}.)"
+    trace.record("dating", f"answered with the sentence of passage [{n}] that dates it",
+                 "the model's answer was refused, and a passage sentence holds a date and the question's words")
+    return Verified(text, citations, citations, False, held)
 
 
 def drop_echoes(text: str, passages: list[Passage]) -> str:
