@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from evals.bench_service import stream_tokens
+from evals.bench.service import stream_tokens
 from rag.config import Settings
 from rag.models.files import model_file
 from tests.servers import free_port, wait_for

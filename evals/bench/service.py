@@ -1,6 +1,6 @@
 """Service benchmark: a real `newsrag serve` on loopback with the bundled model and the sample articles.
 
-    python -m evals.bench_service [--clients 20] [--questions 3] [--queue 8] [--no-parallel]
+    python -m evals.bench.service [--clients 20] [--questions 3] [--queue 8] [--no-parallel]
 
 1. Load: `--clients` clients at once, each asking `--questions` questions (the `news` suite's dev factoid
    questions over the sample articles) with the official `openai` client. A 503 is retried after its
@@ -37,7 +37,7 @@ from openai import APIStatusError, OpenAI
 
 from evals.servers import free_port, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "evals" / "suites" / "news_seed.jsonl"
 REPORT = ROOT / "docs" / "eval" / "service.md"
 DEADLINE = 45 * 60  # seconds: the load test stops by itself
@@ -252,7 +252,7 @@ def main() -> None:
         key = subprocess.run([sys.executable, "-m", "newsrag", "--home", str(home), "keys", "create", "bench"],
                              cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
         figures.add("# newsrag as a service: load, disconnects, parallel slots\n")
-        figures.add(f"`python -m evals.bench_service --clients {args.clients} --questions {args.questions} "
+        figures.add(f"`python -m evals.bench.service --clients {args.clients} --questions {args.questions} "
                     f"--queue {args.queue}`: a real `newsrag serve` on loopback, bundled model "
                     f"(Qwen2.5-Coder-1.5B Q4_K_M, llama.cpp, {os.cpu_count()} CPU cores), the sample articles, "
                     f"one generation slot, {args.queue} waiting places.\n")
