@@ -229,6 +229,17 @@ def test_a_no_stands_on_passages_that_lack_one_name_of_the_question_and_a_yes_do
     assert yes.refused and yes.text == REFUSAL
 
 
+def test_a_yes_whose_own_sentence_denies_the_question_is_shown_as_no(scripted):
+    # "Did SBF plead guilty?" came back "Yes, SBF pleaded not-guilty [1]": the claim is the answer, not the Yes.
+    question = "Did Microsoft buy TikTok's US operations?"
+    scripted("Yes, Microsoft did not buy TikTok's US operations.")
+    answer = rag.answer(question)
+    assert answer.text.startswith("No, Microsoft did not buy") and not answer.refused
+    assert "contradiction" in [step.rule for step in answer.trace.steps]
+    scripted("Yes, Microsoft did not buy TikTok's US operations.", ablate="contradiction")
+    assert rag.answer(question).text.startswith("Yes, Microsoft did not buy")
+
+
 TWO_PARTS = ("Does China use more than 4,300 tonnes of helium every year, while Zhao Lijian announced reciprocal "
              "restrictions on the US embassy?")
 

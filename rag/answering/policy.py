@@ -31,6 +31,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "opener": ("verdict", "tell the model to open a closed question's answer with Yes/No (or its options)"),
     "verdict": ("verdict", "a Yes/No verdict stands without a supporting citation when the passages cover the "
                            "question's names"),
+    "contradiction": ("verdict", "a 'Yes' whose own first sentence denies what the question asks ('Yes, SBF "
+                                 "pleaded not guilty') is shown as 'No'"),
     "halves": ("verdict", "check a two-part yes/no question one part at a time; a part that fails answers No"),
     "wide_context": ("budget", "a name question of 25 words or more gets 400 evidence tokens, not 250"),
     "extractive": ("open", "build a summary, timeline, latest or why from the passages' cited sentences, in date "

@@ -91,6 +91,27 @@ def verdict(answer: str, options: tuple[str, str]) -> str | None:
     return said[0] if len(said) == 1 else None
 
 
+# A denial inside a sentence: "not", "never", "no longer", "n't", and "not-guilty".
+_DENIAL = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.I)
+
+
+def denied_yes(answer: str, question: str) -> str | None:
+    """The answer with its "Yes" turned to "No" when the rest of its first sentence denies what the question
+    asks and the question itself denies nothing: "Did SBF plead guilty?" came back "Yes, SBF pleaded
+    not-guilty [1]", a verdict the answer's own claim contradicts. None when there is nothing to turn.
+
+    >>> denied_yes("Yes, SBF pleaded not-guilty [1]. The trial began.", "did sbf plead guilty?")
+    'No, SBF pleaded not-guilty [1]. The trial began.'
+    >>> denied_yes("Yes, he did not leave.", "Did he not leave?") is None
+    True
+    """
+    opened = re.match(r"(\W*)yes\b", answer, re.I)
+    if not opened or _DENIAL.search(question):
+        return None
+    first = re.split(r"(?<=[.!?])\s", strip_markers(answer[opened.end():]).strip(" ,"), maxsplit=1)[0]
+    return f"{opened.group(1)}No{answer[opened.end():]}" if _DENIAL.search(first) else None
+
+
 def negative(options: tuple[str, str]) -> str | None:
     """The option that denies what the question asks: "No", or "disagree" for "agree or disagree"; None for a
     choice between two things ("Microsoft or Oracle?")."""

@@ -12,7 +12,7 @@ from rag.answering.dating import dating_line
 from rag.answering.markers import normalise_markers
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
-from rag.answering.question import answers_kind, negative, verdict
+from rag.answering.question import answers_kind, denied_yes, negative, verdict
 from rag.answering.spec import QuestionSpec
 from rag.answering.support import coverage
 from rag.ports import Embedder
@@ -68,6 +68,13 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
     # every compared fact, so the passages must hold all the question's names and numbers; "No" (the
     # passages do not bear the question out) needs them to be about it: most of its names, not all.
     options = spec.options
+    turned = denied_yes(text, question) if options == ("Yes", "No") else None
+    if turned:
+        trace.fire("contradiction")
+        if policy.on("contradiction"):
+            trace.record("contradiction", "read the answer's 'Yes' as 'No'",
+                         "the rest of its first sentence denies what the question asks")
+            text = turned
     said = verdict(text, options) if options else None
     denied = options is not None and said == negative(options)
     decided = said is not None and (held or (denied and share >= NO_VERDICT_COVERAGE))
