@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from evals.bench.service import stream_tokens
+from evals.bench.service import stream_together, stream_tokens
 from rag.config import Settings
 from rag.models.files import model_file
 from tests.servers import free_port, wait_for
@@ -57,16 +55,8 @@ def served(parallel_llm: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def test_two_requests_overlap_in_time_with_two_slots(served: str):
-    start = time.monotonic()
-    results: list[dict[str, object]] = [{}, {}]
-    threads = [threading.Thread(target=stream_tokens, args=(served, q, start, {}, r))
-               for q, r in zip(QUESTIONS, results, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
     spans = []
-    for question, result in zip(QUESTIONS, results, strict=True):
+    for question, result in zip(QUESTIONS, stream_together(served, QUESTIONS, 300), strict=True):
         tokens = result["tokens"]
         assert isinstance(tokens, list) and len(tokens) > 3 and result["asked"] == question  # nothing mixed up
         spans.append((tokens[0], tokens[-1]))

@@ -169,6 +169,20 @@ def stream_tokens(url: str, question: str, start: float, headers: dict[str, str]
     out["tokens"] = stamps
 
 
+def stream_together(url: str, questions: tuple[str, ...], timeout: float) -> list[dict[str, object]]:
+    """The questions streamed at once, one thread each: per question, its token timestamps (seconds from the
+    common start) and the question the reply names."""
+    start = time.monotonic()
+    results: list[dict[str, object]] = [{} for _ in questions]
+    threads = [threading.Thread(target=stream_tokens, args=(url, q, start, {}, r))
+               for q, r in zip(questions, results, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
+
+
 def queued(url: str, body: dict[str, object], headers: dict[str, str], times: dict[str, float]) -> None:
     """A request sent while another holds the slot: when it starts (its headers) and when it ends."""
     with httpx.stream("POST", f"{url}/v1/chat/completions", json=body, headers=headers, timeout=600) as response:
@@ -223,15 +237,7 @@ def parallel_test(home: Path, figures: Figures) -> None:
         for slots in ("2", "1"):
             with serve(home, "--no-auth", "--slots", slots, env=env) as url:
                 stream_tokens(url, "How many huts has China put up along the lake shoreline?", 0.0, {}, {})  # warm
-                start = time.monotonic()
-                results: list[dict[str, object]] = [{}, {}]
-                threads = [threading.Thread(target=stream_tokens, args=(url, q, start, {}, r))
-                           for q, r in zip(asked, results, strict=True)]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join(timeout=600)
-                for question, result in zip(asked, results, strict=True):
+                for question, result in zip(asked, stream_together(url, asked, 600), strict=True):
                     tokens = result.get("tokens") or [float("nan")]
                     assert isinstance(tokens, list)
                     figures.add(f"| {slots} | {question[:45]} | {tokens[0]:.2f} | {tokens[-1]:.2f} | {len(tokens)} |")
