@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import STOPWORDS, content_words, strip_markers, words
+from rag.text import STOPWORDS, content_words, sentences, strip_markers, words
 
 _NUMBER_Q = re.compile(
     r"\bhow (many|much|long|old|far|big|large|often|tall|high)\b|\bwhat (percentage|percent|share|amount|number|"
@@ -108,7 +108,7 @@ def denied_yes(answer: str, question: str) -> str | None:
     opened = re.match(r"(\W*)yes\b", answer, re.I)
     if not opened or _DENIAL.search(question):
         return None
-    first = re.split(r"(?<=[.!?])\s", strip_markers(answer[opened.end():]).strip(" ,"), maxsplit=1)[0]
+    first = next(iter(sentences(strip_markers(answer[opened.end():]).strip(" ,"))), "")
     return f"{opened.group(1)}No{answer[opened.end():]}" if _DENIAL.search(first) else None
 
 
