@@ -57,14 +57,12 @@ def main() -> None:
     parser.add_argument("--scoped", action="store_true")
     parser.add_argument("--titles", action="store_true")
     args = parser.parse_args()
-    from llama_cpp import Llama
+    from langchain_core.messages import HumanMessage, SystemMessage
 
     from rag.config import Settings
-    from rag.models.files import model_file
+    from rag.models.llm import build_chat_model
 
-    settings = Settings()
-    llama = Llama(model_path=str(model_file(settings.local_model, settings.model_cache)), n_ctx=2048,
-                  n_threads=2, n_threads_batch=2, n_batch=512, verbose=False)
+    model = build_chat_model(Settings())  # the bundled model, as the answer path loads it
     with tempfile.TemporaryDirectory() as work:
         cases = {c.id: c for c in load(args.suite, Path(work), split=args.split).cases}
     tally: Counter[tuple[str, str]] = Counter()
@@ -77,12 +75,10 @@ def main() -> None:
         cited = [(f"{c['title']}:\n" if args.titles else "") + c["text"]
                  for c in row["citations"] if c.get("supported")]
         started = time.perf_counter()
-        completion: Any = llama.create_chat_completion(
-            [{"role": "system", "content": SYSTEM},
-             {"role": "user", "content": _prompt("\n".join(dict.fromkeys(cited))[:2500], case.question,
-                                                 strip_markers(row["answer"])[:400])}],
-            max_tokens=2, temperature=0.0)
-        reply = str(completion["choices"][0]["message"]["content"] or "").strip()
+        reply = str(model.invoke([
+            SystemMessage(SYSTEM),
+            HumanMessage(_prompt("\n".join(dict.fromkeys(cited))[:2500], case.question,
+                                 strip_markers(row["answer"])[:400]))], max_tokens=2).content).strip()
         seconds.append(time.perf_counter() - started)
         said = "No" if reply.lower().startswith("no") else "Yes"
         truth = "unanswerable" if not case.answerable else ("right" if is_right(case, row) else "wrong")
