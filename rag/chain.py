@@ -216,7 +216,9 @@ class AnswerChain:
         sims = self._sims(turn.spec.query)
         if isinstance(turn.strategy, ExtractiveStrategy):
             turn.strategy.reads(sims, corpus.article, corpus.newest(), merge_weights(weights))
-        return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets)
+        whole, min_gain = turn.strategy.reading()
+        return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets,
+                      whole, min_gain)
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:
         """The query's similarity to each text (sentence vectors cached across questions)."""

@@ -15,8 +15,13 @@ import rag
 from index.pipeline import index_paths
 from rag.answering.dates import event_date
 from rag.answering.entities import key
+from rag.answering.evidence import select
+from rag.answering.lines import Line, relevant
 from rag.fakes import ScriptedChat
+from rag.retrieve import Scored
+from rag.store.article import ArticleText
 from rag.text import strip_markers
+from rag.types import Passage
 
 TRAM = [  # four dated reports of one story, out of order, and one copy of an event told by two outlets
     ("2021-03-20", "Brantwick tram line opens to riders",
@@ -278,3 +283,40 @@ def test_the_latest_reads_the_newest_article_even_when_older_ones_match_the_ques
     undated = Line("A tram driver said the line runs on time.", [3], ["undated"], 0.7, None, None, (3, 0))
     shown = strategy._latest([new, undated])
     assert shown[-1] == "- date not given: A tram driver said the line runs on time. [3]\n", shown
+
+
+def _article(sentences: list[str]) -> tuple[ArticleText, Scored]:
+    """An article and a retrieved chunk of it holding only its first sentence."""
+    text = " ".join(sentences)
+    first = len(sentences[0])
+    chunk = Passage("c0", "a1", "Harbour ferry strike", "Courier", None, text[:first], 1.0, 0, first)
+    return ArticleText(text), Scored(chunk, 1.0, 1.0, 0.0, 0.0, [(0, first)], [1.0], [1.0])
+
+
+def test_an_open_answer_reads_its_best_article_beyond_the_retrieved_chunk():
+    article, chunk = _article(["The harbour ferry crews went on strike on Monday.",
+                               "The weather was mild for the season and the parks were full.",
+                               "Ferry crews demand a pay rise of eight percent after two years of frozen wages."])
+
+    def sims(texts: list[str]) -> list[float]:  # the pay sentence is about the strike; the weather is not
+        return [0.6 if "Ferry" in t else 0.1 for t in texts]
+
+    def read(whole: int) -> str:
+        chosen = select([chunk], lambda _: article, sims, [{"ferry": 1.0}], None, 500, 8, (), whole, 0.3)
+        return " ".join(p.text for p, _ in chosen)
+
+    assert "eight percent" in read(whole=1) and "weather" not in read(whole=1)
+    assert "eight percent" not in read(whole=0)  # a fact's evidence stays with the chunk and its neighbours
+
+
+def _line(text: str, article: str, relevance: float) -> Line:
+    return Line(text, [1], [article], relevance, None, None, (1, 0))
+
+
+def test_a_summary_takes_no_line_from_an_article_that_only_touches_the_topic():
+    ranked = [_line("Ferry crews struck over frozen pay.", "strike", 0.9),
+              _line("Ferry crews say talks with the port broke down.", "strike", 0.4),
+              _line("A ferry timetable change was noted in the travel pages.", "travel", 0.5)]
+    kept = relevant(ranked, "what happened with the ferry strike?", share=0.3, floor=0.25, gate=0.7)
+    assert [line.text for line in kept] == [ranked[0].text, ranked[1].text]
+    assert len(relevant(ranked, "what happened with the ferry strike?", share=0.3, floor=0.25, gate=0.0)) == 3

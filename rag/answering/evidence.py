@@ -2,16 +2,17 @@
 from what ships here: sentence-level embedder similarity and lexical evidence, no trained compressor).
 
 Candidate sentences come from every retrieved chunk and from their neighbours in the article (the answer is
-often the sentence after the best-matching one). They are picked greedily for relevance to the question,
-for covering words of the question (each part of a multi-part question) not yet covered, for a new article,
-for holding the kind of answer the question expects (a number, a date, a name), and for sitting next to a
-sentence already picked; then grouped into contiguous runs per article, one numbered passage per run.
+often the sentence after the best-matching one); for an open answer, from the best articles whole. They are
+picked greedily for relevance to the question, for covering words of the question (each part of a multi-part
+question) not yet covered, for a new article, for holding the kind of answer the question expects (a number,
+a date, a name), and for sitting next to a sentence already picked; then grouped into contiguous runs per
+article, one numbered passage per run.
 Nothing relevant enough selected means nothing to show: the chain then refuses without the LLM.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rag.answering.injection import instruction_like
@@ -52,12 +53,17 @@ def select(
     budget: int,
     most: int,
     outlets: Sequence[str] = (),
+    whole: int = 0,
+    min_gain: float = T["min_gain"],
 ) -> list[tuple[Passage, str]]:
     """Numbered passages (contiguous runs of chosen sentences, grouped per article), each with its best
     sentence, at most `budget` estimated tokens including their headers and at most `most` of them. `weights`
     holds the IDF weights of each question part's words; `kind` is the answer type the question expects;
-    `outlets` are the outlets the question names."""
+    `outlets` are the outlets the question names. Every sentence of the `whole` best articles is a candidate
+    too, and a sentence gaining less than `min_gain` ends the choosing."""
     pool = candidates(scored, articles, sims, weights)
+    if whole:
+        _add_articles(pool, scored, whole, articles, sims, weights)
     chosen: list[Sentence] = []
     spent = 0
 
@@ -66,7 +72,7 @@ def select(
 
     while pool:
         best = max(pool.values(), key=value)
-        if chosen and value(best) < T["min_gain"]:
+        if chosen and value(best) < min_gain:
             break
         cost = tokens(best.text) + (0 if any(c.article_id == best.article_id for c in chosen) else
                                     tokens(best.info.title) + 4)
@@ -112,13 +118,41 @@ def _add_neighbours(pool: dict[tuple[str, int], Sentence], top: list[Sentence],
         article = articles(s.article_id)
         if article is None or s.index < 0:
             continue
-        for i in (s.index - 1, s.index + 1):
-            if 0 <= i < len(article.spans) and (s.article_id, article.spans[i][0]) not in pool:
-                a, b = article.spans[i]
-                if b - a > LONGEST_NEIGHBOUR or instruction_like(article.text[a:b]):
-                    continue
-                new.append(Sentence(s.article_id, i, a, b, article.text[a:b], 0.0, s.info))
-                pool[(s.article_id, a)] = new[-1]
+        new += _unread(pool, s.article_id, article, (s.index - 1, s.index + 1), s.info)
+    _score(new, sims, weights)
+
+
+def _add_articles(pool: dict[tuple[str, int], Sentence], scored: list[Scored], most: int,
+                  articles: Callable[[str], ArticleText | None], sims: SentenceSims,
+                  weights: list[dict[str, float]]) -> None:
+    """Every sentence of the `most` best retrieved articles: an open answer's points are spread over the
+    article, in sentences that need not resemble the question, and reading them costs no generation."""
+    new: list[Sentence] = []
+    best = list(dict.fromkeys(s.info.article_id for s in scored))[:most]
+    for s in scored:
+        article = articles(s.info.article_id)
+        if s.info.article_id in best and article is not None:
+            best.remove(s.info.article_id)
+            new += _unread(pool, s.info.article_id, article, range(len(article.spans)), s.info)
+    _score(new, sims, weights)
+
+
+def _unread(pool: dict[tuple[str, int], Sentence], article_id: str, article: ArticleText, indices: Iterable[int],
+            info: Passage) -> list[Sentence]:
+    """The sentences at `indices` of the article not yet in the pool, added to it (unscored)."""
+    new = []
+    for i in indices:
+        if 0 <= i < len(article.spans) and (article_id, article.spans[i][0]) not in pool:
+            a, b = article.spans[i]
+            if b - a > LONGEST_NEIGHBOUR or instruction_like(article.text[a:b]):
+                continue
+            new.append(Sentence(article_id, i, a, b, article.text[a:b], 0.0, info))
+            pool[(article_id, a)] = new[-1]
+    return new
+
+
+def _score(new: list[Sentence], sims: SentenceSims, weights: list[dict[str, float]]) -> None:
+    """A sentence read from the article is scored as a chunk's: similarity plus half its lexical evidence."""
     if new:
         merged = merge_weights(weights)
         for sentence, sim in zip(new, sims([n.text for n in new]), strict=True):

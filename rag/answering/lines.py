@@ -9,7 +9,6 @@ timeline, the latest, a why) are built from these lines; the order and the selec
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,10 +22,6 @@ Sims = Callable[[list[str]], list[float]]  # the question's similarity to each t
 MIN_WORDS = 6  # shorter "sentences" are datelines, captions and headings
 SAME = 0.6  # content-word overlap (Jaccard) at which two sentences tell the same thing
 NEW_ARTICLE = 0.05  # added to a line's relevance while choosing when its article is not yet shown
-CAUSE = 0.1  # added for a why question to a line that states a cause or a response
-_CAUSE = re.compile(r"\b(because|due to|in response|citing|cited|after|amid|over (?:claims|concerns)|as a result|"
-                    r"led to|leading to|reason|so that|in retaliation|retaliat\w*|accus\w+|blam\w+|aimed at|"
-                    r"in order to|following)\b", re.I)
 
 
 @dataclass(slots=True)
@@ -43,10 +38,6 @@ class Line:
     def when(self) -> dt.date | None:
         """The event's date, else the article's."""
         return self.event.day if self.event else self.published
-
-    @property
-    def causal(self) -> bool:
-        return bool(_CAUSE.search(self.text))
 
     def cite(self) -> str:
         return " ".join(f"[{m}]" for m in self.markers)
@@ -104,15 +95,21 @@ def merge(ranked: list[Line]) -> list[Line]:
     return [line for line, _ in kept]
 
 
-def relevant(ranked: list[Line], question: str, share: float, floor: float) -> list[Line]:
+def relevant(ranked: list[Line], question: str, share: float, floor: float, gate: float = 0.0) -> list[Line]:
     """The lines on the question's topic (sharing a word of it beyond how it asks) within `share` of the best
-    such line's relevance and above `floor`."""
+    such line's relevance and above `floor`, from the articles whose best line is within `gate` of it (an
+    article that only touches the topic lends no line, however close that line)."""
     topic = {_stem(w) for w in content_words(question) if w.lower() not in ASKING}
     on_topic = [line for line in ranked if not topic or topic & {_stem(w) for w in content_words(line.text)}]
     if not on_topic:
         return []
+    best: dict[str, float] = {}
+    for line in ranked:
+        for article in line.articles:
+            best[article] = max(best.get(article, line.relevance), line.relevance)
     bar = max(floor, share * on_topic[0].relevance)
-    return [line for line in on_topic if line.relevance >= bar]
+    return [line for line in on_topic if line.relevance >= bar
+            and any(best[a] >= gate * on_topic[0].relevance for a in line.articles)]
 
 
 # Words about the asking, not the topic ("give me a timeline of ...", "what's the latest on ...").

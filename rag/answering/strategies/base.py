@@ -13,6 +13,7 @@ from rag.answering.spec import QuestionSpec
 from rag.answering.verify import Verified, verify
 from rag.ports import Embedder
 from rag.trace import Trace
+from rag.tuning import SELECTION
 from rag.types import Passage
 
 HUMAN = "{context}\n\nQuestion: {question}"
@@ -35,6 +36,11 @@ class Strategy:
     def passages(self, k: int) -> int:
         """At most this many numbered passages."""
         return k
+
+    def reading(self) -> tuple[int, float]:
+        """How many of the best articles the evidence selection reads whole, and the least gain of a chosen
+        sentence (rag/answering/evidence.py): a fact's evidence is the few sentences that match it."""
+        return 0, SELECTION["min_gain"]
 
     @property
     def answer_tokens(self) -> int:

@@ -8,7 +8,7 @@ single sentence does, so they stay with the model (strategies/open.py).
 - timeline: dated events in date order, one line each (a line whose sentence names no date says it falls
   back to the article's date), inside the window the question names;
 - latest: the newest articles' relevant sentences, newest first, with their dates;
-- why: sentences that state a cause or a response first.
+- why: the most relevant sentences (a bonus for one stating a cause lost nugget recall on news dev).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from rag.answering.dates import EventDate, day_label, written_year
 from rag.answering.entities import asked_labels, available, pick
 from rag.answering.evidence import tokens
 from rag.answering.items import UNDATED
-from rag.answering.lines import CAUSE, Line, Sims, lines, relevant, spread
+from rag.answering.lines import Line, Sims, lines, relevant, spread
 from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
@@ -101,17 +101,22 @@ class ExtractiveStrategy(OpenStrategy):
     def passages(self, k: int) -> int:
         return max(k, int(T["passages"]))
 
+    def reading(self) -> tuple[int, float]:
+        return int(T["articles"]), T["min_gain"]
+
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
         dated = [p for p in passages if p.published]
-        ranked = relevant(lines(passages, self._relevance, lambda p: self._year_of(p, dated), self._before),
-                          self.spec.question, T["share"], T["floor"])
+        ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated), self._before)
         if self.spec.window and self.policy.on("window"):
             inside = _in_window(ranked, self.spec.window)
             if len(inside) < len(ranked):
                 trace.record("window", f"kept {len(inside)} of {len(ranked)} lines",
                              f"the question asks about {self.spec.window.phrase}")
             ranked = inside
+        # The latest weighs a newer article over a closer one: its lines keep to no article's relevance.
+        gate = 0.0 if self.spec.intent == "latest" else T["gate"]
+        ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate)
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         rule = {"list": "names", "compare": "sides"}.get(self.spec.intent, "extractive")
@@ -199,7 +204,7 @@ class ExtractiveStrategy(OpenStrategy):
         return shown
 
     def _why(self, ranked: list[Line]) -> list[str]:
-        chosen = spread(ranked, int(T["why_lines"]), lambda line: CAUSE if line.causal else 0.0)
+        chosen = spread(ranked, int(T["why_lines"]))
         return [f"{c.text} {c.cite()}\n" for c in chosen]
 
 
