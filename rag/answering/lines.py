@@ -96,9 +96,9 @@ def merge(ranked: list[Line]) -> list[Line]:
 
 
 def relevant(ranked: list[Line], question: str, share: float, floor: float, gate: float = 0.0) -> list[Line]:
-    """The lines on the question's topic (sharing a word of it beyond how it asks) within `share` of the best
-    such line's relevance and above `floor`, from the articles whose best line is within `gate` of it (an
-    article that only touches the topic lends no line, however close that line)."""
+    """The lines on the question's topic (sharing a word of it beyond how it asks) scoring at least `share` x
+    the best such line's relevance and above `floor`, from the articles whose best line scores at least `gate`
+    x it (an article that only touches the topic lends no line)."""
     topic = {_stem(w) for w in content_words(question) if w.lower() not in ASKING}
     on_topic = [line for line in ranked if not topic or topic & {_stem(w) for w in content_words(line.text)}]
     if not on_topic:
