@@ -140,6 +140,27 @@ def pareto_block(points: dict[int, dict[str, float]]) -> str:
                       "Reports: " + ", ".join(f"[{r.name}](docs/eval/{r.name}/{r.suite}.md)" for r in shown) + "."])
 
 
+def open_speed_block(run: Run, work: Path) -> str:
+    """Per open intent of the run's headline split, how fast each config shows its answer: newsrag's first
+    line against naive's first token, the totals, and what newsrag had the model write (issue 31's speed)."""
+    results = {c: load_results(results_path(run.report, run.suite, c)) for c in run.configs}
+    cases = [c for c in load(run.suite, work, run.limit, run.split).cases if c.split == run.split and c.open_ended]
+    naive, ours = run.configs
+    lines = [f"| intent | questions | {naive} first token | {ours} first line | ratio | {naive} total | {ours} total "
+             f"| ratio | {ours} model tokens | {ours} answer words |", "|" + "---|" * 10]
+    for intent in sorted({c.intent for c in cases}):
+        mine = [c for c in cases if c.intent == intent]
+        a, b = (score(mine, results[c], c in ANSWERING) for c in (naive, ours))
+        times = [a["t_first_token"], b["t_first_token"], b["t_first_token"] / a["t_first_token"], a["t_total"],
+                 b["t_total"], b["t_total"] / a["t_total"]]
+        counts = [b["open_model_tokens"], b["open_answer_words"]]  # medians, so a half may show
+        lines.append(f"| {intent} | {len(mine)} | " + " | ".join(f"{v:.2f}" for v in times) + " | "
+                     + " | ".join(f"{v:g}" for v in counts) + " |")
+    return "\n".join(["```sh", run.command(), "```", "", *lines, "",
+                      f"Medians in seconds, {split_label(run.split, False)}; from the rows of "
+                      f"[docs/eval/{run.name}/{run.suite}.md](docs/eval/{run.name}/{run.suite}.md)."])
+
+
 def _block(name: str) -> re.Pattern[str]:
     return re.compile(rf"(<!-- eval:{re.escape(name)} -->\n).*?(<!-- /eval:{re.escape(name)} -->)", re.S)
 
@@ -189,6 +210,8 @@ def main() -> None:
                 pages = update_page(pages, run.name, block(run, summaries, seen))
             else:
                 points[run.budget] = summaries["dev"]["newsrag"]
+            if run.name == "news":
+                pages = update_page(pages, "open-speed", open_speed_block(run, Path(tmp)))
             print(f"{run.name}: regenerated {run.report.relative_to(ROOT)}")
     if points:
         pages = update_page(pages, "pareto", pareto_block(points))
