@@ -320,3 +320,16 @@ def test_a_summary_takes_no_line_from_an_article_that_only_touches_the_topic():
     kept = relevant(ranked, "what happened with the ferry strike?", share=0.3, floor=0.25, gate=0.7)
     assert [line.text for line in kept] == [ranked[0].text, ranked[1].text]
     assert len(relevant(ranked, "what happened with the ferry strike?", share=0.3, floor=0.25, gate=0.0)) == 3
+
+
+def test_a_month_an_undated_article_gives_without_its_year_is_not_shown_in_a_guessed_year(fake, tmp_path: Path):
+    # The article writes only a past year; the strike "back in May" is not in it (once shown as "May 2015").
+    _collection(fake, tmp_path / "ferry", [{"title": "Harbour ferry strike drags on", "source": "Harbour Post",
+                                            "text": "The harbour ferry strike began back in May after the ferry pay "
+                                                    "talks failed. The last harbour ferry strike, in 2015, lasted a "
+                                                    "week. Ferry crews said in 2015 that a strike would never "
+                                                    "happen again."}])
+    answer = rag.answer("timeline of the harbour ferry strike")
+    lines = _lines(answer.text)
+    assert any(line.startswith("- May (year not given): The harbour ferry strike began") for line in lines), answer.text
+    assert "May 2015" not in answer.text and any(line.startswith("- 2015: ") for line in lines), answer.text

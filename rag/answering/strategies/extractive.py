@@ -60,6 +60,7 @@ class ExtractiveStrategy(OpenStrategy):
         self.newest: dt.date | None = None
         self.weights: dict[str, float] = {}
         self.outlets: list[str | None] = []  # the outlet of each passage
+        self.guessed: set[str] = set()  # undated articles whose year is guessed from the years they write
 
     def reads(self, sims: Sims, articles: Callable[[str], ArticleText | None], newest: dt.date | None,
               weights: dict[str, float]) -> None:
@@ -83,6 +84,7 @@ class ExtractiveStrategy(OpenStrategy):
             closest = max(dated, key=lambda p: (jaccard(own, set(content_words(p.text.lower()))),
                                                 p.published or dt.date.min))
             return (closest.published or dt.date.min).year
+        self.guessed.add(passage.article_id)
         article = self.articles(passage.article_id)
         return written_year(article.text if article else passage.text, self.newest)
 
@@ -149,7 +151,18 @@ class ExtractiveStrategy(OpenStrategy):
         if len(chosen) < T["timeline_lines_min"]:
             undated = [line for line in ranked if line.event is None]
             chosen += spread(undated, int(T["timeline_lines_min"]) - len(chosen))
-        return [f"- {_when(c)}{c.told_by()}: {c.text} {c.cite()}\n" for c in sorted(chosen, key=_reading)]
+        return [f"- {self._when(c)}{c.told_by()}: {c.text} {c.cite()}\n" for c in sorted(chosen, key=_reading)]
+
+    def _when(self, line: Line) -> str:
+        """The line's date as shown. A date an undated article gives without its year ("back in May") is
+        placed, for the order, in the year the article writes most; that year is a guess ("May 2017" for a
+        2020 clash), so it is shown as not given."""
+        event = line.event
+        if event and not line.published and not _YEAR.search(event.phrase) and self.guessed & set(line.articles):
+            return _yearless(event)
+        if event:
+            return event.label
+        return f"{day_label(line.published)} (the article's date)" if line.published else UNDATED
 
     def _latest(self, ranked: list[Line]) -> list[str]:
         """The relevant lines of the newest articles: a line's relevance gains up to `latest_recency` the newer
@@ -252,8 +265,14 @@ def _within(event: EventDate, window: Window | None) -> bool:
     return event.day <= until and end >= since
 
 
-def _when(line: Line) -> str:
-    if line.event:
-        return line.event.label
-    return f"{day_label(line.published)} (the article's date)" if line.published else UNDATED
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _yearless(event: EventDate) -> str:
+    """A date without its year, as shown: "6 Aug (year not given)", "May (year not given)", "Three years ago"."""
+    if event.precision == "day":
+        return f"{event.day:%-d %b} (year not given)"
+    if event.precision == "month":
+        return f"{calendar.month_abbr[event.day.month]} (year not given)"
+    return event.phrase[:1].upper() + event.phrase[1:]  # "three years ago"
 
