@@ -127,13 +127,13 @@ def _add_articles(pool: dict[tuple[str, int], Sentence], scored: list[Scored], m
                   weights: list[dict[str, float]]) -> None:
     """Every sentence of the `most` best retrieved articles: an open answer's points are spread over the
     article, in sentences that need not resemble the question, and reading them costs no generation."""
-    new: list[Sentence] = []
-    best = list(dict.fromkeys(s.info.article_id for s in scored))[:most]
+    best: dict[str, Passage] = {}  # each article's best chunk, best article first
     for s in scored:
-        article = articles(s.info.article_id)
-        if s.info.article_id in best and article is not None:
-            best.remove(s.info.article_id)
-            new += _unread(pool, s.info.article_id, article, range(len(article.spans)), s.info)
+        best.setdefault(s.info.article_id, s.info)
+    new: list[Sentence] = []
+    for article_id, info in list(best.items())[:most]:
+        if (article := articles(article_id)) is not None:
+            new += _unread(pool, article_id, article, range(len(article.spans)), info)
     _score(new, sims, weights)
 
 

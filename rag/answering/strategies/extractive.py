@@ -60,7 +60,7 @@ class ExtractiveStrategy(OpenStrategy):
         self.newest: dt.date | None = None
         self.weights: dict[str, float] = {}
         self.outlets: list[str | None] = []  # the outlet of each passage
-        self.guessed: set[str] = set()  # undated articles whose year is guessed from the years they write
+        self.years_guessed = False  # an undated article's year comes from the years it writes (`_year_of`)
 
     def reads(self, sims: Sims, articles: Callable[[str], ArticleText | None], newest: dt.date | None,
               weights: dict[str, float]) -> None:
@@ -84,7 +84,6 @@ class ExtractiveStrategy(OpenStrategy):
             closest = max(dated, key=lambda p: (jaccard(own, set(content_words(p.text.lower()))),
                                                 p.published or dt.date.min))
             return (closest.published or dt.date.min).year
-        self.guessed.add(passage.article_id)
         article = self.articles(passage.article_id)
         return written_year(article.text if article else passage.text, self.newest)
 
@@ -109,6 +108,7 @@ class ExtractiveStrategy(OpenStrategy):
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
         dated = [p for p in passages if p.published]
+        self.years_guessed = not self.spec.window and not dated
         ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated), self._before)
         if self.spec.window and self.policy.on("window"):
             inside = _in_window(ranked, self.spec.window)
@@ -158,7 +158,7 @@ class ExtractiveStrategy(OpenStrategy):
         placed, for the order, in the year the article writes most; that year is a guess ("May 2017" for a
         2020 clash), so it is shown as not given."""
         event = line.event
-        if event and not line.published and not _YEAR.search(event.phrase) and self.guessed & set(line.articles):
+        if event and not line.published and not _YEAR.search(event.phrase) and self.years_guessed:
             return _yearless(event)
         if event:
             return event.label
