@@ -84,9 +84,9 @@ SELECTION: dict[str, float] = {
 # whole (sentences gaining at least `min_gain`, up to `evidence_tokens`); a line's relevance is its similarity to
 # the question (0..1) plus `lexical` x its share of the question's IDF weight; a line is shown when it scores at
 # least `share` x the best line's score and above `floor`, from an article whose best line scores at least `gate` x
-# it. Chosen on the 42 news dev open questions (docs/eval/ablation.md, "Round seven": nugget recall 0.462 -> 0.496,
-# citations on a nugget 0.563 -> 0.640); share 0.7 -> 0.5 and the lexical term earlier (0.343 -> 0.383 on 28 of
-# them).
+# it (not for the latest or a timeline). Chosen on the 42 news dev open questions (docs/eval/ablation.md, "Round
+# seven": nugget recall 0.462 -> 0.500, citations on a nugget 0.563 -> 0.633); share 0.7 -> 0.5 and the lexical term
+# earlier (0.343 -> 0.383 on 28 of them).
 EXTRACTIVE: dict[str, float] = {
     "evidence_tokens": 2000,  # sentences read for the lines (no prompt: reading more costs no generation)
     "passages": 14,

@@ -93,6 +93,14 @@ def test_a_terse_timeline_request_is_answered_from_its_topic(indexed: Settings):
     assert any("September 15" in item.text for item in answer.items), answer.text
 
 
+def test_a_timeline_gathers_its_events_from_every_article_that_tells_one(indexed: Settings):
+    # Once one line: the article matching "ban" best (a House bill) was all the article gate kept.
+    answer = rag.answer("give me a timeline of the tiktok ban")
+    dated = [item for item in answer.items if item.date]
+    assert len(dated) >= 3 and len({item.markers for item in dated}) >= 2, answer.text
+    assert [item.date for item in dated] == sorted(item.date or "" for item in dated), answer.text
+
+
 def test_a_company_question_lists_several_companies_each_cited(indexed: Settings):
     answer = rag.answer("Which Chinese companies are mentioned in these articles?")  # once: "major tech companies"
     assert answer.trace.strategy == "list" and not answer.refused, answer.text
