@@ -24,6 +24,7 @@ from rag.answering.prompt import REFUSAL
 from rag.answering.spec import QuestionSpec, parse
 from rag.answering.strategies import Strategy, plan
 from rag.answering.strategies.extractive import ExtractiveStrategy
+from rag.answering.strategies.fact import FactStrategy
 from rag.answering.strategies.yesno import YesNoStrategy
 from rag.config import Settings
 from rag.limits import InputTooLongError, check_question, clip_history
@@ -217,8 +218,13 @@ class AnswerChain:
         if isinstance(turn.strategy, ExtractiveStrategy):
             turn.strategy.reads(sims, corpus.article, corpus.newest(), merge_weights(weights))
         whole, min_gain = turn.strategy.reading()
+        part_sims = []
+        if len(parts) > 1 and type(turn.strategy) is FactStrategy:  # a question asking for two facts
+            turn.trace.fire("part_evidence")
+            if self.policy.on("part_evidence"):
+                part_sims = [self._sims(part) for part in parts]
         return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets,
-                      whole, min_gain)
+                      whole, min_gain, part_sims)
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:
         """The query's similarity to each text (sentence vectors cached across questions)."""

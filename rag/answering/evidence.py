@@ -55,12 +55,14 @@ def select(
     outlets: Sequence[str] = (),
     whole: int = 0,
     min_gain: float = T["min_gain"],
+    part_sims: Sequence[SentenceSims] = (),
 ) -> list[tuple[Passage, str]]:
     """Numbered passages (contiguous runs of chosen sentences, grouped per article), each with its best
     sentence, at most `budget` estimated tokens including their headers and at most `most` of them. `weights`
     holds the IDF weights of each question part's words; `kind` is the answer type the question expects;
     `outlets` are the outlets the question names. Every sentence of the `whole` best articles is a candidate
-    too, and a sentence gaining less than `min_gain` ends the choosing."""
+    too, and a sentence gaining less than `min_gain` ends the choosing. With `part_sims` (each part's
+    similarity, aligned with `weights`), each part's best sentence is chosen first: its own evidence."""
     pool = candidates(scored, articles, sims, weights)
     if whole:
         _add_articles(pool, scored, whole, articles, sims, weights)
@@ -70,19 +72,28 @@ def select(
     def value(s: Sentence) -> float:
         return gain(s, chosen, weights, kind, outlets)
 
-    while pool:
-        best = max(pool.values(), key=value)
-        if chosen and value(best) < min_gain:
-            break
+    def take(best: Sentence) -> bool:
+        """Choose `best` if it fits; False once the passages are as many as allowed."""
+        nonlocal spent
         cost = tokens(best.text) + (0 if any(c.article_id == best.article_id for c in chosen) else
                                     tokens(best.info.title) + 4)
         del pool[(best.article_id, best.start)]
         if spent + cost > budget and chosen:
-            continue
+            return True
         chosen.append(best)
         spent += cost
         if len(runs(chosen)) > most:
             chosen.pop()
+            return False
+        return True
+
+    for best in _part_bests(pool, part_sims, weights):
+        take(best)
+    while pool:
+        best = max(pool.values(), key=value)
+        if chosen and value(best) < min_gain:
+            break
+        if not take(best):
             break
     return [(passage(run, articles(run[0].article_id)), max(run, key=lambda s: s.relevance).text)
             for run in runs(chosen)]
@@ -157,6 +168,24 @@ def _score(new: list[Sentence], sims: SentenceSims, weights: list[dict[str, floa
         merged = merge_weights(weights)
         for sentence, sim in zip(new, sims([n.text for n in new]), strict=True):
             sentence.relevance = sim + 0.5 * lexical_overlap(merged, sentence.text)
+
+
+def _part_bests(pool: dict[tuple[str, int], Sentence], part_sims: Sequence[SentenceSims],
+                weights: list[dict[str, float]]) -> list[Sentence]:
+    """For a question in several parts, each part's most relevant sentence (its similarity to that part plus
+    half its share of that part's words): a sentence that matches the whole question best can answer one
+    part only ("Who was quoted from X, and who from Y?")."""
+    if len(part_sims) < 2:
+        return []
+    texts = list(pool.values())
+    bests: list[Sentence] = []
+    for part_sim, part in zip(part_sims, weights, strict=True):
+        scores = [sim + 0.5 * lexical_overlap(part, s.text) for s, sim in zip(texts, part_sim([s.text for s in texts]),
+                                                                              strict=True)]
+        best = max(range(len(texts)), key=scores.__getitem__, default=None)
+        if best is not None and texts[best] not in bests:
+            bests.append(texts[best])
+    return bests
 
 
 def merge_weights(weights: list[dict[str, float]]) -> dict[str, float]:

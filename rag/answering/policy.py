@@ -46,6 +46,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                        "then, and its lines keep to that time when at least two do"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
+    "part_evidence": ("parts", "a fact question in several parts gets each part's best sentence in its evidence "
+                               "first"),
     "echo": ("citations", "drop answer lines that repeat a passage's title or quoted text"),
     "repair": ("citations", "move a marker to the sentence or passage that supports it"),
     "aliases": ("citations", "accept a name by its alias or acronym (US / United States / U.S.)"),
@@ -53,7 +55,7 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
 FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
-    "strong": frozenset({"floor", "outlets", "parts", "repair", "aliases", "echo", "window"}),
+    "strong": frozenset({"floor", "outlets", "parts", "part_evidence", "repair", "aliases", "echo", "window"}),
     "off": frozenset(),
 }
 

@@ -52,6 +52,11 @@ _SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?=(?:(?:by|to|for|from|wit
                     r"was|were|has|had)\b)|,?\s+(?:while|whereas)\s+", re.I)
 
 
+# "Which two ministers spoke to Sky News — one about China, the other about Russia?" asks one thing of each:
+# the head with "one"'s words, and the head with "the other"'s.
+_EACH = re.compile(r"^(?P<head>.+?)(?:\s*[,—–:]|\s+-)\s*one\s+(?P<a>.+?)(?:,\s*|\s+and\s+|;\s*)"
+                   r"(?:the other|another|one)\s+(?P<b>.+?)\s*\?*\s*$", re.I)
+
 _AUX = r"(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should)"
 _WH = r"(?:what|which|who|whom|whose|where|when|why|how)"
 # A yes/no question starts with an auxiliary verb, or puts one after an opening clause ("After X reported
@@ -166,8 +171,12 @@ def asks_calendar(question: str) -> bool:
 
 
 def question_parts(question: str) -> list[str]:
-    """The question's parts when it asks several things ("..., and what did Y say?"); `[question]` otherwise.
-    A part needs two content words of its own, so "Microsoft and Oracle" stays one question."""
+    """The question's parts when it asks several things ("..., and what did Y say?"; "Which two ministers spoke,
+    one about A, the other about B?"); `[question]` otherwise. A part needs two content words of its own, so
+    "Microsoft and Oracle" stays one question."""
+    if each := _EACH.match(question):
+        head = each["head"].rstrip(" ,;:—–-")
+        return [f"{head} {each['a'].strip(' ,;')}", f"{head} {each['b'].strip(' ,;')}?"]
     pieces = [p.strip(" ,;") for p in _SPLIT.split(question) if p.strip(" ,;")]
     if len(pieces) < 2 or any(len(content_words(p)) < 2 for p in pieces) or any(map(_NO_SUBJECT.match, pieces[1:])):
         return [question]
