@@ -322,6 +322,15 @@ def test_a_summary_takes_no_line_from_an_article_that_only_touches_the_topic():
     assert len(relevant(ranked, "what happened with the ferry strike?", share=0.3, floor=0.25, gate=0.0)) == 3
 
 
+def test_a_line_of_the_time_asked_about_is_not_on_topic_for_sharing_only_the_time():
+    question = "how did the us-china trade fight unfold from 2017 to september 2020?"
+    ranked = [_line("US tariffs on China grew into a trade war in 2018.", "trade", 0.9),
+              _line("Around 2019 or 2020, an accountant found the fund was short by $200 million.", "fund", 0.8),
+              _line("The match in September drew a record crowd.", "football", 0.7)]
+    kept = relevant(ranked, question, share=0.3, floor=0.25, gate=0.0)
+    assert [line.text for line in kept] == [ranked[0].text]
+
+
 def test_a_month_an_undated_article_gives_without_its_year_is_not_shown_in_a_guessed_year(fake, tmp_path: Path):
     # The article writes only a past year; the strike "back in May" is not in it (once shown as "May 2015").
     _collection(fake, tmp_path / "ferry", [{"title": "Harbour ferry strike drags on", "source": "Harbour Post",

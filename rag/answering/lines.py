@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rag.answering.dates import EventDate, after_event, event_date
 from rag.answering.injection import instruction_like
+from rag.answering.window import MONTHS
 from rag.retrieve import jaccard
 from rag.text import content_words, sentence_spans
 from rag.types import Passage
@@ -99,7 +100,7 @@ def relevant(ranked: list[Line], question: str, share: float, floor: float, gate
     """The lines on the question's topic (sharing a word of it beyond how it asks) scoring at least `share` x
     the best such line's relevance and above `floor`, from the articles whose best line scores at least `gate`
     x it (an article that only touches the topic lends no line)."""
-    topic = {_stem(w) for w in content_words(question) if w.lower() not in ASKING}
+    topic = _topic(question)
     on_topic = [line for line in ranked if not topic or topic & {_stem(w) for w in content_words(line.text)}]
     if not on_topic:
         return []
@@ -110,6 +111,18 @@ def relevant(ranked: list[Line], question: str, share: float, floor: float, gate
     bar = max(floor, share * on_topic[0].relevance)
     return [line for line in on_topic if line.relevance >= bar
             and any(best[a] >= gate * on_topic[0].relevance for a in line.articles)]
+
+
+def _topic(question: str) -> set[str]:
+    """The question's words about its topic: not how it asks, and not when (a year or a month is the time
+    window's, and any line of that time would share it); a joined pair ("us-china") also as its parts."""
+    found: set[str] = set()
+    for word in content_words(question):
+        word = word.lower()
+        if word in ASKING or word in MONTHS or word.isdigit():
+            continue
+        found |= {_stem(w) for w in [word, *word.split("-")] if len(w) > 1}
+    return found
 
 
 # Words about the asking, not the topic ("give me a timeline of ...", "what's the latest on ...").
