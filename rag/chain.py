@@ -219,7 +219,7 @@ class AnswerChain:
             turn.strategy.reads(sims, corpus.article, corpus.newest(), merge_weights(weights))
         whole, min_gain = turn.strategy.reading()
         part_sims = []
-        if len(parts) > 1 and type(turn.strategy) is FactStrategy:  # a question asking for two facts
+        if len(parts) > 1 and isinstance(turn.strategy, FactStrategy):  # a question asking for two facts
             turn.trace.fire("part_evidence")
             if self.policy.on("part_evidence"):
                 part_sims = [self._sims(part) for part in parts]

@@ -165,9 +165,8 @@ def _unread(pool: dict[tuple[str, int], Sentence], article_id: str, article: Art
 def _score(new: list[Sentence], sims: SentenceSims, weights: list[dict[str, float]]) -> None:
     """A sentence read from the article is scored as a chunk's: similarity plus half its lexical evidence."""
     if new:
-        merged = merge_weights(weights)
-        for sentence, sim in zip(new, sims([n.text for n in new]), strict=True):
-            sentence.relevance = sim + 0.5 * lexical_overlap(merged, sentence.text)
+        for sentence, relevance in zip(new, _relevance(new, sims, merge_weights(weights)), strict=True):
+            sentence.relevance = relevance
 
 
 def _part_bests(pool: dict[tuple[str, int], Sentence], part_sims: Sequence[SentenceSims],
@@ -180,12 +179,17 @@ def _part_bests(pool: dict[tuple[str, int], Sentence], part_sims: Sequence[Sente
     texts = list(pool.values())
     bests: list[Sentence] = []
     for part_sim, part in zip(part_sims, weights, strict=True):
-        scores = [sim + 0.5 * lexical_overlap(part, s.text) for s, sim in zip(texts, part_sim([s.text for s in texts]),
-                                                                              strict=True)]
+        scores = _relevance(texts, part_sim, part)
         best = max(range(len(texts)), key=scores.__getitem__, default=None)
         if best is not None and texts[best] not in bests:
             bests.append(texts[best])
     return bests
+
+
+def _relevance(sentences: list[Sentence], sims: SentenceSims, weights: dict[str, float]) -> list[float]:
+    """Each sentence's similarity plus half its share of `weights` (the IDF weights of the words asked)."""
+    return [sim + 0.5 * lexical_overlap(weights, s.text)
+            for s, sim in zip(sentences, sims([s.text for s in sentences]), strict=True)]
 
 
 def merge_weights(weights: list[dict[str, float]]) -> dict[str, float]:
