@@ -105,6 +105,7 @@ EXTRACTIVE: dict[str, float] = {
     "why_lines": 5,
     "list_items": 8,
     "list_pool": 30,  # the most relevant lines a list reads names from
+    "list_lines": 6,  # a list of things (not names of a kind): its most relevant lines
     "compare_lines": 3,  # a comparison's lines per side (not tuned)
     "compare_sides": 3,  # outlets shown when the question asks how "the outlets" told it
 }

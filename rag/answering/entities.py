@@ -27,18 +27,20 @@ _KINDS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
                           "maker", "outlet", "newspaper", "paper", "broadcaster", "network", "team", "club",
                           "universit", "institution", "entit", "group", "partner", "bidder",
                           "buyer", "investor", "retailer", "platform", "app", "service")),
-    (frozenset({"PERSON"}), ("people", "person", "official", "minister", "leader", "player", "executive",
+    (frozenset({"PERSON"}), ("people", "person", "official", "minister", "leader", "player", "pitcher", "athlete",
+                             "actor", "singer", "author", "writer", "director", "defendant", "suspect", "executive",
                              "politician", "lawmaker", "coach", "manager", "reporter", "journalist", "figure",
                              "individual", "senator", "celebrit", "artist", "founder", "ceo", "star", "men",
                              "women", "candidate", "judge", "witness", "analyst", "expert")),
     (frozenset({"GPE"}), ("countr", "nation", "states", "city", "cities", "place", "region", "capital",
                           "territor")),
 )
-_WHICH = re.compile(r"\b(?:which|what|name|list)\s+(?:of\s+the\s+|all\s+(?:the\s+)?|the\s+)?"
+_WHICH = re.compile(r"\b(?:which|what|name|list|who\s+(?:are|were))\s+(?:of\s+the\s+|all\s+(?:the\s+)?|the\s+)?"
                     r"((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
 _PLURAL = re.compile(r"(?:[^s]s|ies|people|men|women|media|staff)$", re.I)
 _WHO = re.compile(r"\bwho\s+(?:was|were|is|are)\s+(?:involved|named|mentioned|the\s+(?:key\s+)?(?:players|people))\b",
                   re.I)
+_WHO_ARE = re.compile(r"^\W*who\s+(?:are|were)\s+the\b", re.I)
 # "President", "Mr": before a name, it marks a person. Longest first, and in one order in every process (a
 # frozenset's order changes with the hash seed).
 _TITLE = "|".join(sorted(TITLES, key=lambda t: (-len(t), t)))
@@ -55,7 +57,8 @@ def asked_labels(question: str) -> frozenset[str]:
     for labels, stems in _KINDS:
         if any(noun.startswith(stems) for noun in nouns):
             return labels
-    return frozenset()
+    # "who are the starting pitchers …": a "who" asks for people whatever its noun
+    return frozenset({"PERSON"}) if _WHO_ARE.search(question) else frozenset()
 
 
 # A government body or a list is not a company: "The U.S. Commerce Department", "Entity List".

@@ -54,7 +54,7 @@ _LATEST = re.compile(r"^\W*(?:(?:what'?s|what is|what are|whats|any|give me|tell
                      r"^\W*(?:any (?:news|updates?)|what'?s new|updates?) (?:on|with|about)\b|"
                      r"\bwhere (?:do|does|did) .{0,60}\bstand\b|\bcurrent (?:state|status) of\b", re.I)
 _WHY = re.compile(
-    r"\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|prompted|drove|triggered|motivated|made)\b|"
+    r"\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|prompted|drove|triggered|motivated|made|went wrong)\b|"
     r"\bwhat(?:'s| is| was| are| were) (?:behind|driving)\b|\breasons?\b|\b(?:motives?|motivation|rationale)\b|"
     r"\bhow (?:did|does|do|has|have|is|was|can|could|would) .{3,60}\bjustif|\bjustification\b|"
     r"\bwhat (?:impact|effect|consequences?)\b|"
@@ -76,14 +76,15 @@ _SUMMARY = re.compile(
 # "list", "name all/the", "who was involved", "which/what <plural noun> …".
 _LIST_WORDS = re.compile(r"^\W*list\b|\blist (?:the|all|every|them|out)\b|\bname (?:all|the|every|some|a few|any)\b|"
                          r"\bwho (?:was|were|is|are) (?:involved|named|mentioned|the (?:key |main )?(?:players|people|"
-                         r"figures|names|parties))\b|\bwhat are all\b|\bwhich of the\b|\bwho (?:all|else)\b|"
+                         r"figures|names|parties))\b|\bwhat are all\b|\bwhich of the\b|\b(?:who|what) (?:all|else)\b|"
                          r"\bthe names of\b|\b(?:people|companies|firms|countries|officials|players|parties|groups|"
                          r"organi[sz]ations|individuals|entities) (?:involved|named|mentioned)\b", re.I)
-# "What are the countries involved …": a plural noun after "what/which are the" (a reason or a point is a why
-# or a summary, read by their own rules).
-_ARE_THE = re.compile(r"^\W*(?:what|which) (?:are|were) (?:the|all the|some of the)\s+((?:[\w'’-]+\s+){0,2}?[\w'’-]+?)"
-                      r"(?=\s+(?:that|who|which|involved|named|mentioned|in|on|of|at|from|to|behind|[\w'’-]+ed)\b|\W*$)",
-                      re.I)
+# "What are the countries involved …", "who are the main rivals": a plural noun after "what/which/who are the"
+# (a reason or a point is a why or a summary, read by their own rules).
+_ARE_THE = re.compile(r"^\W*(?:what|which|who) (?:are|were) (?:the|all the|some of the)\s+"
+                      r"((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
+# "… tiktok's operations in which countries?": the asking word inside the question, before its noun.
+_IN_WHICH = re.compile(r"\b(?:in|of|from|for|to|by|with|on|at|against) (?:which|what)\s+([\w'’-]+)", re.I)
 _NOT_ITEMS = frozenset({"reasons", "causes", "motives", "effects", "consequences", "implications", "details", "terms",
                         "points", "takeaways", "highlights", "facts", "latest", "news", "odds", "chances"})
 # At the head of the question ("People from which countries …"), not a relative "in which".
@@ -135,9 +136,14 @@ def asks_for_several(question: str) -> bool:
         if _plural(noun) and noun not in _NOT_ITEMS:  # "what reasons did X give" asks why
             return True
     are_the = _ARE_THE.search(question)
-    if are_the:
-        noun = are_the.group(1).lower().split()[-1]
-        return _plural(noun) and noun not in _NOT_ITEMS
+    if are_the:  # the first plural among the next three words: "what are the main challenges ASOS faces", but
+        # not the subject of a verb in -ing ("what are the workers extracting …" asks for one thing)
+        words = are_the.group(1).lower().split()
+        at = next((i for i, w in enumerate(words) if _plural(w)), None)
+        after = words[at + 1] if at is not None and at + 1 < len(words) else ""
+        return at is not None and words[at] not in _NOT_ITEMS and not after.endswith("ing")
+    if any(_plural(m.group(1).lower()) and m.group(1).lower() not in _NOT_ITEMS for m in _IN_WHICH.finditer(question)):
+        return True
     head = _HEAD_WHICH.search(question)
     for word in head.group(1).split() if head else ():
         if word[0].isupper() and word.lower() not in _COUNTS:

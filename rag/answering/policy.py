@@ -40,6 +40,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "names": ("open", "answer a list of names of a kind (companies, people, countries) with the names the "
                       "passages' sentences hold (spaCy's small NER), each cited to its sentence, instead of having "
                       "the model write it"),
+    "item_lines": ("open", "answer a list that asks for things, not names of a kind ('what measures …', 'list the "
+                           "charges'), with the passages' most relevant lines, one cited item each, instead of having "
+                           "the model write it"),
     "sides": ("open", "answer a comparison of two named sides ('X and Y', 'X vs Y') or of the outlets with a block of "
                       "each side's most relevant lines from the passages, instead of having the model write it"),
     "window": ("open", "an open question naming a time ('in August 2020') also searches the articles published "

@@ -11,7 +11,7 @@ from rag.answering.policy import Policy
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.base import Strategy
 from rag.answering.strategies.extractive import INTENTS as EXTRACTIVE
-from rag.answering.strategies.extractive import ExtractiveStrategy, compares_sides, lists_names
+from rag.answering.strategies.extractive import ExtractiveStrategy, compares_sides, lists_lines, lists_names
 from rag.answering.strategies.fact import FactStrategy
 from rag.answering.strategies.open import OpenStrategy
 from rag.answering.strategies.yesno import YesNoStrategy
@@ -25,8 +25,8 @@ def plan(spec: QuestionSpec, policy: Policy) -> Strategy:
         return FactStrategy(spec, policy, plain=True)
     if spec.intent == "yesno" and spec.options is not None:
         return YesNoStrategy(spec, policy)
-    if (spec.intent in EXTRACTIVE and policy.on("extractive")) or lists_names(spec, policy) or \
-            compares_sides(spec, policy):
+    extractive = spec.intent in EXTRACTIVE and policy.on("extractive")
+    if extractive or lists_names(spec, policy) or lists_lines(spec, policy) or compares_sides(spec, policy):
         return ExtractiveStrategy(spec, policy)
     if spec.open:
         return OpenStrategy(spec, policy)

@@ -47,6 +47,12 @@ def lists_names(spec: QuestionSpec, policy: Policy) -> bool:
     return spec.intent == "list" and policy.on("names") and bool(asked_labels(spec.question)) and available()
 
 
+def lists_lines(spec: QuestionSpec, policy: Policy) -> bool:
+    """A list of things, not of names of a kind ("what measures …"), answered with the passages' lines under the
+    `item_lines` rule."""
+    return spec.intent == "list" and policy.on("item_lines") and not lists_names(spec, policy)
+
+
 def compares_sides(spec: QuestionSpec, policy: Policy) -> bool:
     """A comparison of two named sides or of the outlets, answered from the passages under the `sides` rule."""
     return spec.intent == "compare" and policy.on("sides") and bool(sides(spec.question) or by_outlet(spec.question))
@@ -123,7 +129,8 @@ class ExtractiveStrategy(OpenStrategy):
         ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate)
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
-        rule = {"list": "names", "compare": "sides"}.get(self.spec.intent, "extractive")
+        rule = {"list": "names" if lists_names(self.spec, self.policy) else "item_lines",
+                "compare": "sides"}.get(self.spec.intent, "extractive")
         if not shown and rule != "extractive":  # no name of the kind, no line per side: the model writes it,
             trace.fire(rule)  # from the passages an open answer's budget holds (these were read, not prompted)
             yield from super().generate(llm, _prefix(passages, self.policy.open_evidence_tokens), previous, trace)
@@ -133,6 +140,7 @@ class ExtractiveStrategy(OpenStrategy):
             yield REFUSAL
             return
         how = {"names": "names of the kind asked, each with the line that names it",
+               "item_lines": "the most relevant lines, one item each",
                "sides": "the most relevant lines of each side"}.get(rule, "selected and ordered by relevance and date")
         trace.record(rule, f"{len(shown)} lines from the passages",
                      f"{self.spec.intent}: {how}, not written by the model")
@@ -186,7 +194,10 @@ class ExtractiveStrategy(OpenStrategy):
                          for c in newest_first]
 
     def _list(self, ranked: list[Line]) -> list[str]:
-        """The names of the asked kind the relevant lines hold, each with the most relevant line naming it."""
+        """The names of the asked kind the relevant lines hold, each with the most relevant line naming it; for a
+        list of things, not names, the most relevant lines spread over the articles, one item each."""
+        if not lists_names(self.spec, self.policy):
+            return [f"- {c.text} {c.cite()}\n" for c in ranked[: int(T["list_lines"])]]
         pool = ranked[: int(T["list_pool"])]
         picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]))
         return [f"- {name}: {pool[i].text} {pool[i].cite()}\n" for name, i in picked]
