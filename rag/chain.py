@@ -35,7 +35,7 @@ from rag.retrieve import Scored, SentenceCache, hybrid_search, outlet_search, qu
 from rag.store.corpus import Corpus
 from rag.text import is_refusal
 from rag.trace import Trace
-from rag.tuning import RETRIEVAL
+from rag.tuning import OPEN_FLOOR_DROP, RETRIEVAL
 from rag.types import Answer, Event, Filters, Passage, Sources, Token
 
 History = Sequence[tuple[str, str]]
@@ -102,13 +102,14 @@ class AnswerChain:
         turn.timings["sources"] = time.perf_counter() - started
 
         top = turn.scored[0].score if turn.scored else 0.0
-        below = top < self.settings.min_score or not passages
+        floor = self.settings.min_score - (OPEN_FLOOR_DROP if turn.spec.open else 0.0)
+        below = top < floor or not passages
         if below:
             turn.trace.fire("floor")
         if below and (self.policy.on("floor") or not passages):
             turn.trace.record("floor", "refused without asking the model",
                               "no passage was found" if not passages else
-                              f"the best passage scores {top:.2f}, below the floor {self.settings.min_score}")
+                              f"the best passage scores {top:.2f}, below the floor {floor:.2f}")
             yield Token(REFUSAL)
             raw = REFUSAL
         else:
