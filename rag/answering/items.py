@@ -4,6 +4,8 @@ text and the markers it cites, so a program can use a timeline or a list without
     >>> items_of("Intro.\\n- 6 Aug 2020 (2 articles): Trump signed two orders [1] [3]\\n- Microsoft: a buyer [2]")
     [Item(text='Trump signed two orders', markers=(1, 3), date='2020-08-06', label='6 Aug 2020 (2 articles)'), \
 Item(text='a buyer', markers=(2,), date=None, label='Microsoft')]
+    >>> [i.label for i in items_of("- Apple, Samsung: deals [1]\\n- Sam Bankman-Fried, former CEO: on trial [2]")]
+    ['Apple', 'Samsung', 'Sam Bankman-Fried, former CEO']
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ UNDATED = "date not given"  # a timeline line whose sentence and article give no
 
 _BULLET = re.compile(r"^\s*[-*•]\s+(?P<body>.+)$")
 _LABELLED = re.compile(r"^(?P<label>[^:\[\]]{1,50}?):\s+(?P<text>.+)$")  # "6 Aug 2020: …", "Microsoft: …"
+# A name as a list shows it: capitalised words, "of"/"and"/"the" between ("Bank of England"); a label of
+# several names ("Apple, Samsung: …", names one line holds) is an item per name.
+_NAME = re.compile(r"^[A-Z0-9][\w.&'’-]*(?:\s+(?:of|and|the|de|for|[A-Z0-9][\w.&'’-]*))*$")
 _FORMS = (("%d %b %Y", "%Y-%m-%d"), ("%b %Y", "%Y-%m"), ("%Y", "%Y"))
 
 
@@ -34,7 +39,9 @@ def items_of(text: str) -> list[Item]:
         labelled = _LABELLED.match(body)
         if labelled:
             label = labelled.group("label").strip()
-            found.append(Item(_clean(labelled.group("text")), markers, iso_date(label), label))
+            names = label.split(", ") if iso_date(label) is None else [label]
+            for name in names if all(_NAME.match(n) for n in names) else [label]:
+                found.append(Item(_clean(labelled.group("text")), markers, iso_date(name), name))
         else:
             found.append(Item(_clean(body), markers))
     return found

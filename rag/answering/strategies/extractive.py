@@ -200,7 +200,10 @@ class ExtractiveStrategy(OpenStrategy):
             return [f"- {c.text} {c.cite()}\n" for c in ranked[: int(T["list_lines"])]]
         pool = ranked[: int(T["list_pool"])]
         picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]))
-        return [f"- {name}: {pool[i].text} {pool[i].cite()}\n" for name, i in picked]
+        named: dict[int, list[str]] = {}  # the names one line holds share it: "- Apple, Samsung: …"
+        for name, i in picked:
+            named.setdefault(i, []).append(name)
+        return [f"- {', '.join(names)}: {pool[i].text} {pool[i].cite()}\n" for i, names in named.items()]
 
     def _compare(self, ranked: list[Line]) -> list[str]:
         """A block per side (or per outlet), each its most relevant lines; [] unless two sides have lines."""
