@@ -278,3 +278,20 @@ def test_closing_the_stream_stops_the_model(scripted):
             break
     events.close()
     assert llm.streamed <= 5  # of 480 pieces
+
+
+def test_an_open_question_has_a_lower_floor_than_a_fact(scripted):
+    import re
+
+    def best_score(question: str) -> float:  # as the refusal at an unreachable floor reports it
+        scripted(min_score=0.99)
+        return float(re.search(r"scores ([\d.]+)", rag.answer(question).trace.why()).group(1))
+
+    listing, fact = ("What moves against Chinese companies are mentioned in these articles?",
+                     "How much helium does China use every year?")
+    scripted(min_score=best_score(listing) + 0.03)  # below the floor, within an open question's drop
+    answer = rag.answer(listing)
+    assert not answer.refused and "floor" not in [s.rule for s in answer.trace.steps], answer.text
+    llm = scripted("China uses 4,300 tonnes [1].", min_score=best_score(fact) + 0.03)
+    answer = rag.answer(fact)
+    assert answer.refused and llm.prompts == [] and [s.rule for s in answer.trace.steps] == ["floor"]
