@@ -285,7 +285,9 @@ def test_an_open_question_has_a_lower_floor_than_a_fact(scripted):
 
     def best_score(question: str) -> float:  # as the refusal at an unreachable floor reports it
         scripted(min_score=0.99)
-        return float(re.search(r"scores ([\d.]+)", rag.answer(question).trace.why()).group(1))
+        found = re.search(r"scores ([\d.]+)", rag.answer(question).trace.why())
+        assert found is not None
+        return float(found.group(1))
 
     listing, fact = ("What moves against Chinese companies are mentioned in these articles?",
                      "How much helium does China use every year?")

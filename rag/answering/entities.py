@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from rag.answering.names import TITLES
+from rag.text import STOPWORDS
 
 # The asked noun (its start, so "compan" meets company and companies) -> the spaCy labels that answer it.
 _KINDS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
@@ -120,7 +121,8 @@ def pick(question: str, texts: list[str], most: int) -> list[tuple[str, int]]:
     question holds, a common word ("State"), a second spelling ("US" beside "the United States") or a name
     of the wrong sort (`fits`) is left out."""
     labels, asked = asked_labels(question), key(question)
-    found = [[(_one_sentence(name), label) for name, label in entities] for entities in names(texts)]
+    found = [_conjuncts(text, [(_one_sentence(name), label) for name, label in entities])
+             for text, entities in zip(texts, names(texts), strict=True)]
     votes: dict[str, Counter[str]] = {}
     for entities in found:
         for name, label in entities:
@@ -141,6 +143,25 @@ def pick(question: str, texts: list[str], most: int) -> list[tuple[str, int]]:
             if not any(_same(k, seen) for seen in shown) and len(shown) < most:
                 shown[k] = (name.strip(" .,;:"), i)
     return list(shown.values())
+
+
+# "Apple, Samsung and Mozilla", "Facebook and Microsoft": capitalised names joined by commas and an and/or.
+_CAP = r"[A-Z][\w&’'.-]*(?:\s+[A-Z][\w&’'.-]*){0,3}"
+_COORDINATION = re.compile(rf"\b{_CAP}(?:,\s+{_CAP})*,?\s+(?:and|or)\s+{_CAP}")
+
+
+def _conjuncts(text: str, entities: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The recogniser's names plus those it missed beside one it found: names joined by "and" are of one kind
+    ("companies like Facebook and Microsoft": the small pipeline finds Microsoft only)."""
+    label_of = {key(name): label for name, label in entities}
+    added = []
+    for run in _COORDINATION.finditer(text):
+        members = [m.strip() for m in re.split(r",\s+|\s+(?:and|or)\s+", run.group(0)) if m.strip()]
+        kinds = {label_of[key(m)] for m in members if key(m) in label_of}
+        if len(kinds) == 1:
+            kind = kinds.pop()
+            added += [(m, kind) for m in members if key(m) not in label_of and m.lower() not in STOPWORDS]
+    return entities + added
 
 
 def _one_sentence(name: str) -> str:
