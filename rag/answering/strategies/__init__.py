@@ -2,8 +2,9 @@
 summary, a timeline, a comparison, a why/how, the latest), each with its own evidence budget, prompt and
 answer length over the shared retrieval and the shared citation check. Under the `extractive` rule a
 summary, a timeline, the latest and a why are built from the passages' sentences, not written; under the
-`names` rule so is a list of names of a kind (companies, people, countries), and under the `sides` rule a
-comparison of two named sides or of the outlets (a block of lines per side)."""
+`names` rule so is a list of names of a kind (companies, people, countries), under the `item_lines` rule a
+list of things (one relevant line each), and under the `sides` rule a comparison of two named sides or of the
+outlets (a block of lines per side)."""
 
 from __future__ import annotations
 

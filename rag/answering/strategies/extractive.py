@@ -1,14 +1,17 @@
 """Open answers built from the passages' own sentences (rag/answering/lines.py): a summary, a timeline, the
 latest, a why. The selection and the order are ours, every line is cited, and no line costs generation, so
-the first line shows as soon as the passages are chosen. A list and a comparison name or weigh things no
-single sentence does, so they stay with the model (strategies/open.py).
+the first line shows as soon as the passages are chosen. A list (of names of a kind, or of things) and a
+comparison of two sides are built here too under their own rules; when no name of the kind or no line per side
+is found, the model writes them (strategies/open.py).
 
 - summary: up to five relevant sentences spread over the articles, in time order, then "As of" the newest
   cited article's date;
 - timeline: dated events in date order, one line each (a line whose sentence names no date says it falls
   back to the article's date), inside the window the question names;
 - latest: the newest articles' relevant sentences, newest first, with their dates;
-- why: the most relevant sentences (a bonus for one stating a cause lost nugget recall on news dev).
+- why: the most relevant sentences (a bonus for one stating a cause lost nugget recall on news dev);
+- list: each name of the asked kind with the line naming it, or for a list of things the most relevant lines;
+- compare: a block of lines per side or outlet.
 """
 
 from __future__ import annotations
@@ -195,7 +198,7 @@ class ExtractiveStrategy(OpenStrategy):
 
     def _list(self, ranked: list[Line]) -> list[str]:
         """The names of the asked kind the relevant lines hold, each with the most relevant line naming it; for a
-        list of things, not names, the most relevant lines spread over the articles, one item each."""
+        list of things, not names, the most relevant lines, one item each."""
         if not lists_names(self.spec, self.policy):
             return [f"- {c.text} {c.cite()}\n" for c in ranked[: int(T["list_lines"])]]
         pool = ranked[: int(T["list_pool"])]
