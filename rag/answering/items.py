@@ -38,10 +38,10 @@ def items_of(text: str) -> list[Item]:
         markers = tuple(int(m) for m in MARKER.findall(body))
         labelled = _LABELLED.match(body)
         if labelled:
-            label = labelled.group("label").strip()
-            names = label.split(", ") if iso_date(label) is None else [label]
-            for name in names if all(_NAME.match(n) for n in names) else [label]:
-                found.append(Item(_clean(labelled.group("text")), markers, iso_date(name), name))
+            label, said = labelled.group("label").strip(), _clean(labelled.group("text"))
+            parts = label.split(", ")
+            names = parts if iso_date(label) is None and all(map(_NAME.match, parts)) else [label]
+            found += [Item(said, markers, iso_date(name), name) for name in names]
         else:
             found.append(Item(_clean(body), markers))
     return found
