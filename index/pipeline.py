@@ -25,6 +25,7 @@ from rag.parts import Parts
 from rag.ports import StoredChunk
 from rag.store import catalogue as cat
 from rag.store.catalogue import embedding_text
+from rag.text import SENTENCE_RULES
 
 _EMBED_SLICE = 256  # chunks per embed call: big enough for batching, small enough for a live progress bar
 
@@ -82,7 +83,7 @@ def _run(parts: Parts, catalogue: cat.Catalogue, old: cat.Meta | None, old_colle
          roots: list[Path], rebuild: bool, progress: bool) -> IndexReport:
     """One run under the writer lock: what changed is parsed, committed, then cleaned up after."""
     settings = parts.settings
-    chunking = f"{settings.chunk_chars}/{settings.chunk_overlap_sentences}"
+    chunking = f"{settings.chunk_chars}/{settings.chunk_overlap_sentences}/s{SENTENCE_RULES}"
     fresh = rebuild or old is None or old.embed_model != parts.embedder.name or old.chunking != chunking
     change = cat.Change(
         collection=old.collection if old and not fresh else f"{settings.collection}-{uuid.uuid4().hex[:8]}",

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import re
 
+# Raised whenever the sentence rules below change: it is part of an index's chunking signature, so the next
+# index run re-chunks the archive with the new sentence boundaries (2: initials and "no." before a number).
+SENTENCE_RULES = 2
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "lt", "col", "capt",
-    "co", "corp", "inc", "ltd", "plc", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m",
+    "co", "corp", "inc", "ltd", "plc", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec",
 }
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s*[\"“‘'(\[]?[A-Z0-9]")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "y.k", "j.r.r": the token before the final dot
+_BEFORE_NUMBER = {"no", "nos"}  # "No. 10": an abbreviation only before a number ("He said no. Then …")
 _WORD = re.compile(r"\d[\d,.]*\d|\w[\w'’.-]*\w|\w")
 
 MARKER = re.compile(r"\[(\d+)\]")  # a citation marker, `[n]`
@@ -58,8 +63,11 @@ def _is_boundary(text: str, punct_start: int, end: int) -> bool:
         return True
     word = re.search(r"([\w.]+)$", text[max(0, punct_start - 12):punct_start])
     token = word.group(1).lower() if word else ""
-    # "U.S. officials", "Mr. Raab", "J. Smith": an abbreviation or an initial, not a sentence end.
-    return token not in _ABBREVIATIONS and not (len(token) == 1 and token.isalpha())
+    # "U.S. officials", "Mr. Raab", "J. Smith", "Sir Y.K. Pao", "No. 10": an abbreviation or initials, not a
+    # sentence end.
+    if token in _BEFORE_NUMBER:
+        return not text[end:].lstrip()[:1].isdigit()
+    return token not in _ABBREVIATIONS and not (len(token) == 1 and token.isalpha()) and not _INITIALS.fullmatch(token)
 
 
 def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -140,6 +140,18 @@ def test_changing_chunk_size_reindexes(fake: FakeParts, seed_dir: Path):
     assert all(len(t) <= 300 for t in _chunks(fake).values())
 
 
+def test_new_sentence_rules_rechunk_an_existing_index(fake: FakeParts, seed_dir: Path, monkeypatch):
+    """An index chunked by older sentence rules keeps chunks split where the rules now see one sentence."""
+    import index.pipeline
+    from rag.text import SENTENCE_RULES
+
+    index_paths([seed_dir], fake.parts())
+    assert index_paths([seed_dir], fake.parts()).chunks_added == 0
+    monkeypatch.setattr(index.pipeline, "SENTENCE_RULES", SENTENCE_RULES + 1)
+    report = index_paths([seed_dir], fake.parts())
+    assert report.chunks_added == len(fake.catalogue().chunk_ids()) > 0
+
+
 def test_retrieval_filters_by_date_and_source(fake: FakeParts, seed_dir: Path):
     import datetime as dt
 
@@ -179,6 +191,7 @@ def test_a_rerun_reads_only_files_whose_size_or_time_changed(fake: FakeParts, se
     import os
 
     import index.pipeline
+    from rag.text import SENTENCE_RULES
     from index.load import read_bytes
 
     index_paths([seed_dir], fake.parts())

@@ -23,3 +23,16 @@ def test_content_words_drop_stopwords_and_commas_in_numbers():
     assert content_words("China uses more than 4,300 tonnes of helium") == [
         "china", "uses", "more", "4300", "tonnes", "helium",
     ]
+
+
+def test_initials_stay_inside_their_sentence_and_a_bare_no_ends_one():
+    # "Sir Y.K. Pao" split after "Y.K." cut the name "David Law" away from what he is ("Pao Chair in Public Law
+    # at the University of Hong Kong"), so a question about the academic never saw his name.
+    text = ("Professor David Law, Sir Y.K. Pao Chair in Public Law, said so. J.R.R. Tolkien wrote it. "
+            "He said no. It is No. 10 on the list.")
+    assert sentences(text) == [
+        "Professor David Law, Sir Y.K. Pao Chair in Public Law, said so.",
+        "J.R.R. Tolkien wrote it.",
+        "He said no.",
+        "It is No. 10 on the list.",
+    ]
