@@ -167,6 +167,25 @@ def test_a_figure_that_no_verified_citation_vouches_for_is_not_shown_as_the_answ
     assert not rag.answer("How many tonnes of helium does China use every year?").refused
 
 
+def test_a_right_figure_cited_to_the_wrong_passage_is_cited_to_the_one_that_holds_it(scripted):
+    # A small model gives the right figure and a neighbouring passage's number; that was refused for lacking
+    # the figure asked for. Now its marker moves to the passage whose sentence holds the figure.
+    question = "How many tonnes of helium does China use every year?"
+    scripted("The articles do not say.")
+    passages = rag.answer(question).passages
+    holds = [n for n, p in enumerate(passages, 1) if "4,300 tonnes" in p.text]
+    wrong = next(n for n, p in enumerate(passages, 1) if "4,300" not in p.text)
+    assert holds and wrong
+    scripted(f"Its yearly demand: 4,300 tonnes [{wrong}].")  # too few of its passage's words to pass as support
+    answer = rag.answer(question)
+    assert not answer.refused and answer.text == f"Its yearly demand: 4,300 tonnes [{holds[0]}]."
+    assert answer.citations[0].supported and [step.rule for step in answer.trace.steps] == ["recite"]
+    scripted(f"Its yearly demand: 4,300 tonnes [{wrong}].", ablate="recite")
+    assert rag.answer(question).refused
+    scripted(f"Its yearly demand: 9,000 tonnes [{wrong}].")  # no passage holds 9,000
+    assert rag.answer(question).refused
+
+
 def test_a_when_answered_with_a_date_from_elsewhere_is_answered_from_the_sentence_that_dates_it(scripted):
     # The helium article says "began operating last week"; the model gives a date another article holds.
     scripted("The new helium plant started operating on August 6 [1].")

@@ -191,7 +191,6 @@ def test_a_rerun_reads_only_files_whose_size_or_time_changed(fake: FakeParts, se
     import os
 
     import index.pipeline
-    from rag.text import SENTENCE_RULES
     from index.load import read_bytes
 
     index_paths([seed_dir], fake.parts())

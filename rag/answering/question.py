@@ -154,6 +154,13 @@ def has_type(text: str, kind: str | None, relative: bool = True) -> bool:
     return True
 
 
+def word_of_kind(word: str, kind: str) -> bool:
+    """Whether one word is of the asked kind: a figure, a calendar word, or a capitalised name."""
+    if kind == "name":
+        return word[:1].isupper() and word.lower() not in _NOT_NAMES
+    return bool((_NUMBER if kind == "number" else _DATE).search(word)) if kind in ("number", "date") else False
+
+
 _NOT_NAMES = STOPWORDS | {"according", "yes", "no", "both", "however", "articles", "passages", "they", "only"}
 
 

@@ -13,6 +13,7 @@ from rag.answering.markers import normalise_markers
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
 from rag.answering.question import answers_kind, denied_yes, negative, verdict
+from rag.answering.recite import recite
 from rag.answering.spec import QuestionSpec
 from rag.answering.support import coverage
 from rag.ports import Embedder
@@ -62,6 +63,8 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             trace.record("repair", move, "the passage it first cited does not support its sentence")
         if policy.on("aliases"):
             trace.fire("aliases")  # it may have decided any citation's support: an ablation re-asks them all
+    if spec.kind and text and not declined:
+        text, citations = _recite(spec, passages, text, citations, policy, trace, embedder, held)
     checked = citations
     supported = [c for c in citations if c.supported]
     # A verdict on a closed question is an answer even when no single passage states it. "Yes" affirms
@@ -112,6 +115,26 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             else:
                 text, citations = REFUSAL, []
     return Verified(text, citations, checked, refused, held)
+
+
+def _recite(spec: QuestionSpec, passages: list[Passage], text: str, citations: list[Citation], policy: Policy,
+            trace: Trace, embedder: Embedder, held: bool) -> tuple[str, list[Citation]]:
+    """A fact answer whose asked-for value stands in another passage than the one it cites (rag/answering/recite.py)
+    is cited to that passage, which vouches for it."""
+    kind = spec.kind or ""
+    if any(c.supported for c in citations) and cites_asked_fact(text, citations, spec.question):
+        return text, citations
+    moved, vouched = recite(text, passages, spec.question, kind)
+    if not vouched:
+        return text, citations
+    trace.fire("recite")
+    if not policy.on("recite"):
+        return text, citations
+    moved, cited = resolve(moved, passages, embedder, spec.question, held, repair=False,
+                           aliases=policy.on("aliases"), subject=policy.on("subject"))
+    trace.record("recite", "cited " + ", ".join(f"[{n}]" for n in sorted(vouched)),
+                 f"its sentence holds the {kind} the answer gives, beside the question's words")
+    return moved, [Citation(c.marker, c.passage, True) if c.marker in vouched else c for c in cited]
 
 
 def _dating(spec: QuestionSpec, passages: list[Passage], policy: Policy, trace: Trace, embedder: Embedder,
