@@ -176,13 +176,14 @@ def test_a_right_figure_cited_to_the_wrong_passage_is_cited_to_the_one_that_hold
     holds = [n for n, p in enumerate(passages, 1) if "4,300 tonnes" in p.text]
     wrong = next(n for n, p in enumerate(passages, 1) if "4,300" not in p.text)
     assert holds and wrong
-    scripted(f"Its yearly demand: 4,300 tonnes [{wrong}].")  # too few of its passage's words to pass as support
+    said = "China's helium demand per annum stands at {} tonnes [{}]."  # too few of its passage's words to pass
+    scripted(said.format("4,300", wrong))
     answer = rag.answer(question)
-    assert not answer.refused and answer.text == f"Its yearly demand: 4,300 tonnes [{holds[0]}]."
-    assert answer.citations[0].supported and [step.rule for step in answer.trace.steps] == ["recite"]
-    scripted(f"Its yearly demand: 4,300 tonnes [{wrong}].", ablate="recite")
+    assert not answer.refused and answer.text == said.format("4,300", holds[0])
+    assert answer.citations[0].supported and answer.trace.steps[-1].rule == "recite"
+    scripted(said.format("4,300", wrong), ablate="recite")
     assert rag.answer(question).refused
-    scripted(f"Its yearly demand: 9,000 tonnes [{wrong}].")  # no passage holds 9,000
+    scripted(said.format("9,000", wrong))  # no passage holds 9,000
     assert rag.answer(question).refused
 
 

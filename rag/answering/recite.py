@@ -2,7 +2,7 @@
 of a neighbouring passage ("Willow Smith is 22 years old [2]" when [1] says "Jaden, 25, and Willow, 22"). The
 support check then fails, or passes on the topic alone, and the answer would be refused for lacking the fact
 asked for. Here the marker moves to the passage whose sentence holds the asked-for value beside the question's
-own words, and that sentence vouches for it.
+subject (a name the answer and the question share), and that sentence vouches for it.
 
     >>> values("Willow Smith is 22 years old [2].", "how old is willow smith", "number")
     ['22']
@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 from rag.answering.question import word_of_kind
-from rag.text import MARKER, content_words, sentences, strip_markers, words
+from rag.answering.subject import names_subject, subject_names
+from rag.text import MARKER, sentences, strip_markers, words
 from rag.types import Passage
 
 
@@ -33,14 +34,11 @@ def values(sentence: str, question: str, kind: str) -> list[str]:
     return found
 
 
-def holder(wanted: list[str], passage: Passage, question: str) -> bool:
-    """Whether one sentence of the passage holds every wanted word and one of the question's content words."""
-    topic = set(content_words(question))
-    for sentence in sentences(passage.text):
-        have = set(words(sentence.lower()))
-        if set(wanted) <= have and topic & set(content_words(sentence)):
-            return True
-    return False
+def holder(wanted: list[str], passage: Passage, subject: set[str]) -> bool:
+    """Whether one sentence of the passage holds every wanted word and names the subject. A figure beside
+    another story's words is not the answer: "Ohtani's new contract is worth $394 million [3]" took the figure
+    from a sentence about Uber's income."""
+    return any(set(wanted) <= set(words(s)) and names_subject(subject, s) for s in sentences(passage.text))
 
 
 def recite(text: str, passages: list[Passage], question: str, kind: str) -> tuple[str, set[int]]:
@@ -51,10 +49,11 @@ def recite(text: str, passages: list[Passage], question: str, kind: str) -> tupl
     for sentence in sentences(text):
         cited = [int(m) for m in MARKER.findall(sentence)]
         wanted = values(sentence, question, kind)
-        if not cited or not wanted or any(0 < n <= len(passages) and holder(wanted, passages[n - 1], question)
-                                          for n in cited):
+        subject = subject_names(sentence, question)
+        if not cited or not wanted or not subject or any(
+                0 < n <= len(passages) and holder(wanted, passages[n - 1], subject) for n in cited):
             continue
-        found = next((i for i, p in enumerate(passages, 1) if holder(wanted, p, question)), None)
+        found = next((i for i, p in enumerate(passages, 1) if holder(wanted, p, subject)), None)
         if found is None:
             continue
         bare = strip_markers(sentence).rstrip()
