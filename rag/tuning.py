@@ -103,9 +103,8 @@ EXTRACTIVE: dict[str, float] = {
     "lexical": 0.5,  # a line's relevance: similarity + this x its share of the question's IDF weight
     "floor": 0.25,
     "summary_lines": 5,
-    "timeline_lines": 7,
+    "timeline_lines": 7,  # dated by their sentence first, then the best others at their article's date (round eleven)
     "timeline_gate": 0.5,  # a timeline's article gate (0.7 kept one article's events; none let in other stories)
-    "timeline_lines_min": 3,  # fewer dated lines than this: the best undated ones, at their article's date
     "latest_lines": 4,
     "latest_recency": 0.2,  # added to the relevance of the newest article's lines (less for older ones)
     "why_lines": 5,

@@ -6,8 +6,8 @@ is found, the model writes them (strategies/open.py).
 
 - summary: up to five relevant sentences spread over the articles, in time order, then "As of" the newest
   cited article's date;
-- timeline: dated events in date order, one line each (a line whose sentence names no date says it falls
-  back to the article's date), inside the window the question names;
+- timeline: dated events in date order, one line each, inside the window the question names; the lines whose
+  sentence gives a date first, then the best others, each saying it falls back to its article's date;
 - latest: the newest articles' relevant sentences, newest first, with their dates;
 - why: the most relevant sentences (a bonus for one stating a cause lost nugget recall on news dev);
 - list: each name of the asked kind with the line naming it, or for a list of things the most relevant lines;
@@ -160,10 +160,10 @@ class ExtractiveStrategy(OpenStrategy):
     def _timeline(self, ranked: list[Line]) -> list[str]:
         window = self.spec.window
         dated = [line for line in ranked if line.event and _within(line.event, window)]
-        chosen = spread(dated, int(T["timeline_lines"]))
-        if len(chosen) < T["timeline_lines_min"]:
-            undated = [line for line in ranked if line.event is None]
-            chosen += spread(undated, int(T["timeline_lines_min"]) - len(chosen))
+        shown = int(T["timeline_lines"])
+        chosen = spread(dated, shown)
+        if len(chosen) < shown:  # then the best lines no sentence dates, at their article's date
+            chosen += spread([line for line in ranked if line.event is None], shown - len(chosen))
         return [f"- {self._when(c)}{c.told_by()}: {c.text} {c.cite()}\n" for c in sorted(chosen, key=_reading)]
 
     def _when(self, line: Line) -> str:
