@@ -88,6 +88,7 @@ def test_intent_reads_how_people_ask(question, expected):
     ("fact", "What are the workers extracting the helium from?"),  # "are … extracting": one thing
     ("fact", "In which city did the clash happen?"),
     ("compare", "How did Chinese state media and Pompeo talk about TikTok?"),
+    ("compare", "what did the times and the post each say about the sale"), ("compare", "how did they each put it?"),
 ])
 def test_intent_reads_open_questions_as_people_type_them(expected, question):
     assert intent(question) == expected
@@ -226,7 +227,8 @@ def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
 
 @pytest.mark.parametrize("module", ["rag.answering.intent", "rag.answering.window", "rag.answering.outlets",
                                     "rag.store.outlet", "rag.answering.question", "evals.refusal",
-                                    "rag.answering.dates", "rag.answering.items"])
+                                    "rag.answering.dates", "rag.answering.items", "rag.answering.sides",
+                                    "rag.answering.recite", "rag.answering.subject"])
 def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib

@@ -43,7 +43,8 @@ _TIMELINE = re.compile(
     r"escalate)\b|\bwhat happened (?:first|next|after that|then)\b|\bwhen did each\b", re.I)
 _COMPARE = re.compile(
     r"\bvs\.?\b|\bversus\b|\b\w+ v\.? \w+|\bcompar|\bdiffer|\bcontrast|\bdisagree on\b|\beach side\b|\bboth sides\b|"
-    r"\b(?:each|every) (?:describe|frame|portray|see|view|present|cover|report|tell)|\bdifferent (?:outlets|"
+    r"\b(?:each|every) (?:describe|frame|portray|see|view|present|cover|report|tell|say|said|think|argue|claim|put it|"
+    r"make of|write|wrote)|\bdifferent (?:outlets|"
     r"papers|sources|sides|media)\b|\bhow do (?:they|the two|both) (?:clash|differ|compare)\b|"
     r"\bhow (?:did|do|does) .{3,60} and .{3,60} (?:each )?(?:describe|portray|frame|cover|report on|see|view|"
     r"characteri[sz]e|present|talk about|speak about|spoke about|write about|wrote about|discuss)\b", re.I)

@@ -1,7 +1,8 @@
 """The sides a comparison names, and which of the passages' lines tells each side's part (the `sides` rule).
 
 "how did chinese state media and trump describe the deal?", "epic v google: how is each side making its
-case?", "techcrunch vs engadget on chatgpt turning one" name two sides around "and", "vs" or "v"; "what did
+case?", "techcrunch vs engadget on chatgpt turning one" name two sides around "and", "vs", "v" or "compared
+with"; "what did
 the different outlets say about …?" asks for the outlets the passages come from.
 
     >>> [s.label for s in sides("how did chinese state media and trump describe the deal differently?")]
@@ -10,6 +11,8 @@ the different outlets say about …?" asks for the outlets the passages come fro
     ["washington's hk law", "beijing's security law"]
     >>> [s.label for s in sides("epic v google: how is each side making its case?")]
     ['epic', 'google']
+    >>> [s.label for s in sides("how does the hong kong autonomy act compare with china's security law?")]
+    ['the hong kong autonomy act', "china's security law"]
     >>> by_outlet("What did the different outlets say about the sale?")
     True
 """
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 from rag.answering.lines import Line, _stem
 from rag.text import content_words
 
-_CONNECTOR = re.compile(r"\s+(?:and|vs\.?|versus|v\.?)\s+", re.I)
+_CONNECTOR = re.compile(r"\s+(?:and|vs\.?|versus|v\.?|compared? (?:with|to))\s+", re.I)
 _LEAD = re.compile(r"^\W*(?:(?:how|what|why|where|when|in what way)\s+(?:did|do|does|have|has|were|are|was|is)\s+|"
                    r"(?:did|do|does|compare|contrast)\s+)?", re.I)
 _END = re.compile(r"\s+(?:each|both|describ\w*|portray\w*|fram\w*|cover\w*|report\w*|see|saw|view\w*|differ\w*|"
