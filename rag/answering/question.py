@@ -158,7 +158,9 @@ def word_of_kind(word: str, kind: str) -> bool:
     """Whether one word is of the asked kind: a figure, a calendar word, or a capitalised name."""
     if kind == "name":
         return word[:1].isupper() and word.lower() not in _NOT_NAMES
-    return bool((_NUMBER if kind == "number" else _DATE).search(word)) if kind in ("number", "date") else False
+    if kind == "number":
+        return bool(_NUMBER.search(word))
+    return kind == "date" and bool(_DATE.search(word))
 
 
 _NOT_NAMES = STOPWORDS | {"according", "yes", "no", "both", "however", "articles", "passages", "they", "only"}

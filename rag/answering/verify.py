@@ -133,7 +133,7 @@ def _recite(spec: QuestionSpec, passages: list[Passage], text: str, citations: l
     moved, cited = resolve(moved, passages, embedder, spec.question, held, repair=False,
                            aliases=policy.on("aliases"), subject=policy.on("subject"))
     trace.record("recite", "cited " + ", ".join(f"[{n}]" for n in sorted(vouched)),
-                 f"its sentence holds the {kind} the answer gives, beside the question's words")
+                 f"its sentence holds the {kind} the answer gives and names what the question asks about")
     return moved, [Citation(c.marker, c.passage, True) if c.marker in vouched else c for c in cited]
 
 
