@@ -97,7 +97,7 @@ def test_a_summary_is_cited_sentences_in_time_order_ending_as_of_the_newest_arti
     answer = rag.answer("What happened with the Brantwick tram line?")
     assert answer.text.rstrip().endswith("As of 20 Mar 2021, the newest article cited."), answer.text
     body = [line for line in answer.text.splitlines() if line and not line.startswith("As of")]
-    assert 2 <= len(body) <= 5
+    assert 2 <= len(body) <= 6  # the issue: "3–6 cited sentences" (as many as the articles hold)
     events = ["300 million", "November 12", "12,000"]  # June 2020, November 2020, March 2021
     at = [next((i for i, line in enumerate(body) if e in line), None) for e in events]
     shown = [i for i in at if i is not None]

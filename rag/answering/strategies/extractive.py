@@ -4,7 +4,7 @@ the first line shows as soon as the passages are chosen. A list (of names of a k
 comparison of two sides are built here too under their own rules; when no name of the kind or no line per side
 is found, the model writes them (strategies/open.py).
 
-- summary: up to five relevant sentences spread over the articles, in time order, then "As of" the newest
+- summary: up to six relevant sentences spread over the articles, in time order, then "As of" the newest
   cited article's date;
 - timeline: dated events in date order, one line each, inside the window the question names; the lines whose
   sentence gives a date first, then the best others, each saying it falls back to its article's date;
