@@ -53,8 +53,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                                "first"),
     "echo": ("citations", "drop answer lines that repeat a passage's title or quoted text"),
     "repair": ("citations", "move a marker to the sentence or passage that supports it"),
-    "recite": ("citations", "cite a fact answer to the passage whose sentence holds the name or figure it gives, "
-                            "beside the question's words, when the passage it cites does not"),
+    "recite": ("citations", "cite a fact answer to the passage whose sentence holds the name, figure or date it "
+                            "gives and names its subject, when the passage it cites does not"),
     "aliases": ("citations", "accept a name by its alias or acronym (US / United States / U.S.)"),
 }
 FAMILIES = sorted({family for family, _ in RULES.values()})

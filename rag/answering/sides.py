@@ -2,8 +2,7 @@
 
 "how did chinese state media and trump describe the deal?", "epic v google: how is each side making its
 case?", "techcrunch vs engadget on chatgpt turning one" name two sides around "and", "vs", "v" or "compared
-with"; "what did
-the different outlets say about …?" asks for the outlets the passages come from.
+with"; "what did the different outlets say about …?" asks for the outlets the passages come from.
 
     >>> [s.label for s in sides("how did chinese state media and trump describe the deal differently?")]
     ['chinese state media', 'trump']
