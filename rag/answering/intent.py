@@ -36,7 +36,8 @@ _POLITE = re.compile(
 _HAND_OVER = re.compile(r"^\W*(?:tell|give|show|get|find|walk)\s+(?:me|us)\s+(?:through\s+)?", re.I)
 
 _TIMELINE = re.compile(
-    r"\btime\s?line\b|\bchronolog|\bin (?:what|which) order\b|\bin order\b(?! to)|\bstep[- ]by[- ]step\b|"
+    r"\btime\s?line\b|\bchronolog|\b(?:by|in) date(?: order)?\b|\bin (?:what|which) order\b|\bin order\b(?! to)|"
+    r"\bstep[- ]by[- ]step\b|"
     r"\bsequence (?:of|in)\b|\bkey (?:dates|events|moments|milestones)\b|\bdates (?:please|of)\b|\bmilestones\b|"
     r"\b(?:day|week|month|year|step) by (?:day|week|month|year|step)\b|\bblow[- ]by[- ]blow\b|\bwhat happened when\b|"
     r"\bhow did .{3,80}\b(?:unfold|play out|develop|evolve|"
@@ -51,11 +52,14 @@ _COMPARE = re.compile(
 # Asked of the archive, at the head of the request: "the latest developments in X" inside a longer question
 # describes an article, it does not ask for news.
 _LATEST = re.compile(r"^\W*(?:(?:what'?s|what is|what are|whats|any|give me|tell me|show me)\s+)?(?:the\s+)?"
-                     r"(?:latest|most recent|newest|recent (?:news|developments|updates?))\b|"
-                     r"^\W*(?:any (?:news|updates?)|what'?s new|updates?) (?:on|with|about)\b|"
-                     r"\bwhere (?:do|does|did) .{0,60}\bstand\b|\bcurrent (?:state|status) of\b", re.I)
+                     r"(?:latest|most recent|newest|(?:recent|new|fresh) (?:news|developments?|updates?))\b|"
+                     r"^\W*(?:any (?:news|updates?)|what'?s new|updates?) (?:on|with|about|in|for)\b|"
+                     r"\b(?:where|how) (?:do|does|did) .{0,60}\bstand\b|\bwhere are things\b|"
+                     r"\bcurrent (?:state|status|situation)\b|\bwhat(?:'s| is) the status (?:of|on|with)\b|"
+                     r"\b(?:happening|going on|happened) (?:now|right now|currently|these days|at the moment|lately|"
+                     r"most recently)\b|\bmost recently\b|\blately\b", re.I)
 _WHY = re.compile(
-    r"\bwhy\b|\bhow come\b|\bwhat (?:caused|led to|prompted|drove|triggered|motivated|made|went wrong)\b|"
+    r"\bwhy\b|\bhow come\b|\bwhat (?:caused|led (?:up )?to|prompted|drove|triggered|motivated|made|went wrong)\b|"
     r"\bwhat(?:'s| is| was| are| were) (?:behind|driving)\b|\breasons?\b|\b(?:motives?|motivation|rationale)\b|"
     r"\bhow (?:did|does|do|has|have|is|was|can|could|would) .{3,60}\bjustif|\bjustification\b|"
     r"\bwhat (?:impact|effect|consequences?)\b|"
@@ -71,7 +75,10 @@ _SUMMARY = re.compile(
     r"\bwhat (?:do|does|did) (?:the |these |those )?(?:articles?|stories|story|reports?|coverage|news|papers?) "
     r"(?:say|tell|report)(?: us| me)? (?:about|on)\b|\bwhat (?:do|can) you (?:have|tell me|know) (?:on|about)\b|"
     r"\bhow (?:is|are) .{3,60}\bgoing\b|"
-    r"\bwhat'?s (?:the deal|going on|the story|up) with\b|\bwhat is the story\b|\bwhat do we know about\b|"
+    r"\bwhat'?s (?:the deal|going on|the story|up) with\b|\bwhat is the story\b|"
+    r"\bwhat do (?:we|i) (?:know|need to know) about\b|"
+    r"\bthe story (?:behind|of)\b|\bwhat(?:'s| is) this about\b|^\W*tell (?:me|us) (?:everything|all) about\b|"
+    r"^\W*what (?:is|was|were|are) (?:the|this|that) [\w'’ -]{3,60} about\W*$|"
     r"\bhow (?:is|are|was|were) .{3,60}\b(?:dealing|handling|coping|responding|doing)\b|"
     r"^\W*(?:what about|(?:anything|something|more) (?:on|about)|news on)\b", re.I)
 # "list", "name all/the", "who was involved", "which/what <plural noun> …".
@@ -87,7 +94,8 @@ _ARE_THE = re.compile(r"^\W*(?:what|which|who) (?:are|were) (?:the|all the|some 
 # "… tiktok's operations in which countries?": the asking word inside the question, before its noun.
 _IN_WHICH = re.compile(r"\b(?:in|of|from|for|to|by|with|on|at|against) (?:which|what)\s+([\w'’-]+)", re.I)
 _NOT_ITEMS = frozenset({"reasons", "causes", "motives", "effects", "consequences", "implications", "details", "terms",
-                        "points", "takeaways", "highlights", "facts", "latest", "news", "odds", "chances"})
+                        "points", "takeaways", "highlights", "facts", "latest", "news", "developments", "odds",
+                        "chances"})
 # At the head of the question ("People from which countries …"), not a relative "in which".
 _WHICH = re.compile(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:which|what)\s+((?:[\w'’-]+\s+){{0,3}}?[\w'’-]+?)\s+"
                     rf"(?={_AUX}\b|get\b|got\b)", re.I)
@@ -197,7 +205,9 @@ def intent(question: str) -> str:
 _WRAPPERS = {"timeline": _TIMELINE, "summary": _SUMMARY, "latest": _LATEST}
 _ORPHANS = re.compile(r"\b(?:a|an|the)\s+(?=(?:of|on|for|about|with|at|in|to|over)\b)|\bplease\b", re.I)
 _TAIL = re.compile(r"[\s,;:–-]+(?=[?.!]*$)")
-_LEAD = re.compile(r"^[\W_]*(?:(?:of|on|for|about|with|at|in|to|over|re)\b[\W_]*)*", re.I)
+# What a cue leaves before the topic: "what's [new] with X", "where are things [now] with X".
+_LEAD = re.compile(r"^[\W_]*(?:(?:of|on|for|about|with|at|in|to|over|re|what(?:'s| is)?(?=\s+with\b)|now|developments|"
+                   r"everything)\b[\W_]*)*", re.I)
 
 
 def topic(question: str, kind: str) -> str:
