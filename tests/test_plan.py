@@ -102,6 +102,9 @@ def test_intent_reads_how_people_ask(question, expected):
     ("summary", "what's the story behind the consulate closure?"),
     ("summary", "what was the tiktok deal about?"), ("why", "what led up to altman's firing?"),
     ("timeline", "list the events of the tiktok saga by date"),
+    ("summary", "what's going on in gaza"), ("summary", "whats the story with the helium plant"),
+    ("timeline", "how has the tiktok sale unfolded?"), ("timeline", "how's the season going, game by game?"),
+    ("timeline", "how did the fed's tone shift from july to december?"),
     ("fact", "what is the current interest rate?"), ("fact", "what was the fine about the data breach?"),
     ("fact", "what did the fed recently announce?"),
 ])
