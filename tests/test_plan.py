@@ -102,6 +102,9 @@ def test_intent_reads_how_people_ask(question, expected):
     ("summary", "what's the story behind the consulate closure?"),
     ("summary", "what was the tiktok deal about?"), ("why", "what led up to altman's firing?"),
     ("timeline", "list the events of the tiktok saga by date"),
+    ("latest", "huawei in the uk - any news?"), ("latest", "spacex latest"), ("latest", "where's the fed at now"),
+    ("latest", "lastest on the tiktok sale"), ("latest", "any news from the ftx trial"),
+    ("latest", "uber v the survivors - latest?"),  # a case's name is not two sides to compare
     ("summary", "what's going on in gaza"), ("summary", "whats the story with the helium plant"),
     ("timeline", "how has the tiktok sale unfolded?"), ("timeline", "how's the season going, game by game?"),
     ("timeline", "how did the fed's tone shift from july to december?"),
@@ -281,3 +284,4 @@ def test_the_topic_of_a_latest_question_drops_how_it_asks():
     assert topic("what's happening now with the uber lawsuit?", "latest") == "the uber lawsuit?"
     assert topic("where are things now with the google antitrust case", "latest") == "the google antitrust case"
     assert topic("what happened most recently with sam altman?", "latest") == "sam altman?"
+    assert topic("the tiktok sale, whats the latest", "latest") == "the tiktok sale"

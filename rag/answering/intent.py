@@ -50,11 +50,13 @@ _COMPARE = re.compile(
     r"papers|sources|sides|media)\b|\bhow do (?:they|the two|both) (?:clash|differ|compare)\b|"
     r"\bhow (?:did|do|does) .{3,60} and .{3,60} (?:each )?(?:describe|portray|frame|cover|report on|see|view|"
     r"characteri[sz]e|present|talk about|speak about|spoke about|write about|wrote about|discuss)\b", re.I)
-# Asked of the archive, at the head of the request: "the latest developments in X" inside a longer question
-# describes an article, it does not ask for news.
+# Asked of the archive, at the head of the request or as its last word ("tyreek hill latest", "meta's ad-free
+# plan - any updates?"): "the latest developments in X" inside a longer question describes an article, it
+# does not ask for news.
 _LATEST = re.compile(r"^\W*(?:(?:what'?s|what is|what are|whats|any|give me|tell me|show me)\s+)?(?:the\s+)?"
-                     r"(?:latest|most recent|newest|(?:recent|new|fresh) (?:news|developments?|updates?))\b|"
-                     r"^\W*(?:any (?:news|updates?)|what'?s new|updates?) (?:on|with|about|in|for)\b|"
+                     r"(?:latest|lastest|most recent|newest|(?:recent|new|fresh) (?:news|developments?|updates?))\b|"
+                     r"^\W*(?:any (?:news|updates?)|what'?s new|updates?) (?:on|with|about|in|for|from)\b|"
+                     r"\b(?:latest|lastest|newest|any (?:news|updates?))\W*$|\bat now\b|"
                      r"\b(?:where|how) (?:do|does|did) .{0,60}\bstand\b|\bwhere are things\b|"
                      r"\bcurrent (?:state|status|situation)\b|\bwhat(?:'s| is) the status (?:of|on|with)\b|"
                      r"\b(?:happening|going on|happened) (?:now|right now|currently|these days|at the moment|lately|"
@@ -190,10 +192,10 @@ def intent(question: str) -> str:
         return "list"
     if _NAME_FIRST.search(asked):
         return "fact"
+    if _LATEST.search(asked):  # before a comparison: "epic v google - latest?" asks for news of a case
+        return "latest"
     if _COMPARE.search(asked):
         return "compare"
-    if _LATEST.search(asked):
-        return "latest"
     if _WHY.search(asked):
         return "why"
     if _SUMMARY.search(asked):
@@ -205,9 +207,9 @@ def intent(question: str) -> str:
 # comparison's or a why's cue runs through its topic ("epic v google", "why did X ban Y") and stays.
 _WRAPPERS = {"timeline": _TIMELINE, "summary": _SUMMARY, "latest": _LATEST}
 _ORPHANS = re.compile(r"\b(?:a|an|the)\s+(?=(?:of|on|for|about|with|at|in|to|over)\b)|\bplease\b", re.I)
-_TAIL = re.compile(r"[\s,;:–-]+(?=[?.!]*$)")
+_TAIL = re.compile(r"(?:[\s,;:–-]+(?:what'?s|what is)(?: the)?)?[\s,;:–-]*(?=[?.!]*$)", re.I)  # "X, whats the [latest]"
 # What a cue leaves before the topic: "what's [new] with X", "where are things [now] with X".
-_LEAD = re.compile(r"^[\W_]*(?:(?:of|on|for|about|with|at|in|to|over|re|what(?:'s| is)?(?=\s+with\b)|now|developments|"
+_LEAD = re.compile(r"^[\W_]*(?:(?:of|on|for|about|with|at|in|to|over|re|what(?:'?s| is)?(?=\s+with\b)|now|developments|"
                    r"everything)\b[\W_]*)*", re.I)
 
 
