@@ -293,6 +293,29 @@ def test_the_latest_reads_the_newest_article_even_when_older_ones_match_the_ques
     assert shown[-1] == "- date not given: A tram driver said the line runs on time. [3]\n", shown
 
 
+def test_the_latest_takes_no_line_from_a_newer_article_that_only_touches_the_topic():
+    # "what's happening now with the uber lawsuit?" led with Uber's quarterly income: its article was the newest
+    # and shared "uber". The latest now keeps to the articles whose best line is within half of the best.
+    from rag.answering.policy import policy_for
+    from rag.answering.spec import parse
+    from rag.answering.strategies.extractive import ExtractiveStrategy
+    from rag.config import Settings
+    from rag.trace import Trace
+
+    question = "what's happening now with the ferry strike?"
+    strike = "Ferry crews walked out over frozen pay and the strike entered its second week on the harbour."
+    talks = "Talks between the ferry crews and the port broke down on Friday without a new pay offer."
+    profit = "The ferry operator reported a quarterly profit and said fuel costs fell sharply this year."
+    passages = [Passage("c1", "strike", "Ferry strike", "s", dt.date(2021, 3, 1), f"{strike} {talks}", 1.0, 0, 1),
+                Passage("c2", "profit", "Ferry profit", "s", dt.date(2021, 3, 9), profit, 0.5, 0, 1)]
+    strategy = ExtractiveStrategy(parse(question, question, lambda _: [], dt.date(2021, 3, 9)), policy_for(Settings()))
+    strategy.reads(lambda texts: [0.3 if "profit" in t else 0.8 for t in texts], lambda _: None, dt.date(2021, 3, 9),
+                   {})
+    shown = "".join(strategy.generate(lambda: ScriptedChat(replies=[]), passages, None, Trace()))
+    assert "walked out" in shown and "broke down" in shown, shown
+    assert "quarterly profit" not in shown, shown
+
+
 def _article(sentences: list[str]) -> tuple[ArticleText, Scored]:
     """An article and a retrieved chunk of it holding only its first sentence."""
     text = " ".join(sentences)

@@ -125,10 +125,9 @@ class ExtractiveStrategy(OpenStrategy):
                 trace.record("window", f"kept {len(inside)} of {len(ranked)} lines",
                              f"the question asks about {self.spec.window.phrase}")
             ranked = inside
-        # The latest weighs a newer article over a closer one: its lines keep to no article's relevance. A
-        # timeline gathers each article's events (the one that best matches "ban" is not the whole story), so
-        # its gate is lower than the other intents'.
-        gate = {"latest": 0.0, "timeline": T["timeline_gate"]}.get(self.spec.intent, T["gate"])
+        # A timeline gathers each article's events (the one that best matches "ban" is not the whole story), and
+        # the latest weighs a newer article over a closer one, so their article gate is lower than the others'.
+        gate = T["story_gate"] if self.spec.intent in ("timeline", "latest") else T["gate"]
         ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate)
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
