@@ -294,8 +294,8 @@ def test_the_latest_reads_the_newest_article_even_when_older_ones_match_the_ques
 
 
 def test_the_latest_takes_no_line_from_a_newer_article_that_only_touches_the_topic():
-    # "what's happening now with the uber lawsuit?" led with Uber's quarterly income: its article was the newest
-    # and shared "uber". The latest now keeps to the articles whose best line is within half of the best.
+    # The newest article leads the latest; one that only shares a word of the topic ("ferry") must not. The latest
+    # keeps to the articles whose best line scores at least half the best line's.
     from rag.answering.policy import policy_for
     from rag.answering.spec import parse
     from rag.answering.strategies.extractive import ExtractiveStrategy
