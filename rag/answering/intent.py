@@ -78,7 +78,7 @@ _SUMMARY = re.compile(
     r"\bwhat (?:do|does|did) (?:the |these |those )?(?:articles?|stories|story|reports?|coverage|news|papers?) "
     r"(?:say|tell|report)(?: us| me)? (?:about|on)\b|\bwhat (?:do|can) you (?:have|tell me|know) (?:on|about)\b|"
     r"\bhow(?:'s| is| are) .{3,60}\bgoing\b|"
-    r"\bwhat'?s (?:the deal|going on|the story|up) with\b|\bwhat(?:'?s| is) the (?:story|deal)\b|"
+    r"\bwhat'?s up with\b|\bwhat(?:'?s| is) the (?:story|deal)\b|"
     r"\bwhat do (?:we|i) (?:know|need to know) about\b|"
     r"\bthe story (?:behind|of)\b|\bwhat(?:'s| is) this about\b|^\W*tell (?:me|us) (?:everything|all) about\b|"
     r"^\W*what (?:is|was|were|are) (?:the|this|that) [\w'’ -]{3,60} about\W*$|"
