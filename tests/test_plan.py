@@ -110,6 +110,9 @@ def test_intent_reads_how_people_ask(question, expected):
     ("timeline", "how did the fed's tone shift from july to december?"),
     ("fact", "what is the current interest rate?"), ("fact", "what was the fine about the data breach?"),
     ("fact", "what did the fed recently announce?"),
+    # a matchup names what is asked about; a fact asked of it is a fact
+    ("fact", "chiefs vs jets - how many yards did mahomes run for?"), ("compare", "chiefs vs jets"),
+    ("fact", "ravens vs 49ers preview: how many points per game are the ravens allowing?"),
 ])
 def test_intent_reads_open_questions_as_people_type_them(expected, question):
     assert intent(question) == expected

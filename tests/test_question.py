@@ -54,6 +54,25 @@ def test_a_question_that_asks_two_things_is_split_into_parts():
         "What net income did Uber post", "by how much did reported assaults drop?"]
 
 
+@pytest.mark.parametrize(("question", "parts"), [
+    # a second question typed after the first
+    ("how much did google pay in 2021? also which apple exec said there was no alternative",
+     ["how much did google pay in 2021", "which apple exec said there was no alternative"]),
+    ("sbf trial - how many counts is he facing? who's the judge",
+     ["sbf trial - how many counts is he facing", "who's the judge"]),
+    ("How much did Ellison take from customers, plus how far in the negative was Alameda?",
+     ["How much did Ellison take from customers", "how far in the negative was Alameda?"]),
+    ("How much did the carriers make in 2022? Also, who is CMA CGM's CFO?",
+     ["How much did the carriers make in 2022", "who is CMA CGM's CFO?"]),
+    # one thing asked: a relative clause, a name list, a question that ends with a question mark
+    ("Which bank has hiked rates, and whose decisions are awaited by investors?",
+     ["Which bank has hiked rates, and whose decisions are awaited by investors?"]),
+    ("Who bought TikTok? ", ["Who bought TikTok? "]),
+])
+def test_a_second_question_typed_after_the_first_is_a_part_of_its_own(question: str, parts: list[str]):
+    assert question_parts(question) == parts
+
+
 @pytest.mark.parametrize(
     ("question", "options"),
     [("Did the Senate pass the bill?", ("Yes", "No")),

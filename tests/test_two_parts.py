@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import rag
 from rag.answering.evidence import SentenceSims, select
 from rag.answering.question import question_parts
@@ -57,12 +59,15 @@ def test_each_part_of_a_two_part_question_gets_its_own_evidence():
     assert russia not in shown([])  # one ranking for the whole question keeps the general lines
 
 
-def test_a_two_fact_question_shows_the_model_each_facts_passage(scripted):
+@pytest.mark.parametrize("question", [
+    "How many huts has China built along the disputed shoreline, and in which county is the new helium plant?",
+    "how many huts has china built along the disputed shoreline? also in which county is the new helium plant",
+])
+def test_a_two_fact_question_shows_the_model_each_facts_passage(scripted, question: str):
     llm = scripted("China built 186 huts [1]; the plant is in Yanchi county [2].")
-    answer = rag.answer("How many huts has China built along the disputed shoreline, and in which county is "
-                        "the new helium plant?")
-    assert answer.trace.spec["parts"] == ["How many huts has China built along the disputed shoreline",
-                                          "in which county is the new helium plant?"]
+    answer = rag.answer(question)
+    assert [p.lower().rstrip("?") for p in answer.trace.spec["parts"]] == [
+        "how many huts has china built along the disputed shoreline", "in which county is the new helium plant"]
     assert "part_evidence" in answer.trace.fired
     prompt = str(llm.prompts[0][-1].content)
     assert "186 huts" in prompt and "Yanchi county" in prompt

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answering.question import expected_type
 from rag.text import content_words
 
 INTENTS = ("fact", "yesno", "list", "summary", "timeline", "compare", "why", "latest")
@@ -43,8 +44,11 @@ _TIMELINE = re.compile(
     r"\bblow[- ]by[- ]blow\b|\bwhat happened when\b|"
     r"\bhow (?:did|has|have) .{3,80}\b(?:unfold(?:ed)?|play(?:ed)? out|develop(?:ed)?|evolve[d]?|shift(?:ed)? from|"
     r"escalat(?:e|ed))\b|\bwhat happened (?:first|next|after that|then)\b|\bwhen did each\b", re.I)
+# A matchup ("chiefs vs jets", "epic v google") names what is asked about: the question compares its sides
+# unless it asks for a fact of it ("chiefs vs jets - how many yards did mahomes run?").
+_MATCHUP = re.compile(r"\bvs\.?\b|\bversus\b|\b\w+ v\.? \w+", re.I)
 _COMPARE = re.compile(
-    r"\bvs\.?\b|\bversus\b|\b\w+ v\.? \w+|\bcompar|\bdiffer|\bcontrast|\bdisagree on\b|\beach side\b|\bboth sides\b|"
+    r"\bcompar|\bdiffer|\bcontrast|\bdisagree on\b|\beach side\b|\bboth sides\b|"
     r"\b(?:each|every) (?:describe|frame|portray|see|view|present|cover|report|tell|say|said|think|argue|claim|put it|"
     r"make of|write|wrote)|\bdifferent (?:outlets|"
     r"papers|sources|sides|media)\b|\bhow do (?:they|the two|both) (?:clash|differ|compare)\b|"
@@ -194,7 +198,7 @@ def intent(question: str) -> str:
         return "fact"
     if _LATEST.search(asked):  # before a comparison: "epic v google - latest?" asks for news of a case
         return "latest"
-    if _COMPARE.search(asked):
+    if _COMPARE.search(asked) or (_MATCHUP.search(asked) and expected_type(asked) is None):
         return "compare"
     if _WHY.search(asked):
         return "why"

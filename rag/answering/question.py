@@ -45,12 +45,15 @@ _RELATIVE = re.compile(
 _CALENDAR_Q = re.compile(r"\b(?:what|which) (?:date|year)\b|\bexactly\b", re.I)
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|"
                      r"million|billion|dozen|half|twice)\b", re.I)
-# A clause boundary that starts a new question: ", and what ...", "; who ...", " and when did ...".
-# ", while ..." and ", whereas ..." always contrast two statements.
-_SPLIT = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?=(?:(?:by|to|for|from|with|in|on|at|of)\s+(?:how|what|which|"
-                    r"whom|whose|when|where)\b|what|who|whom|when|where|which|how|why|did|does|do|is|"
-                    r"was|were|has|had)\b)|,?\s+(?:while|whereas)\s+", re.I)
-
+# A clause that asks another thing opens with a question word ("whose" alone opens a relative clause: "…, and whose
+# decisions are awaited") or, for a yes/no part, an auxiliary verb.
+_ASK_WH = (r"(?:(?:by|to|for|from|with|in|on|at|of)\s+(?:how|what|which|whom|whose|when|where)|what|who|whom|when|where"
+           r"|which|how|why)\b")
+_ASK = rf"(?:{_ASK_WH}|(?:did|does|do|is|was|were|has|had)\b)"
+# Where a question asks another thing: ", and what …", "; who …", "…? also who …", "…, plus how many …", "…? who's …"
+# (people type a second question after the first); ", while …" and ", whereas …" contrast two statements.
+_SPLIT = re.compile(rf"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?={_ASK})|\?\s*(?:(?:and|also|plus)\b,?\s*)?(?={_ASK})"
+                    rf"|(?:,\s*|\s+)(?:plus|also),?\s+(?={_ASK_WH})|,?\s+(?:while|whereas)\s+", re.I)
 
 # "Which two ministers spoke to Sky News — one about China, the other about Russia?" asks one thing of each:
 # the head with "one"'s words, and the head with "the other"'s.
