@@ -66,7 +66,8 @@ def test_each_part_of_a_two_part_question_gets_its_own_evidence():
 def test_a_two_fact_question_shows_the_model_each_facts_passage(scripted, question: str):
     llm = scripted("China built 186 huts [1]; the plant is in Yanchi county [2].")
     answer = rag.answer(question)
-    assert [p.lower().rstrip("?") for p in answer.trace.spec["parts"]] == [
+    parts = answer.trace.spec["parts"]
+    assert isinstance(parts, list) and [p.lower().rstrip("?") for p in parts] == [
         "how many huts has china built along the disputed shoreline", "in which county is the new helium plant"]
     assert "part_evidence" in answer.trace.fired
     prompt = str(llm.prompts[0][-1].content)
