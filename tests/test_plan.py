@@ -110,6 +110,9 @@ def test_intent_reads_how_people_ask(question, expected):
     ("timeline", "how did the fed's tone shift from july to december?"),
     ("fact", "what is the current interest rate?"), ("fact", "what was the fine about the data breach?"),
     ("fact", "what did the fed recently announce?"),
+    ("why", "what actually caused ftx to blow up"), ("why", "how come stocks have been rallying lately"),
+    ("latest", "tyreek hill update"), ("latest", "the ftx trial - any updates"),
+    ("fact", "when was the last ios update?"),
     # a matchup names what is asked about; a fact asked of it is a fact
     ("fact", "chiefs vs jets - how many yards did mahomes run for?"), ("compare", "chiefs vs jets"),
     ("fact", "ravens vs 49ers preview: how many points per game are the ravens allowing?"),

@@ -61,17 +61,22 @@ _LATEST = re.compile(r"^\W*(?:(?:what'?s|what is|what are|whats|any|give me|tell
                      r"(?:latest|lastest|most recent|newest|(?:recent|new|fresh) (?:news|developments?|updates?))\b|"
                      r"^\W*(?:any (?:news|updates?)|what'?s new|updates?) (?:on|with|about|in|for|from)\b|"
                      r"\b(?:latest|lastest|newest|any (?:news|updates?))\W*$|\bat now\b|"
+                     r"\b(?P<tail>updates?)\W*$|"  # "tyreek hill update" (not a question: see `intent`)
                      r"\b(?:where|how) (?:do|does|did) .{0,60}\bstand\b|\bwhere are things\b|"
                      r"\bcurrent (?:state|status|situation)\b|\bwhat(?:'s| is) the status (?:of|on|with)\b|"
                      r"\b(?:happening|going on|happened) (?:now|right now|currently|these days|at the moment|lately|"
                      r"most recently)\b|\bmost recently\b|\blately\b", re.I)
 _WHY = re.compile(
-    r"\bwhy\b|\bhow come\b|\bwhat (?:caused|led (?:up )?to|prompted|drove|triggered|motivated|made|went wrong)\b|"
+    r"\bwhy\b|\bhow come\b|\bwhat (?:(?:actually|really|exactly|first) )?(?:caused|led (?:up )?to|prompted|drove|"
+    r"triggered|motivated|made|went wrong)\b|"
     r"\bwhat(?:'s| is| was| are| were) (?:behind|driving)\b|\breasons?\b|\b(?:motives?|motivation|rationale)\b|"
     r"\bhow (?:did|does|do|has|have|is|was|can|could|would) .{3,60}\bjustif|\bjustification\b|"
     r"\bwhat (?:impact|effect|consequences?)\b|"
     r"\bhow (?:did|does|do|has|have) .{3,60}\b(?:react|respond|land|go down|retaliat|hit back)\b|"
     r"\bhow (?:could|would|will|might|can) .{3,60}\b(?:hit|affect|impact|hurt|change|harm)\b", re.I)
+_QUESTION_WORD = re.compile(r"^\W*(?:what|when|where|who|which|how|why|is|was|are|were|did|does|do|has|have|can|"
+                            r"will)\b", re.I)
+_WHY_FIRST = re.compile(r"^\W*(?:why|how come)\b", re.I)
 _SUMMARY = re.compile(
     r"^\W*(?:summari[sz]e|sum up|overview|recap|brief me|explain|describe)\b|\bsummar(?:y|ise|ize)\b|"
     r"^\W*(?:catch|fill) (?:me|us) (?:up|in)\b|\b(?:overview|rundown|run-down|lowdown|briefing|background|"
@@ -196,7 +201,10 @@ def intent(question: str) -> str:
         return "list"
     if _NAME_FIRST.search(asked):
         return "fact"
-    if _LATEST.search(asked):  # before a comparison: "epic v google - latest?" asks for news of a case
+    if _WHY_FIRST.search(asked):  # "how come stocks have been rallying lately" asks why, not for the news
+        return "why"
+    latest = _LATEST.search(asked)  # before a comparison: "epic v google - latest?" asks for news of a case
+    if latest and not (latest.group("tail") and _QUESTION_WORD.match(asked)):  # "when was the ios update?"
         return "latest"
     if _COMPARE.search(asked) or (_MATCHUP.search(asked) and expected_type(asked) is None):
         return "compare"
