@@ -64,7 +64,7 @@ def test_a_question_that_asks_two_things_is_split_into_parts():
      ["How much did Ellison take from customers", "how far in the negative was Alameda?"]),
     ("How much did the carriers make in 2022? Also, who is CMA CGM's CFO?",
      ["How much did the carriers make in 2022", "who is CMA CGM's CFO?"]),
-    # one thing asked: a relative clause, a name list, a question that ends with a question mark
+    # one thing asked: a relative clause; a single question
     ("Which bank has hiked rates, and whose decisions are awaited by investors?",
      ["Which bank has hiked rates, and whose decisions are awaited by investors?"]),
     ("Who bought TikTok? ", ["Who bought TikTok? "]),
