@@ -35,6 +35,7 @@ _NAME_Q = re.compile(
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
            "apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 _DATE = re.compile(rf"\b({_MONTHS})\b|\b(1[89]|20)\d\d(s\b)?\b|['’]\d0s\b", re.I)
+_DAY = re.compile(rf"\b(?:(?:{_MONTHS})\.?\s+(?P<a>\d{{1,2}})|(?P<b>\d{{1,2}})\s+(?:{_MONTHS}))\b", re.I)
 # News dates a "when" by the article's own time: "earlier this week", "last month", "three years ago".
 _RELATIVE = re.compile(
     r"\b(?:yesterday|today|tonight|tomorrow|overnight)\b|\b(?:last|this|next|past)\s+(?:week(?:end)?|month|year|"
@@ -173,8 +174,13 @@ def answers_kind(answer: str, question: str) -> bool:
     """Whether the answer holds the kind of fact the question asks for in words the question does not already
     have: "The name of the deputy speaker is the deputy speaker" repeats the question and names nobody."""
     asked = set(words(question))
-    own = " ".join(t for t in strip_markers(answer).split() if not set(words(t)) <= asked)
-    return has_type(own, expected_type(question), relative=not asks_calendar(question))
+    plain = strip_markers(answer)
+    kind = expected_type(question)
+    # A day of a month the question names is a date it lacks ("the october friendlies" -> "October 17").
+    if kind == "date" and any((day["a"] or day["b"]) not in asked for day in _DAY.finditer(plain)):
+        return True
+    own = " ".join(t for t in plain.split() if not set(words(t)) <= asked)
+    return has_type(own, kind, relative=not asks_calendar(question))
 
 
 def asks_calendar(question: str) -> bool:
