@@ -375,6 +375,19 @@ def test_a_month_an_undated_article_gives_without_its_year_is_not_shown_in_a_gue
     assert "May 2015" not in answer.text and any(line.startswith("- 2015: ") for line in lines), answer.text
 
 
+def test_an_article_that_writes_no_year_still_dates_and_orders_its_days(fake, tmp_path: Path):
+    # An undated article that writes no year: its "March 2" was "date not given" and fell to the end of the
+    # timeline; it is a day without its year, in order among the story's days.
+    _collection(fake, tmp_path / "ferry", [{"title": "Harbour ferry strike timeline", "source": "Harbour Post",
+                                            "text": "The harbour ferry council agreed a harbour ferry pay deal on "
+                                                    "March 2 after the strike. The harbour ferry crews began their "
+                                                    "strike on Feb. 4 over frozen pay. Harbour ferry talks failed on "
+                                                    "Feb. 23 when the harbour ferry council walked out."}])
+    answer = rag.answer("timeline of the harbour ferry strike")
+    assert [line.split(":")[0] for line in _lines(answer.text)] == [
+        "- 4 Feb (year not given)", "- 23 Feb (year not given)", "- 2 Mar (year not given)"], answer.text
+
+
 def test_a_timeline_fills_up_with_undated_lines_at_their_articles_date(tram):
     # Short news reports often date no event in the sentence; a timeline of only the sentence-dated lines was
     # three lines long where the story had more (news dev timelines: nugget recall 0.442 -> 0.572).

@@ -17,6 +17,7 @@ from rag.text import MARKER, strip_markers
 from rag.types import Item
 
 UNDATED = "date not given"  # a timeline line whose sentence and article give no date
+YEARLESS = "(year not given)"  # after a day or month an undated article gives without its year: "4 Feb (…)"
 
 _BULLET = re.compile(r"^\s*[-*•]\s+(?P<body>.+)$")
 _LABELLED = re.compile(r"^(?P<label>[^:\[\]]{1,50}?):\s+(?P<text>.+)$")  # "6 Aug 2020: …", "Microsoft: …"
@@ -52,7 +53,8 @@ def date_label(line: str) -> tuple[str, str]:
     line) for any other line."""
     bullet = _BULLET.match(line)
     labelled = _LABELLED.match(bullet.group("body")) if bullet else None
-    if bullet is None or labelled is None or iso_date(labelled.group("label").strip()) is None:
+    label = labelled.group("label").strip() if labelled else ""
+    if bullet is None or labelled is None or not (iso_date(label) or label == UNDATED or label.endswith(YEARLESS)):
         return "", line
     cut = bullet.start("body") + labelled.start("text")
     return line[:cut], line[cut:]

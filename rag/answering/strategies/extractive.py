@@ -26,7 +26,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from rag.answering.dates import EventDate, day_label, written_year
 from rag.answering.entities import asked_labels, available, pick
 from rag.answering.evidence import tokens
-from rag.answering.items import UNDATED
+from rag.answering.items import UNDATED, YEARLESS
 from rag.answering.lines import Line, Sims, lines, relevant, spread
 from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
@@ -70,6 +70,7 @@ class ExtractiveStrategy(OpenStrategy):
         self.weights: dict[str, float] = {}
         self.outlets: list[str | None] = []  # the outlet of each passage
         self.years_guessed = False  # an undated article's year comes from the years it writes (`_year_of`)
+        self.story_year = 0  # the year the passages write most
 
     def reads(self, sims: Sims, articles: Callable[[str], ArticleText | None], newest: dt.date | None,
               weights: dict[str, float]) -> None:
@@ -85,7 +86,8 @@ class ExtractiveStrategy(OpenStrategy):
     def _year_of(self, passage: Passage, dated: list[Passage]) -> int | None:
         """The year an undated article likely tells of: the question's window's, else that of the dated passage
         beside it sharing the most words with it (the same story; a passage of another year can sit beside
-        it), else the year the article writes most."""
+        it), else the year the article writes most, else the one the passages write most (an article that writes
+        no year still orders its "March 2" among the story's dates; shown without a year)."""
         if self.spec.window:
             return self.spec.window.until.year
         own = set(content_words(passage.text.lower()))
@@ -94,7 +96,7 @@ class ExtractiveStrategy(OpenStrategy):
                                                 p.published or dt.date.min))
             return (closest.published or dt.date.min).year
         article = self.articles(passage.article_id)
-        return written_year(article.text if article else passage.text, self.newest)
+        return written_year(article.text if article else passage.text, self.newest) or self.story_year
 
     def _before(self, passage: Passage) -> str:
         """The passage's article up to the passage (the passage is a run of the article's sentences)."""
@@ -118,6 +120,8 @@ class ExtractiveStrategy(OpenStrategy):
                  trace: Trace) -> Iterator[str]:
         dated = [p for p in passages if p.published]
         self.years_guessed = not self.spec.window and not dated
+        self.story_year = written_year(" ".join(p.text for p in passages), self.newest) or (
+            self.newest or dt.date.today()).year  # only orders days shown without their year
         ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated), self._before)
         if self.spec.window and self.policy.on("window"):
             inside = _in_window(ranked, self.spec.window)
@@ -289,8 +293,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 def _yearless(event: EventDate) -> str:
     """A date without its year, as shown: "6 Aug (year not given)", "May (year not given)", "Three years ago"."""
     if event.precision == "day":
-        return f"{event.day:%-d %b} (year not given)"
+        return f"{event.day:%-d %b} {YEARLESS}"
     if event.precision == "month":
-        return f"{calendar.month_abbr[event.day.month]} (year not given)"
+        return f"{calendar.month_abbr[event.day.month]} {YEARLESS}"
     return event.phrase[:1].upper() + event.phrase[1:]  # "three years ago"
 
