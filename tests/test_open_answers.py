@@ -353,6 +353,30 @@ def test_a_summary_takes_no_line_from_an_article_that_only_touches_the_topic():
     assert len(relevant(ranked, "what happened with the ferry strike?", share=0.3, floor=0.25, gate=0.0)) == 3
 
 
+def test_an_article_on_the_topic_lends_lines_that_do_not_repeat_its_name():
+    # A report names Pangong Lake once, then tells of "the disputed shoreline"; those lines were left out for not
+    # repeating a word of the question. An article that never names the topic still lends none.
+    ranked = [_line("Pangong Lake has been divided into fingers by Indian and Chinese forces.", "lake", 0.9),
+              _line("China has also built at least 186 huts along the disputed shoreline.", "lake", 0.6),
+              _line("Troops drew a map of China on the shore of the disputed region.", "map", 0.65)]
+    kept = relevant(ranked, "what happened at pangong lake?", share=0.3, floor=0.25, gate=0.7)
+    assert [line.text for line in kept] == [ranked[0].text, ranked[1].text]
+
+
+def test_a_summary_is_not_shut_out_of_the_story_by_one_line_holding_every_word_of_the_question():
+    # One article's line named Sam Altman and OpenAI and scored far above the rest; measured against it, the
+    # articles on his firing lent no line. A summary's gate is measured against the second best article.
+    ranked = [_line("There was no attempt to remove Sam Altman from OpenAI, said Anthropic.", "age", 1.17),
+              _line("OpenAI's board fired Sam Altman as chief executive on Friday.", "fired", 0.85),
+              _line("Altman returned to OpenAI after staff threatened to quit.", "back", 0.7),
+              _line("Altman spoke about OpenAI at a developer event.", "event", 0.45)]
+    question = "what happened with sam altman at openai?"
+    closest = relevant(ranked, question, share=0.3, floor=0.25, gate=0.7)
+    story = relevant(ranked, question, share=0.3, floor=0.25, gate=0.7, reference=2)
+    assert [line.text for line in closest] == [ranked[0].text, ranked[1].text]
+    assert [line.text for line in story] == [line.text for line in ranked[:3]]
+
+
 def test_a_line_of_the_time_asked_about_is_not_on_topic_for_sharing_only_the_time():
     question = "how did the us-china trade fight unfold from 2017 to september 2020?"
     ranked = [_line("US tariffs on China grew into a trade war in 2018.", "trade", 0.9),

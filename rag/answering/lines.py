@@ -96,21 +96,28 @@ def merge(ranked: list[Line]) -> list[Line]:
     return [line for line, _ in kept]
 
 
-def relevant(ranked: list[Line], question: str, share: float, floor: float, gate: float = 0.0) -> list[Line]:
-    """The lines on the question's topic (sharing a word of it beyond how it asks) scoring at least `share` x
-    the best such line's relevance and above `floor`, from the articles whose best line scores at least `gate`
-    x it (an article that only touches the topic lends no line)."""
+def relevant(ranked: list[Line], question: str, share: float, floor: float, gate: float = 0.0,
+             reference: int = 1) -> list[Line]:
+    """The lines of the articles on the question's topic (those with a line sharing a word of it beyond how it
+    asks: a report names "Pangong Lake" once, then tells of "the disputed shoreline") scoring at least `share` x
+    the best topic-naming line's relevance and above `floor`, from the articles whose best line scores at least
+    `gate` x the best line of the `reference`-th best article (an article that only touches the topic lends no
+    line; measured against the second, one line holding every word of the question does not shut out the rest
+    of the story)."""
     topic = _topic(question)
-    on_topic = [line for line in ranked if not topic or topic & {_stem(w) for w in content_words(line.text)}]
-    if not on_topic:
+    naming = [line for line in ranked if not topic or topic & {_stem(w) for w in content_words(line.text)}]
+    if not naming:
         return []
+    told = {a for line in naming for a in line.articles}
+    on_topic = [line for line in ranked if told & set(line.articles)]
     best: dict[str, float] = {}
     for line in ranked:
         for article in line.articles:
             best[article] = max(best.get(article, line.relevance), line.relevance)
-    bar = max(floor, share * on_topic[0].relevance)
-    return [line for line in on_topic if line.relevance >= bar
-            and any(best[a] >= gate * on_topic[0].relevance for a in line.articles)]
+    bar = max(floor, share * naming[0].relevance)
+    tops = sorted({best[a] for a in told}, reverse=True)
+    top = tops[min(reference, len(tops)) - 1]
+    return [line for line in on_topic if line.relevance >= bar and any(best[a] >= gate * top for a in line.articles)]
 
 
 def _topic(question: str) -> set[str]:

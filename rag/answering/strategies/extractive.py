@@ -132,7 +132,8 @@ class ExtractiveStrategy(OpenStrategy):
         # A timeline gathers each article's events (the one that best matches "ban" is not the whole story), and
         # the latest weighs a newer article over a closer one, so their article gate is lower than the others'.
         gate = T["story_gate"] if self.spec.intent in ("timeline", "latest") else T["gate"]
-        ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate)
+        second = self.spec.intent in ("summary", "why")  # spans the story's articles, not the one closest line's
+        ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate, 2 if second else 1)
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         rule = {"list": "names" if lists_names(self.spec, self.policy) else "item_lines",
