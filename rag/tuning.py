@@ -89,8 +89,9 @@ SELECTION: dict[str, float] = {
 # Extractive open answers (rag/answering/strategies/extractive.py): the `articles` best retrieved articles are read
 # whole (sentences gaining at least `min_gain`, up to `evidence_tokens`); a line's relevance is its similarity to
 # the question (0..1) plus `lexical` x its share of the question's IDF weight; a line is shown when it scores at
-# least `share` x the best line's score and above `floor`, from an article whose best line scores at least `gate` x
-# it (a timeline's and the latest's `story_gate`). Chosen on the 42 news dev open questions
+# least `share` x the best line's score and above `floor`, from an article on the topic whose best line scores at
+# least `gate` x the best article's (a summary's and a why's: the second best article's, round sixteen; a
+# timeline's and the latest's gate is `story_gate`). Chosen on the 42 news dev open questions
 # (docs/eval/ablation.md, "Round seven": nugget recall 0.462 -> 0.500, citations on a nugget 0.563 -> 0.633; "Round
 # eight": the timeline gate); share 0.7 -> 0.5 and the lexical term earlier (0.343 -> 0.383 on 28 of them).
 EXTRACTIVE: dict[str, float] = {
