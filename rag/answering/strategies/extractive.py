@@ -129,8 +129,7 @@ class ExtractiveStrategy(OpenStrategy):
                 trace.record("window", f"kept {len(inside)} of {len(ranked)} lines",
                              f"the question asks about {self.spec.window.phrase}")
             ranked = inside
-        # A timeline gathers each article's events (the one that best matches "ban" is not the whole story), and
-        # the latest weighs a newer article over a closer one, so their article gate is lower than the others'.
+        # Lower for a timeline (each article's events) and the latest (a newer article over a closer one).
         gate = T["story_gate"] if self.spec.intent in ("timeline", "latest") else T["gate"]
         second = self.spec.intent in ("summary", "why")  # spans the story's articles, not the one closest line's
         ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate, 2 if second else 1)
