@@ -70,7 +70,6 @@ class ExtractiveStrategy(OpenStrategy):
         self.weights: dict[str, float] = {}
         self.outlets: list[str | None] = []  # the outlet of each passage
         self.years_guessed = False  # an undated article's year comes from the years it writes (`_year_of`)
-        self.story_year = 0  # the year the passages write most
 
     def reads(self, sims: Sims, articles: Callable[[str], ArticleText | None], newest: dt.date | None,
               weights: dict[str, float]) -> None:
@@ -83,11 +82,11 @@ class ExtractiveStrategy(OpenStrategy):
         return [sim + T["lexical"] * lexical_overlap(self.weights, text)
                 for sim, text in zip(self.sims(texts), texts, strict=True)]
 
-    def _year_of(self, passage: Passage, dated: list[Passage]) -> int | None:
+    def _year_of(self, passage: Passage, dated: list[Passage], story: int) -> int | None:
         """The year an undated article likely tells of: the question's window's, else that of the dated passage
         beside it sharing the most words with it (the same story; a passage of another year can sit beside
-        it), else the year the article writes most, else the one the passages write most (an article that writes
-        no year still orders its "March 2" among the story's dates; shown without a year)."""
+        it), else the year the article writes most, else `story`, the one the passages write most (an article
+        that writes no year still orders its "March 2" among the story's dates; shown without a year)."""
         if self.spec.window:
             return self.spec.window.until.year
         own = set(content_words(passage.text.lower()))
@@ -96,7 +95,7 @@ class ExtractiveStrategy(OpenStrategy):
                                                 p.published or dt.date.min))
             return (closest.published or dt.date.min).year
         article = self.articles(passage.article_id)
-        return written_year(article.text if article else passage.text, self.newest) or self.story_year
+        return written_year(article.text if article else passage.text, self.newest) or story
 
     def _before(self, passage: Passage) -> str:
         """The passage's article up to the passage (the passage is a run of the article's sentences)."""
@@ -120,9 +119,9 @@ class ExtractiveStrategy(OpenStrategy):
                  trace: Trace) -> Iterator[str]:
         dated = [p for p in passages if p.published]
         self.years_guessed = not self.spec.window and not dated
-        self.story_year = written_year(" ".join(p.text for p in passages), self.newest) or (
+        story = written_year(" ".join(p.text for p in passages), self.newest) or (
             self.newest or dt.date.today()).year  # only orders days shown without their year
-        ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated), self._before)
+        ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated, story), self._before)
         if self.spec.window and self.policy.on("window"):
             inside = _in_window(ranked, self.spec.window)
             if len(inside) < len(ranked):
