@@ -386,14 +386,18 @@ def test_a_line_of_the_time_asked_about_is_not_on_topic_for_sharing_only_the_tim
     assert [line.text for line in kept] == [ranked[0].text]
 
 
+def _ferry_timeline(fake, tmp_path: Path, title: str, text: str) -> rag.Answer:
+    """The timeline of one undated article on a harbour ferry strike."""
+    _collection(fake, tmp_path / "ferry", [{"title": title, "source": "Harbour Post", "text": text}])
+    return rag.answer("timeline of the harbour ferry strike")
+
+
 def test_a_month_an_undated_article_gives_without_its_year_is_not_shown_in_a_guessed_year(fake, tmp_path: Path):
     # The article writes only a past year; the strike "back in May" is not in it (once shown as "May 2015").
-    _collection(fake, tmp_path / "ferry", [{"title": "Harbour ferry strike drags on", "source": "Harbour Post",
-                                            "text": "The harbour ferry strike began back in May after the ferry pay "
-                                                    "talks failed. The last harbour ferry strike, in 2015, lasted a "
-                                                    "week. Ferry crews said in 2015 that a strike would never "
-                                                    "happen again."}])
-    answer = rag.answer("timeline of the harbour ferry strike")
+    answer = _ferry_timeline(fake, tmp_path, "Harbour ferry strike drags on",
+                             "The harbour ferry strike began back in May after the ferry pay talks failed. The last "
+                             "harbour ferry strike, in 2015, lasted a week. Ferry crews said in 2015 that a strike "
+                             "would never happen again.")
     lines = _lines(answer.text)
     assert any(line.startswith("- May (year not given): The harbour ferry strike began") for line in lines), answer.text
     assert "May 2015" not in answer.text and any(line.startswith("- 2015: ") for line in lines), answer.text
@@ -402,12 +406,10 @@ def test_a_month_an_undated_article_gives_without_its_year_is_not_shown_in_a_gue
 def test_an_article_that_writes_no_year_still_dates_and_orders_its_days(fake, tmp_path: Path):
     # An undated article that writes no year: its "March 2" was "date not given" and fell to the end of the
     # timeline; it is a day without its year, in order among the story's days.
-    _collection(fake, tmp_path / "ferry", [{"title": "Harbour ferry strike timeline", "source": "Harbour Post",
-                                            "text": "The harbour ferry council agreed a harbour ferry pay deal on "
-                                                    "March 2 after the strike. The harbour ferry crews began their "
-                                                    "strike on Feb. 4 over frozen pay. Harbour ferry talks failed on "
-                                                    "Feb. 23 when the harbour ferry council walked out."}])
-    answer = rag.answer("timeline of the harbour ferry strike")
+    answer = _ferry_timeline(fake, tmp_path, "Harbour ferry strike timeline",
+                             "The harbour ferry council agreed a harbour ferry pay deal on March 2 after the strike. "
+                             "The harbour ferry crews began their strike on Feb. 4 over frozen pay. Harbour ferry "
+                             "talks failed on Feb. 23 when the harbour ferry council walked out.")
     assert [line.split(":")[0] for line in _lines(answer.text)] == [
         "- 4 Feb (year not given)", "- 23 Feb (year not given)", "- 2 Mar (year not given)"], answer.text
 
