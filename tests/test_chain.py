@@ -187,6 +187,46 @@ def test_a_right_figure_cited_to_the_wrong_passage_is_cited_to_the_one_that_hold
     assert rag.answer(question).refused
 
 
+def test_a_name_taken_from_a_sentence_that_does_not_say_what_was_asked_is_refused(scripted):
+    # The helium article names Beijing only as where a research team found helium; a small model asked who won
+    # an award the articles never mention puts the award on that name. (The hashing embedder scores passages
+    # low: no floor here.)
+    question = "Who won the Technical Institute of Physics and Chemistry award?"
+    scripted("The articles do not say.", min_score=0.0)
+    n = next(n for n, p in enumerate(rag.answer(question).passages, 1) if "Chemistry in Beijing" in p.text)
+    said = f"A research team in Beijing won the Technical Institute of Physics and Chemistry award [{n}]."
+    scripted(said, min_score=0.0)
+    answer = rag.answer(question)
+    assert answer.refused and "relation" in [step.rule for step in answer.trace.steps]
+    # What the articles do say is shown in their own words, not the model's sentence that put the award on it.
+    assert answer.text.startswith(f"{REFUSAL} They say only: A research team at the Technical Institute")
+    assert "award" not in answer.text.removeprefix(REFUSAL)
+    scripted(said, min_score=0.0, ablate="relation")
+    assert not rag.answer(question).refused
+    scripted(f"A research team at the Technical Institute of Physics and Chemistry in Beijing found helium [{n}].",
+             min_score=0.0)
+    answer = rag.answer("Which city's research team found considerable amounts of helium in gas waste?")
+    assert not answer.refused and "Beijing" in answer.text
+
+
+def test_a_yes_no_on_whether_something_happened_that_the_articles_tell_only_as_a_prospect_is_refused(scripted):
+    # The TikTok article: "He also suggested the US Treasury could receive part of the earnings of the acquisition".
+    question = "did the US Treasury receive part of the earnings from the TikTok sale?"
+    scripted("The articles do not say.", min_score=0.0)
+    n = next(n for n, p in enumerate(rag.answer(question).passages, 1) if "Treasury could receive" in p.text)
+    said = f"Yes, the US Treasury received part of the earnings of the acquisition [{n}]."
+    scripted(said, min_score=0.0)
+    answer = rag.answer(question)
+    assert answer.refused and "prospect" in [step.rule for step in answer.trace.steps]
+    assert answer.text.startswith(f"{REFUSAL} They say only: He also suggested the US Treasury could receive")
+    scripted(said, min_score=0.0, ablate="prospect")
+    assert not rag.answer(question).refused
+    # Told as done, the verdict stands.
+    scripted(f"Yes, President Trump welcomed Microsoft's bid for TikTok [{n}].", min_score=0.0)
+    answer = rag.answer("did trump welcome microsoft's bid for tiktok?")
+    assert not answer.refused and answer.text.startswith("Yes")
+
+
 def test_a_when_answered_with_a_date_from_elsewhere_is_answered_from_the_sentence_that_dates_it(scripted):
     # The helium article says "began operating last week"; the model gives a date another article holds.
     scripted("The new helium plant started operating on August 6 [1].")
@@ -229,7 +269,9 @@ def test_a_huge_unpunctuated_line_beside_the_answer_never_floods_the_prompt(fake
 
 def test_a_yes_no_verdict_stands_when_the_passages_hold_what_the_question_compares(scripted):
     # "No" is the passages disagreeing with the question: no passage states it, so no citation supports it.
-    llm = scripted("No, Microsoft walked away from the talks.", "No, it did not.")
+    # (The articles tell Microsoft's buying only as a bid, so the `prospect` rule would refuse: see the test
+    # of prospects above. Here it is off.)
+    llm = scripted("No, Microsoft walked away from the talks.", "No, it did not.", ablate="prospect")
     answer = rag.answer("Did Microsoft buy TikTok's US operations?")
     assert "Start the answer with Yes or No" in str(llm.prompts[0][-1].content)
     assert not answer.refused and answer.text == "No, Microsoft walked away from the talks."
@@ -242,7 +284,8 @@ def test_a_no_stands_on_passages_that_lack_one_name_of_the_question_and_a_yes_do
     # The passages are about Microsoft, TikTok and the US, not about "Zorblat": a "No" (the passages do not
     # bear the question out) stands; a "Yes" would affirm a fact about Zorblat that no passage holds.
     question = "Did Microsoft buy TikTok's US operations from Zorblat?"
-    scripted("No, Microsoft did not buy them from Zorblat.", "Yes, Microsoft bought them from Zorblat.")
+    scripted("No, Microsoft did not buy them from Zorblat.", "Yes, Microsoft bought them from Zorblat.",
+             ablate="prospect")  # on, it refuses both: the articles tell the buying only as a bid
     no = rag.answer(question)
     assert not no.refused and no.text == "No, Microsoft did not buy them from Zorblat."
     yes = rag.answer(question)
@@ -252,11 +295,11 @@ def test_a_no_stands_on_passages_that_lack_one_name_of_the_question_and_a_yes_do
 def test_a_yes_whose_own_sentence_denies_the_question_is_shown_as_no(scripted):
     # "Did SBF plead guilty?" came back "Yes, SBF pleaded not-guilty [1]": the claim is the answer, not the Yes.
     question = "Did Microsoft buy TikTok's US operations?"
-    scripted("Yes, Microsoft did not buy TikTok's US operations.")
+    scripted("Yes, Microsoft did not buy TikTok's US operations.", ablate="prospect")  # see the test above
     answer = rag.answer(question)
     assert answer.text.startswith("No, Microsoft did not buy") and not answer.refused
     assert "contradiction" in [step.rule for step in answer.trace.steps]
-    scripted("Yes, Microsoft did not buy TikTok's US operations.", ablate="contradiction")
+    scripted("Yes, Microsoft did not buy TikTok's US operations.", ablate="contradiction,prospect")
     assert rag.answer(question).text.startswith("Yes, Microsoft did not buy")
 
 

@@ -255,7 +255,8 @@ def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
 @pytest.mark.parametrize("module", ["rag.answering.intent", "rag.answering.window", "rag.answering.outlets",
                                     "rag.store.outlet", "rag.answering.question", "evals.refusal",
                                     "rag.answering.dates", "rag.answering.items", "rag.answering.sides",
-                                    "rag.answering.recite", "rag.answering.subject"])
+                                    "rag.answering.recite", "rag.answering.subject",
+                                    "rag.answering.relation", "rag.answering.prospect"])
 def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib
