@@ -39,12 +39,11 @@ RETRIEVAL: dict[str, float] = {
 # citations: a restated fact scores about 0.6-0.9, a neighbouring but different fact 0.3-0.5.
 SUPPORT: dict[str, float] = {"similarity": 0.55, "lexical": 0.6}
 
-# A fact answer's value must stand in a sentence holding one of the question's relation words, or a word at
-# least this close to one (MiniLM, the two words embedded alone; rag/answering/relation.py). Read from word
-# pairs, not tuned on a question set: a synonym scores 0.5-0.9 ("live"/"home" 0.50, "worldwide"/"globally"
-# 0.81, "bought"/"acquired" 0.66), an unrelated word of the same story 0.25-0.46 ("won"/"heads" 0.26,
-# "won"/"game" 0.46).
-RELATION_SIMILARITY = 0.5
+# A passage verb counts as the verb a yes/no question asks about when its lemma is at least this close to it
+# (MiniLM, the two words embedded alone; rag/answering/prospect.py). Read from word pairs, not tuned on a
+# question set: a synonym scores 0.5-0.9 ("bought"/"acquired" 0.66, "killed"/"died" 0.79, "worldwide"/"globally"
+# 0.81), a word of the same story 0.25-0.46 ("won"/"heads" 0.26, "won"/"game" 0.46).
+EVENT_SIMILARITY = 0.5
 
 # A "No" to a closed question stands without a citation when the passages hold at least this share of the
 # question's names and numbers ("Yes" needs all of them: it affirms every compared fact). On MultiHop dev

@@ -187,28 +187,6 @@ def test_a_right_figure_cited_to_the_wrong_passage_is_cited_to_the_one_that_hold
     assert rag.answer(question).refused
 
 
-def test_a_name_taken_from_a_sentence_that_does_not_say_what_was_asked_is_refused(scripted):
-    # The helium article names Beijing only as where a research team found helium; a small model asked who won
-    # an award the articles never mention puts the award on that name. (The hashing embedder scores passages
-    # low: no floor here.)
-    question = "Who won the Technical Institute of Physics and Chemistry award?"
-    scripted("The articles do not say.", min_score=0.0)
-    n = next(n for n, p in enumerate(rag.answer(question).passages, 1) if "Chemistry in Beijing" in p.text)
-    said = f"A research team in Beijing won the Technical Institute of Physics and Chemistry award [{n}]."
-    scripted(said, min_score=0.0)
-    answer = rag.answer(question)
-    assert answer.refused and "relation" in [step.rule for step in answer.trace.steps]
-    # What the articles do say is shown in their own words, not the model's sentence that put the award on it.
-    assert answer.text.startswith(f"{REFUSAL} They say only: A research team at the Technical Institute")
-    assert "award" not in answer.text.removeprefix(REFUSAL)
-    scripted(said, min_score=0.0, ablate="relation")
-    assert not rag.answer(question).refused
-    scripted(f"A research team at the Technical Institute of Physics and Chemistry in Beijing found helium [{n}].",
-             min_score=0.0)
-    answer = rag.answer("Which city's research team found considerable amounts of helium in gas waste?")
-    assert not answer.refused and "Beijing" in answer.text
-
-
 def test_a_yes_no_on_whether_something_happened_that_the_articles_tell_only_as_a_prospect_is_refused(scripted):
     # The TikTok article: "He also suggested the US Treasury could receive part of the earnings of the acquisition".
     question = "did the US Treasury receive part of the earnings from the TikTok sale?"

@@ -44,9 +44,7 @@ def test_follow_up_is_answered_from_history(indexed: Settings):
     first = rag.answer("What did Dominic Raab say about China on Sky News?")
     assert not first.refused and first.citations
     follow = rag.answer("Who interviewed him?", history=[(first.question, first.text)])
-    # The interviewer is Sophy Ridge; the 1.5B model sometimes "corrects" her first name to Sophie. The article
-    # says she "asked Mr Raab", not that she interviewed him, so the `relation` rule may show the answer as what
-    # the articles say ("They say only: Sophy Ridge on Sky News asked Mr Raab …"); she is named either way.
+    # The interviewer is Sophy Ridge; the 1.5B model sometimes "corrects" her first name to Sophie.
     assert "ridge" in follow.text.lower(), follow.text
     assert any("Raab" in c.passage.title for c in follow.citations)
 

@@ -23,8 +23,6 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "floor": ("refusal", "refuse without asking the model when the best passage is below `min_score`"),
     "grounding": ("refusal", "show an answer none of whose citations the passages support as a refusal"),
     "asked_fact": ("refusal", "refuse an answer that lacks the kind of fact asked for (a name, a number, a date)"),
-    "relation": ("refusal", "refuse a fact answer whose value stands only in sentences that do not say what the "
-                            "question asks of it ('who won …' answered from a sentence with no win in it)"),
     "prospect": ("refusal", "refuse a yes/no on whether something happened ('did X pass …') when every passage "
                             "sentence with its verb tells it as a prospect ('could be suspended', 'wants X to pass')"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "

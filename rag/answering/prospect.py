@@ -10,12 +10,14 @@ articles do not say whether it happened.
 
 The question's verb and each sentence's use of it are read by spaCy's small English parser (the pipeline
 that the `names` rule uses for entities); a verb close in meaning to the question's counts as its verb
-(MiniLM, as the `relation` rule reads words).
+(MiniLM, the two lemmas embedded alone).
 
     >>> asked_event("did the UK suspend its extradition treaty with Hong Kong")
     'suspend'
     >>> asked_event("did microsoft end up buying tiktok in the end?"), asked_event("is uber putting cameras in cars")
     ('buy', None)
+    >>> same_word("sold", "selling"), same_word("signed", "sign"), same_word("won", "heads")
+    (True, True, False)
 """
 
 from __future__ import annotations
@@ -24,10 +26,9 @@ import threading
 from functools import cache
 from typing import Any
 
-from rag.answering.relation import same_word
 from rag.ports import Embedder
 from rag.text import content_words, sentences
-from rag.tuning import RELATION_SIMILARITY
+from rag.tuning import EVENT_SIMILARITY
 from rag.types import Passage
 
 # Verbs that frame a question or say too little to find the event by ("did the article suggest …", "did he
@@ -42,6 +43,12 @@ _AIMS = frozenset("want plan seek aim expect intend threaten hope propose agree 
                   "ask consider offer bid ultimatum deadline talk negotiation effort proposal deal threat pressure "
                   "demand order need".split())
 _lock = threading.Lock()
+_IRREGULAR = {  # a past form and its stem, for the verbs questions about news use most
+    "won": "win", "sold": "sell", "paid": "pay", "bought": "buy", "made": "make", "got": "get", "took": "take",
+    "gave": "give", "left": "leave", "lost": "lose", "met": "meet", "told": "tell", "ran": "run", "began":
+    "begin", "held": "hold", "spent": "spend", "brought": "bring", "fought": "fight", "led": "lead", "sent": "send",
+    "struck": "strike", "chose": "choose", "chosen": "choose", "rose": "rise", "fell": "fall", "drew": "draw"}
+_SHARED = 4  # "signed"/"sign", "selling"/"sell", "offered"/"offer"
 
 
 @cache
@@ -70,6 +77,14 @@ def asked_event(question: str) -> str | None:
     return None if lemma in _GENERIC else lemma
 
 
+def same_word(a: str, b: str) -> bool:
+    """The same word in another form: a shared stem, or an irregular verb's past."""
+    a, b = _IRREGULAR.get(a, a), _IRREGULAR.get(b, b)
+    shorter = min(len(a), len(b))
+    shared = next((i for i in range(shorter) if a[i] != b[i]), shorter)
+    return a == b or (shared >= _SHARED and shared >= shorter - 3)
+
+
 def _prospective(token: Any) -> bool:
     """Whether the verb is told as a prospect: under a modal, an infinitive of an aim, or in a condition."""
     children = list(token.children)
@@ -82,7 +97,7 @@ def _prospective(token: Any) -> bool:
 
 def only_prospects(event: str, passages: list[Passage], question: str, embedder: Embedder) -> tuple[int, str] | None:
     """When every verb of the passages that tells the event (its verb in any form, or a verb at least
-    `RELATION_SIMILARITY` close to it: "acquire" for "buy") tells it as a prospect: the sentence of those
+    `EVENT_SIMILARITY` close to it: "acquire" for "buy") tells it as a prospect: the sentence of those
     sharing most words with the question, and its passage's number; None when one tells it as done (or not
     done), or none tells it."""
     held = [(n, s) for n, p in enumerate(passages, 1) for s in sentences(p.text)]
@@ -92,7 +107,7 @@ def only_prospects(event: str, passages: list[Passage], question: str, embedder:
         return None
     vectors = embedder.embed([event, *lemmas], "document")
     close = {lemma for lemma, score in zip(lemmas, vectors[1:] @ vectors[0], strict=True)
-             if same_word(event, lemma) or float(score) >= RELATION_SIMILARITY}
+             if same_word(event, lemma) or float(score) >= EVENT_SIMILARITY}
     prospects: list[tuple[int, str]] = []
     for sentence, doc in zip(held, docs, strict=True):
         uses = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() in close]

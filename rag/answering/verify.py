@@ -15,7 +15,6 @@ from rag.answering.prompt import REFUSAL
 from rag.answering.prospect import asked_event, only_prospects
 from rag.answering.question import answers_kind, denied_yes, negative, verdict
 from rag.answering.recite import recite
-from rag.answering.relation import unrelated
 from rag.answering.spec import QuestionSpec
 from rag.answering.support import coverage
 from rag.ports import Embedder
@@ -105,14 +104,7 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
         if policy.on("asked_fact"):
             trace.record("asked_fact", "refused", f"the answer does not give the {spec.kind or 'fact'} asked for"
                          + (" where a supported citation vouches for it" if supported else ""))
-    # A value of the asked kind taken from a sentence about something else is no answer either. A name described
-    # at length ("Who is the individual that The Verge reported …, Fortune accused …") is asked by its
-    # description, not by one relation.
-    short = len(question.split()) < WIDE_CONTEXT["question_words"]
-    judged = answered and bool(supported) and spec.intent == "fact" and bool(spec.kind) and short and not declined
-    off_relation = _unrelated(spec, text, citations, policy, trace, embedder) if judged else []
-    refused = declined or (policy.on("grounding") and not grounded) or (policy.on("asked_fact") and not answered) \
-        or bool(off_relation)
+    refused = declined or (policy.on("grounding") and not grounded) or (policy.on("asked_fact") and not answered)
     if refused and spec.kind == "date":
         dated = _dating(spec, passages, policy, trace, embedder, held)
         if dated:
@@ -124,9 +116,6 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             trace.fire("said_only")
             if policy.on("said_only"):
                 trace.record("said_only", "kept what the passages say", "some of its citations are supported")
-                if off_relation:  # the model's sentence put the question's relation on the value: show the passage's
-                    text = " ".join(f"{_without_end(sentence)} [{n}]." for n, sentence in off_relation)
-                    citations = [c for c in citations if c.marker in dict(off_relation)]
                 text = f"{REFUSAL} They say only: {text}"
             else:
                 text, citations = REFUSAL, []
@@ -153,26 +142,11 @@ def _recite(spec: QuestionSpec, passages: list[Passage], text: str, citations: l
     return moved, [Citation(c.marker, c.passage, True) if c.marker in vouched else c for c in cited]
 
 
-def _unrelated(spec: QuestionSpec, text: str, citations: list[Citation], policy: Policy, trace: Trace,
-               embedder: Embedder) -> list[tuple[int, str]]:
-    """The cited passages and their sentences that give the answer's value without saying the question's
-    relation (rag/answering/relation.py), when that is all the answer stands on; empty otherwise."""
-    off = unrelated(text, citations, spec.question, spec.kind or "", embedder)
-    if not off:
-        return []
-    trace.fire("relation")
-    if not policy.on("relation"):
-        return []
-    trace.record("relation", "refused", "the sentence of passage " + ", ".join(f"[{n}]" for n, _ in off)
-                 + " that gives the answer's value does not say what the question asks")
-    return off
-
-
 def _prospect(spec: QuestionSpec, passages: list[Passage], policy: Policy, trace: Trace,
               embedder: Embedder) -> tuple[str, list[Citation]] | None:
     """A refusal, with what the passages do say, for a yes/no on whether something happened that the passages
     tell only as a prospect (rag/answering/prospect.py)."""
-    question = spec.question
+    question = spec.question  # one described at length (MultiHop's "Did the article by X, which …") is not read
     event = asked_event(question) if len(question.split()) < WIDE_CONTEXT["question_words"] else None
     found = only_prospects(event, passages, question, embedder) if event else None
     if found is None:
