@@ -26,6 +26,7 @@ import threading
 from functools import cache
 from typing import Any
 
+from rag.answering.subject import same_stem
 from rag.ports import Embedder
 from rag.text import content_words, sentences
 from rag.tuning import EVENT_SIMILARITY
@@ -48,7 +49,6 @@ _IRREGULAR = {  # a past form and its stem, for the verbs questions about news u
     "gave": "give", "left": "leave", "lost": "lose", "met": "meet", "told": "tell", "ran": "run", "began":
     "begin", "held": "hold", "spent": "spend", "brought": "bring", "fought": "fight", "led": "lead", "sent": "send",
     "struck": "strike", "chose": "choose", "chosen": "choose", "rose": "rise", "fell": "fall", "drew": "draw"}
-_SHARED = 4  # "signed"/"sign", "selling"/"sell", "offered"/"offer"
 
 
 @cache
@@ -80,9 +80,7 @@ def asked_event(question: str) -> str | None:
 def same_word(a: str, b: str) -> bool:
     """The same word in another form: a shared stem, or an irregular verb's past."""
     a, b = _IRREGULAR.get(a, a), _IRREGULAR.get(b, b)
-    shorter = min(len(a), len(b))
-    shared = next((i for i in range(shorter) if a[i] != b[i]), shorter)
-    return a == b or (shared >= _SHARED and shared >= shorter - 3)
+    return a == b or same_stem(a, b)  # "signed"/"sign", "selling"/"sell"
 
 
 def _prospective(token: Any) -> bool:

@@ -41,10 +41,12 @@ def names_subject(names: set[str], passage: str) -> bool:
     """Whether the passage names any of `names`: as written, as an acronym of its capitalised runs ("United
     States" -> "us"), or as a form sharing the name's stem ("Chinese" for "china")."""
     held = _words(passage) | _acronyms(passage)
-    return any(name in held or any(_same_stem(name, word) for word in held) for name in names)
+    return any(name in held or any(same_stem(name, word) for word in held) for name in names)
 
 
-def _same_stem(name: str, word: str) -> bool:
+def same_stem(name: str, word: str) -> bool:
+    """Two forms of one word: a shared prefix of at least `_SHARED_PREFIX` letters, the shorter word ending at
+    most three letters after it ("china"/"chinese", "sign"/"signed")."""
     shorter = min(len(name), len(word))
     shared = next((i for i in range(shorter) if name[i] != word[i]), shorter)
     return shared >= _SHARED_PREFIX and shared >= shorter - 3
