@@ -119,6 +119,22 @@ def test_a_summary_keeps_to_the_months_the_question_names(tram):
     assert any(step.rule == "window" for step in answer.trace.steps)
 
 
+def test_a_window_few_articles_tell_of_keeps_out_reports_of_another_time(fake, tmp_path: Path):
+    # One line dated in August 2020; a 2023 report on the same line must not fill the summary of that month,
+    # while an undated report (which may tell of it) may.
+    _collection(fake, tmp_path / "later", [
+        {"title": "Brantwick tram line vote", "date": "2020-09-12",
+         "text": "On August 6 the Brantwick tram line council voted to fund the tram line extension."},
+        {"title": "Brantwick tram line fares rise", "date": "2023-10-07",
+         "text": "Brantwick tram line fares rose sharply for riders of the tram line this autumn. "
+                 "Riders of the Brantwick tram line complained about crowded tram carriages."},
+        {"title": "Brantwick tram line plans",
+         "text": "The Brantwick tram line extension plans were drawn up by the tram line council engineers."}])
+    answer = rag.answer("What happened with the Brantwick tram line in August 2020?")
+    assert "On August 6 the Brantwick tram line council voted" in answer.text, answer.text
+    assert "fares" not in answer.text and "crowded" not in answer.text, answer.text
+
+
 def test_a_capable_model_writes_open_answers_itself(tram, fake):
     llm = ScriptedChat(replies=["- 2017: Building work on the Brantwick tram line started [1]."])
     rag.configure(parts=fake.parts(answer_policy="strong"), llm=llm)

@@ -268,12 +268,13 @@ def _reading(line: Line) -> tuple[dt.date, tuple[int, int]]:
 
 
 def _in_window(ranked: list[Line], window: Window) -> list[Line]:
-    """The lines of the time the question names ("in August and September 2020"): those telling an event in
-    it, or undated ones from an article published in it (a line recalling 2017 in a 2020 article is
-    background); all lines when fewer than two are (the articles may be undated, or none tells of that time)."""
+    """The lines of the time the question names: those telling an event in it, or undated ones of an article
+    published in it (a 2017 recollection is background); with fewer than two, also those of unknown time,
+    never one known to be of another time (a 2023 report); all lines when none is left."""
     inside = [line for line in ranked if (_within(line.event, window) if line.event else line.published is not None
                                           and window.since <= line.published <= window.until)]
-    return inside if len(inside) >= 2 else ranked
+    unknown = [line for line in ranked if line.event is None and line.published is None]
+    return inside if len(inside) >= 2 else [line for line in ranked if line in inside + unknown] or ranked
 
 
 def _within(event: EventDate, window: Window | None) -> bool:
