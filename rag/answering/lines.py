@@ -8,13 +8,14 @@ timeline, the latest, a why) are built from these lines; the order and the selec
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.answering.dates import EventDate, after_event, event_date
 from rag.answering.injection import instruction_like
-from rag.answering.window import MONTHS
+from rag.answering.window import MONTHS, Window
 from rag.retrieve import jaccard
 from rag.text import content_words, sentence_spans
 from rag.types import Passage
@@ -164,3 +165,23 @@ def spread(ranked: list[Line], most: int, bonus: Callable[[Line], float] = lambd
         chosen.append(best)
         pool.remove(best)
     return chosen
+
+
+def in_window(ranked: list[Line], window: Window) -> list[Line]:
+    """The lines of the time the question names: those telling an event in it, or undated ones of an article
+    published in it (a 2017 recollection is background); with fewer than two, also those of unknown time,
+    never one known to be of another time (a 2023 report); all lines when none is left."""
+    inside = [line for line in ranked if (within(line.event, window) if line.event else line.published is not None
+                                          and window.since <= line.published <= window.until)]
+    unknown = [line for line in ranked if line.event is None and line.published is None]
+    return inside if len(inside) >= 2 else [line for line in ranked if line in inside + unknown] or ranked
+
+
+def within(event: EventDate, window: Window | None) -> bool:
+    """Whether the event's day, month or year meets the question's window (None: no window)."""
+    if window is None:
+        return True
+    since, until = window.since, window.until
+    month_end = event.day.replace(day=calendar.monthrange(event.day.year, event.day.month)[1])
+    end = {"day": event.day, "month": month_end, "year": dt.date(event.day.year, 12, 31)}[event.precision]
+    return event.day <= until and end >= since

@@ -24,17 +24,16 @@ from collections.abc import Callable, Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.dates import EventDate, day_label, written_year
-from rag.answering.entities import asked_labels, available, pick
+from rag.answering.entities import asked_labels, available, nationality, pick
 from rag.answering.evidence import tokens
 from rag.answering.items import UNDATED, YEARLESS
-from rag.answering.lines import Line, Sims, lines, relevant, spread
+from rag.answering.lines import Line, Sims, in_window, lines, relevant, spread, within
 from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
 from rag.answering.sides import by_outlet, names_whole, side_of, sides
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.open import OpenStrategy
-from rag.answering.window import Window
 from rag.retrieve import jaccard, lexical_overlap
 from rag.store.article import ArticleText
 from rag.text import content_words
@@ -123,7 +122,7 @@ class ExtractiveStrategy(OpenStrategy):
             self.newest or dt.date.today()).year  # only orders days shown without their year
         ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated, story), self._before)
         if self.spec.window and self.policy.on("window"):
-            inside = _in_window(ranked, self.spec.window)
+            inside = in_window(ranked, self.spec.window)
             if len(inside) < len(ranked):
                 trace.record("window", f"kept {len(inside)} of {len(ranked)} lines",
                              f"the question asks about {self.spec.window.phrase}")
@@ -136,6 +135,8 @@ class ExtractiveStrategy(OpenStrategy):
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         rule = {"list": "names" if lists_names(self.spec, self.policy) else "item_lines",
                 "compare": "sides"}.get(self.spec.intent, "extractive")
+        if rule == "names" and nationality(self.spec.question):
+            trace.fire("nationality")  # it kept only the names tied to the nationality asked
         if not shown and rule != "extractive":  # no name of the kind, no line per side: the model writes it,
             trace.fire(rule)  # from the passages an open answer's budget holds (these were read, not prompted)
             yield from super().generate(llm, _prefix(passages, self.policy.open_evidence_tokens), previous, trace)
@@ -161,7 +162,7 @@ class ExtractiveStrategy(OpenStrategy):
 
     def _timeline(self, ranked: list[Line]) -> list[str]:
         window = self.spec.window
-        dated = [line for line in ranked if line.event and _within(line.event, window)]
+        dated = [line for line in ranked if line.event and within(line.event, window)]
         shown = int(T["timeline_lines"])
         chosen = spread(dated, shown)
         if len(chosen) < shown:  # then the best lines no sentence dates, at their article's date
@@ -204,7 +205,8 @@ class ExtractiveStrategy(OpenStrategy):
         if not lists_names(self.spec, self.policy):
             return [f"- {c.text} {c.cite()}\n" for c in ranked[: int(T["list_lines"])]]
         pool = ranked[: int(T["list_pool"])]
-        picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]))
+        country = nationality(self.spec.question) if self.policy.on("nationality") else None
+        picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]), country)
         named: dict[int, list[str]] = {}  # the names one line holds share it: "- Apple, Samsung: …"
         for name, i in picked:
             named.setdefault(i, []).append(name)
@@ -265,26 +267,6 @@ def _prefix(passages: list[Passage], budget: int) -> list[Passage]:
 def _reading(line: Line) -> tuple[dt.date, tuple[int, int]]:
     """Time order: the event's date (else the article's), then the order the passages tell it."""
     return line.when or dt.date.max, line.position
-
-
-def _in_window(ranked: list[Line], window: Window) -> list[Line]:
-    """The lines of the time the question names: those telling an event in it, or undated ones of an article
-    published in it (a 2017 recollection is background); with fewer than two, also those of unknown time,
-    never one known to be of another time (a 2023 report); all lines when none is left."""
-    inside = [line for line in ranked if (_within(line.event, window) if line.event else line.published is not None
-                                          and window.since <= line.published <= window.until)]
-    unknown = [line for line in ranked if line.event is None and line.published is None]
-    return inside if len(inside) >= 2 else [line for line in ranked if line in inside + unknown] or ranked
-
-
-def _within(event: EventDate, window: Window | None) -> bool:
-    """Whether the event's day, month or year meets the question's window (None: no window)."""
-    if window is None:
-        return True
-    since, until = window.since, window.until
-    month_end = event.day.replace(day=calendar.monthrange(event.day.year, event.day.month)[1])
-    end = {"day": event.day, "month": month_end, "year": dt.date(event.day.year, 12, 31)}[event.precision]
-    return event.day <= until and end >= since
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
