@@ -196,6 +196,11 @@ def test_a_name_the_recogniser_misses_beside_one_it_finds_is_listed():
     assert {"Facebook", "Microsoft", "ByteDance"} <= set(named), named
 
 
+def test_a_listed_name_is_shown_without_its_possessive():
+    line = "The defeat coupled with CF Montreal’s big 4-1 victory over Portland means Inter Miami are out."
+    assert "CF Montreal" in [name for name, _ in pick("Which clubs did Inter Miami face?", [line], 8)]
+
+
 def test_a_list_of_a_nationality_keeps_the_names_a_sentence_ties_to_it():
     lines = ["Earlier this month the Chinese government announced sanctions against US officials, including the "
              "Republican senators Ted Cruz and Marco Rubio.",

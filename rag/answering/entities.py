@@ -176,7 +176,7 @@ def pick(question: str, texts: list[str], most: int, country: str | None = None)
                     or re.search(rf"\b{re.escape(k)}\b", asked) or (country and k not in of_country)):
                 continue
             if not any(_same(k, seen) for seen in shown) and len(shown) < most:
-                shown[k] = (name.strip(" .,;:"), i)
+                shown[k] = (re.sub(r"['’]s$", "", name.strip(" .,;:")), i)  # "CF Montreal’s" is shown "CF Montreal"
     return list(shown.values())
 
 
