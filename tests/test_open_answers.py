@@ -14,7 +14,7 @@ import pytest
 import rag
 from index.pipeline import index_paths
 from rag.answering.dates import event_date
-from rag.answering.entities import key, nationality, pick
+from rag.answering.entities import key, pick
 from rag.answering.evidence import select
 from rag.answering.lines import Line, relevant
 from rag.fakes import ScriptedChat
@@ -199,25 +199,6 @@ def test_a_name_the_recogniser_misses_beside_one_it_finds_is_listed():
 def test_a_listed_name_is_shown_without_its_possessive():
     line = "The defeat coupled with CF Montreal’s big 4-1 victory over Portland means Inter Miami are out."
     assert "CF Montreal" in [name for name, _ in pick("Which clubs did Inter Miami face?", [line], 8)]
-
-
-def test_a_list_of_a_nationality_keeps_the_names_a_sentence_ties_to_it():
-    lines = ["Earlier this month the Chinese government announced sanctions against US officials, including the "
-             "Republican senators Ted Cruz and Marco Rubio.",
-             "Chinese Foreign Ministry spokesman Wang Wenbin said the US actions were based on lies.",
-             "Its parent company ByteDance has been in negotiations with top companies like Facebook and Microsoft.",
-             "Last week, the UK Government announced all technology from Chinese firm Huawei must be removed.",
-             "Trump threatened sanctions against Chinese applications like TikTok and WeChat."]
-    people = [name for name, _ in pick("which chinese officials are quoted?", lines, 8, "chinese")]
-    assert people == ["Wang Wenbin"], people  # not the US senators China sanctioned
-    companies = {name for name, _ in pick("which chinese companies are mentioned?", lines, 8, "chinese")}
-    assert {"Huawei", "TikTok", "WeChat"} <= companies and not {"Facebook", "Microsoft"} & companies, companies
-    us = [name for name, _ in pick("which US officials were sanctioned?", lines, 8, "us")]
-    assert {"Ted Cruz", "Marco Rubio"} <= set(us) and "Wang Wenbin" not in us, us
-    # without the rule (or without a nationality asked) every name of the kind is listed, as before
-    assert {"Ted Cruz", "Wang Wenbin"} <= {name for name, _ in pick("which officials are quoted?", lines, 8)}
-    assert (nationality("which chinese companies are mentioned?"), nationality("which US firms were blacklisted"),
-            nationality("which tech companies are facing heat?")) == ("chinese", "us", None)
 
 
 FARES = [  # two sides of one dispute, told by two outlets

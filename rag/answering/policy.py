@@ -42,9 +42,6 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "names": ("open", "answer a list of names of a kind (companies, people, countries) with the names the "
                       "passages' sentences hold (spaCy's small NER), each cited to its sentence, instead of having "
                       "the model write it"),
-    "nationality": ("open", "a list of companies or people of a nationality ('which chinese companies') keeps the "
-                            "names a sentence ties to it ('Chinese firm Huawei'), not every name a line on that "
-                            "country holds"),
     "item_lines": ("open", "answer a list that asks for things, not names of a kind ('what measures …', 'list the "
                            "charges'), with the passages' most relevant lines, one cited item each, instead of having "
                            "the model write it"),

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.dates import EventDate, day_label, written_year
-from rag.answering.entities import asked_labels, available, nationality, pick
+from rag.answering.entities import asked_labels, available, pick
 from rag.answering.evidence import tokens
 from rag.answering.items import UNDATED, YEARLESS
 from rag.answering.lines import Line, Sims, in_window, lines, relevant, spread, within
@@ -135,8 +135,6 @@ class ExtractiveStrategy(OpenStrategy):
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         rule = {"list": "names" if lists_names(self.spec, self.policy) else "item_lines",
                 "compare": "sides"}.get(self.spec.intent, "extractive")
-        if rule == "names" and nationality(self.spec.question):
-            trace.fire("nationality")  # it kept only the names tied to the nationality asked
         if not shown and rule != "extractive":  # no name of the kind, no line per side: the model writes it,
             trace.fire(rule)  # from the passages an open answer's budget holds (these were read, not prompted)
             yield from super().generate(llm, _prefix(passages, self.policy.open_evidence_tokens), previous, trace)
@@ -205,8 +203,7 @@ class ExtractiveStrategy(OpenStrategy):
         if not lists_names(self.spec, self.policy):
             return [f"- {c.text} {c.cite()}\n" for c in ranked[: int(T["list_lines"])]]
         pool = ranked[: int(T["list_pool"])]
-        country = nationality(self.spec.question) if self.policy.on("nationality") else None
-        picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]), country)
+        picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]))
         named: dict[int, list[str]] = {}  # the names one line holds share it: "- Apple, Samsung: …"
         for name, i in picked:
             named.setdefault(i, []).append(name)
