@@ -80,6 +80,8 @@ def case_from_json(row: dict[str, Any], default_split: str = "test") -> Case:
 
 
 def read_cases(path: Path, default_split: str = "test") -> list[Case]:
+    """Every question of the file, each in its own split: `default_split` is only for a row that names none, so
+    `read_cases(path, "dev")` still returns the file's test rows (keep `case.split == "dev"` to read dev only)."""
     cases = []
     for number, row in read_jsonl(path):
         try:
