@@ -18,7 +18,6 @@ from collections import Counter
 
 from rag.answering import nlp
 from rag.answering.names import TITLES
-from rag.answering.nlp import available as available  # the list strategy asks whether names can be read
 from rag.text import STOPWORDS
 
 # The asked noun (its start, so "compan" meets company and companies) -> the spaCy labels that answer it.

@@ -171,10 +171,17 @@ def in_window(ranked: list[Line], window: Window) -> list[Line]:
     """The lines of the time the question names: those telling an event in it, or undated ones of an article
     published in it (a 2017 recollection is background); with fewer than two, also those of unknown time,
     never one known to be of another time (a 2023 report); all lines when none is left."""
-    inside = [line for line in ranked if (within(line.event, window) if line.event else line.published is not None
-                                          and window.since <= line.published <= window.until)]
-    unknown = [line for line in ranked if line.event is None and line.published is None]
-    return inside if len(inside) >= 2 else [line for line in ranked if line in inside + unknown] or ranked
+    placed = [(line, _in(line, window)) for line in ranked]
+    inside = [line for line, told in placed if told]
+    return inside if len(inside) >= 2 else [line for line, told in placed if told is not False] or ranked
+
+
+def _in(line: Line, window: Window) -> bool | None:
+    """Whether the line tells of the window's time: by its event's date, else its article's; None when the
+    line has neither."""
+    if line.event:
+        return within(line.event, window)
+    return window.since <= line.published <= window.until if line.published else None
 
 
 def within(event: EventDate, window: Window | None) -> bool:

@@ -24,10 +24,11 @@ from collections.abc import Callable, Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.dates import EventDate, day_label, written_year
-from rag.answering.entities import asked_labels, available, pick
+from rag.answering.entities import asked_labels, pick
 from rag.answering.evidence import tokens
 from rag.answering.items import UNDATED, YEARLESS
 from rag.answering.lines import Line, Sims, in_window, lines, relevant, spread, within
+from rag.answering.nlp import available
 from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
