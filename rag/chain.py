@@ -229,7 +229,7 @@ class AnswerChain:
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:
         """The query's similarity to each text (sentence vectors cached across questions)."""
-        vector = self.parts.embedder.embed([query], "query")[0]
+        vector = self._cache.query(self.parts, query)
 
         def sims(texts: list[str]) -> list[float]:
             return [float(x) for x in self._cache.embed(self.parts, texts) @ vector] if texts else []

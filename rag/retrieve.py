@@ -48,11 +48,25 @@ class Scored:
 
 
 class SentenceCache:
-    """Sentence vectors, kept across questions: the same candidate chunks come back often in a chat."""
+    """Sentence vectors, kept across questions: the same candidate chunks come back often in a chat. Query
+    vectors too: one question is searched as a whole, per part and per time window, and its sentences are
+    chosen by the same vector."""
 
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(self, size: int = 20_000, queries: int = 64) -> None:
         self._items: OrderedDict[str, Vectors] = OrderedDict()
         self._size = size
+        self._queries: OrderedDict[str, Vectors] = OrderedDict()
+        self._query_size = queries
+
+    def query(self, parts: Parts, text: str) -> Vectors:
+        """The question's vector (embedded as a query, not as a document)."""
+        if text in self._queries:
+            self._queries.move_to_end(text)
+        else:
+            self._queries[text] = parts.embedder.embed([text], "query")[0]
+            if len(self._queries) > self._query_size:
+                self._queries.popitem(last=False)
+        return self._queries[text]
 
     def embed(self, parts: Parts, texts: list[str]) -> Vectors:
         missing = list(dict.fromkeys(t for t in texts if t not in self._items))
@@ -92,10 +106,10 @@ def fuse(*rankings: list[str]) -> dict[str, float]:
 
 
 def _fused(
-    question: str, corpus: Corpus, parts: Parts, filters: Filters | None
+    question: str, corpus: Corpus, parts: Parts, filters: Filters | None, cache: SentenceCache | None = None
 ) -> tuple[Vectors, list[Passage]]:
     """Dense and keyword candidates fused by reciprocal rank, best first, each scored by its fused value."""
-    vector = parts.embedder.embed([question], "query")[0]
+    vector = cache.query(parts, question) if cache else parts.embedder.embed([question], "query")[0]
     dense = _dense(corpus, vector, POOL, filters)
     keyword = keyword_search(question, corpus, POOL, filters)
     by_id = {p.chunk_id: p for p in dense + keyword}
@@ -119,8 +133,9 @@ def hybrid_search(
     cache: SentenceCache | None = None,
 ) -> list[Scored]:
     """The full pipeline: fuse, rescore at sentence level, drop near-duplicates, best `k`."""
-    vector, fused = _fused(question, corpus, parts, filters)
-    scored = _rescore(question, vector, fused[:RESCORE], corpus, parts, cache or SentenceCache())
+    cache = cache or SentenceCache()
+    vector, fused = _fused(question, corpus, parts, filters, cache)
+    scored = _rescore(question, vector, fused[:RESCORE], corpus, parts, cache)
     return diversify(drop_near_duplicates(scored), k)
 
 
@@ -139,8 +154,8 @@ def outlet_search(
     found = keyword_search(outlets.without(question, outlet), corpus, int(T["rescore_outlet"]), filters, outlet)
     fused = fuse([p.chunk_id for p in found], [])
     infos = [dataclasses.replace(p, score=fused[p.chunk_id]) for p in found]
-    vector = parts.embedder.embed([question], "query")[0]
-    return drop_near_duplicates(_rescore(question, vector, infos, corpus, parts, cache or SentenceCache()))[:k]
+    cache = cache or SentenceCache()
+    return drop_near_duplicates(_rescore(question, cache.query(parts, question), infos, corpus, parts, cache))[:k]
 
 
 def _rescore(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.answering.injection import instruction_like
 from rag.answering.outlets import outlet_of
@@ -220,14 +221,20 @@ def gain(s: Sentence, chosen: list[Sentence], weights: list[dict[str, float]], k
 
 def _new_coverage(s: Sentence, chosen: list[Sentence], weights: list[dict[str, float]]) -> float:
     """Per part, the share of its IDF weight that `s` covers and the chosen sentences do not; best part."""
-    have = {w for c in chosen for w in content_words(c.info.title + " " + c.text)}
-    words = set(content_words(s.info.title + " " + s.text)) - have
+    have = set().union(*(_words(c.info.title, c.text) for c in chosen))
+    words = _words(s.info.title, s.text) - have
     best = 0.0
     for part in weights:
         total = sum(part.values())
         if total:
             best = max(best, sum(w for word, w in part.items() if word in words) / total)
     return best
+
+
+@lru_cache(maxsize=8192)
+def _words(title: str, text: str) -> frozenset[str]:
+    """A sentence's content words with its title's: asked for again for every sentence weighed after it."""
+    return frozenset(content_words(title + " " + text))
 
 
 def runs(chosen: list[Sentence]) -> list[list[Sentence]]:
