@@ -20,6 +20,7 @@ from index.dedup import Deduplicator
 from index.load import FileError, LoadError, discover, read_bytes
 from index.migrate import migrate_manifest
 from index.parse import parse_file
+from index.sentences import committed_texts, embed_sentences, sentence_texts
 from index.sweep import note_collection, noted, remove_orphans
 from rag.parts import Parts
 from rag.ports import StoredChunk
@@ -102,7 +103,8 @@ def _run(parts: Parts, catalogue: cat.Catalogue, old: cat.Meta | None, old_colle
         change.files.append(parse_file(path, data, sha, stamp, dedup, change, settings.chunk_chars,
                                        settings.chunk_overlap_sentences, deleted))
     leftovers = noted(settings.folder)  # collections a killed run may have left vectors in
-    if fresh or change.drop_files or change.files or change.restamp:
+    filling = not fresh and not catalogue.has_sentence_vectors()  # written before sentences were stored
+    if fresh or change.drop_files or change.files or change.restamp or filling:
         _commit(parts, catalogue, change, replaced, old_collection, report, progress)
     # This run's own notes are settled by its commit; only earlier ones can name orphans.
     report.orphans_removed = remove_orphans(parts, change.collection, catalogue.chunk_ids, leftovers)
@@ -232,6 +234,11 @@ def _commit(
     if added:
         note_collection(home, change.collection)
         _embed(parts, change.collection, added, progress)
+    texts = [t for a in change.articles if a.article_id not in replaced
+             for t in sentence_texts(a.text, [(start, end) for _, start, end in a.chunks])]
+    if not change.reset and not catalogue.has_sentence_vectors():
+        texts += committed_texts(catalogue)
+    change.sentences = embed_sentences(parts, texts, None if change.reset else catalogue, progress)
     catalogue.commit(change)
     pending = catalogue.pending_deletes()
     if pending:

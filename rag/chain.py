@@ -232,7 +232,7 @@ class AnswerChain:
         vector = self._cache.query(self.parts, query)
 
         def sims(texts: list[str]) -> list[float]:
-            return [float(x) for x in self._cache.embed(self.parts, texts) @ vector] if texts else []
+            return [float(x) for x in self._cache.embed(self.parts, texts, self._corpus()) @ vector] if texts else []
 
         return sims
 

@@ -68,10 +68,14 @@ class SentenceCache:
                 self._queries.popitem(last=False)
         return self._queries[text]
 
-    def embed(self, parts: Parts, texts: list[str]) -> Vectors:
+    def embed(self, parts: Parts, texts: list[str], corpus: Corpus | None = None) -> Vectors:
+        """The vectors of `texts`: remembered, else stored by the index run in `corpus`, else embedded now."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._items))
         if missing:
-            for text, vector in zip(missing, parts.embedder.embed(missing, "document"), strict=True):
+            found = corpus.sentence_vectors(missing) if corpus else {}
+            self._items.update(found)
+            rest = [t for t in missing if t not in found]
+            for text, vector in zip(rest, parts.embedder.embed(rest, "document") if rest else [], strict=True):
                 self._items[text] = vector
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
@@ -168,7 +172,7 @@ def _rescore(
 ) -> list[Scored]:
     spans = [sentence_spans(info.text) or [(0, len(info.text))] for info in infos]
     texts = [info.text[a:b] for info, sp in zip(infos, spans, strict=True) for a, b in sp]
-    sims_all = cache.embed(parts, texts) @ vector if texts else np.zeros(0)
+    sims_all = cache.embed(parts, texts, corpus) @ vector if texts else np.zeros(0)
     weights = question_weights(question, corpus)
     out, offset = [], 0
     for info, sp in zip(infos, spans, strict=True):

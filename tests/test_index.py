@@ -1,11 +1,13 @@
 """The indexing pipeline with fast fakes: counts, incremental runs, deletions, bad input, interruption."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from index.pipeline import index_paths
-from rag.retrieve import dense_search
+from rag.retrieve import SentenceCache, dense_search, hybrid_search
+from rag.store.article import ArticleText
 from rag.store.corpus import Corpus
 from tests.conftest import FakeParts
 from tests.test_clean_split import BOILERPLATE
@@ -38,10 +40,13 @@ def test_editing_one_article_reembeds_only_that_article(fake: FakeParts, seed_di
     before = _chunks(fake)
     path = seed_dir / "003_ceb1761aac35b2bc.txt"
     path.write_text(path.read_text().replace("3 Min Read", "3 Min Read\n\nThe ministry declined to comment."))
+    calls = len(fake.embedder.calls)
     report = index_paths([seed_dir], fake.parts())
     after = _chunks(fake)
     new_ids = set(after) - set(before)
-    assert report.chunks_added == len(new_ids) == sum(fake.embedder.calls[-1:])
+    chunks, sentences = fake.embedder.calls[calls:]  # the new chunks, then the sentences not stored yet
+    assert report.chunks_added == len(new_ids) == chunks
+    assert 0 < sentences <= len(ArticleText(path.read_text()).spans) + 2 * chunks
     gone = set(before) - set(after)
     assert len({cid.split(":")[0] for cid in new_ids}) == len({cid.split(":")[0] for cid in gone}) == 1
     assert any("declined to comment" in after[c] for c in new_ids)
@@ -208,3 +213,34 @@ def test_a_rerun_reads_only_files_whose_size_or_time_changed(fake: FakeParts, se
     assert read == [touched.name] and report.chunks_added == report.chunks_removed == 0
     read.clear()
     assert index_paths([seed_dir], fake.parts()).articles == 12 and read == []  # its new time was recorded
+
+
+def test_answering_reads_the_sentence_vectors_the_index_run_stored(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+    corpus = Corpus.open(fake.parts())
+    calls = len(fake.embedder.calls)
+    found = hybrid_search("Who is Zhao Lijian?", corpus, fake.parts(), 4, cache=SentenceCache())
+    assert found and max(found[0].sims) > 0.1
+    assert fake.embedder.calls[calls:] == [1]  # the question alone: no sentence embedded while it waits
+    fresh = fake.embedder.embed([found[0].best_sentence()], "document")[0]
+    stored = corpus.sentence_vectors([found[0].best_sentence()])[found[0].best_sentence()]
+    assert abs(float(fresh @ stored) - 1.0) < 1e-5
+
+
+def test_an_index_from_before_sentences_were_stored_is_filled_once(fake: FakeParts, seed_dir: Path):
+    index_paths([seed_dir], fake.parts())
+    db = sqlite3.connect(fake.settings.home / "catalogue.sqlite")
+    with db:
+        db.execute("DROP TABLE sentences")
+        db.execute("DELETE FROM meta WHERE key='sentences'")
+    db.close()
+    corpus = Corpus.open(fake.parts())
+    assert corpus.sentence_vectors(["Zhao Lijian said."]) == {}  # an old catalogue still answers
+    calls = len(fake.embedder.calls)
+    report = index_paths([seed_dir], fake.parts())
+    assert report.chunks_added == 0 and len(fake.embedder.calls) > calls
+    calls = len(fake.embedder.calls)
+    index_paths([seed_dir], fake.parts())
+    assert len(fake.embedder.calls) == calls
+    hybrid_search("Who is Zhao Lijian?", Corpus.open(fake.parts()), fake.parts(), 4, cache=SentenceCache())
+    assert fake.embedder.calls[calls:] == [1]

@@ -38,11 +38,12 @@ from rag.store.records import (
     left_out,
     path_for,
     salvage_collection,
+    sentence_key,
 )
 
 __all__ = ["FILE", "REBUILD_HINT", "VERSION", "ArticleRecord", "ArticleView", "Catalogue", "Change",
            "DamagedIndexError", "FileRecord", "Listed", "Meta", "Reader", "damaged", "embedding_text", "left_out",
-           "path_for", "salvage_collection"]
+           "path_for", "salvage_collection", "sentence_key"]
 from rag.text import content_words
 from rag.types import Filters, Passage
 
@@ -68,6 +69,7 @@ class Catalogue:
             if not db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
                 db.executescript(f"BEGIN; {sql.SCHEMA} COMMIT;")
             db.execute(sql.DELETED)
+            db.execute(sql.SENTENCES)
         return catalogue
 
     def _db(self) -> sqlite3.Connection:
@@ -224,6 +226,16 @@ class Catalogue:
         """The newest article's publication date (ISO), or None when no article is dated."""
         row = self._rows("SELECT max(published) FROM articles WHERE published <> ''")
         return row[0][0] if row and row[0][0] else None
+
+    def sentence_vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored vectors of these sentences (by `sentence_key`); none from a catalogue that has none."""
+        if not self._rows("SELECT 1 FROM sqlite_master WHERE name='sentences'"):
+            return {}
+        return dict(self._in("SELECT key, vector FROM sentences WHERE key IN ({ids})", keys))
+
+    def has_sentence_vectors(self) -> bool:
+        """Every committed article's sentences are stored (a catalogue from before they were is filled once)."""
+        return bool(self._rows("SELECT 1 FROM meta WHERE key='sentences'"))
 
     def pending_deletes(self) -> list[str]:
         return [cid for (cid,) in self._rows("SELECT chunk_id FROM pending_deletes")]

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from rag.config import Settings
-from rag.ports import Store
+from rag.ports import Store, Vectors
 from rag.store import catalogue as cat
 from rag.store.article import ArticleText
 from rag.text import content_words
@@ -111,6 +113,11 @@ class Corpus:
             while len(self._articles) > 256:
                 self._articles.popitem(last=False)
         return self._articles[article_id]
+
+    def sentence_vectors(self, texts: Sequence[str]) -> dict[str, Vectors]:
+        """The vectors the index run stored for these sentences (index/sentences.py), by text."""
+        keys = {cat.sentence_key(t): t for t in texts}
+        return {keys[k]: np.frombuffer(v, np.float32) for k, v in self.catalogue.sentence_vectors(list(keys)).items()}
 
     def doc_freq(self, words: Sequence[str]) -> dict[str, int]:
         """How many chunks hold each word (FTS5's vocabulary; remembered for this generation)."""

@@ -3,6 +3,7 @@ back, and the errors and paths the catalogue names."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ class Change:
     articles: list[ArticleRecord] = field(default_factory=list)
     pending_deletes: list[str] = field(default_factory=list)  # vectors to delete once committed
     restamp: list[tuple[str, str]] = field(default_factory=list)  # (path, stamp) of touched but unchanged files
+    sentences: list[tuple[str, bytes]] = field(default_factory=list)  # (sentence_key, float32 vector) to add
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,15 @@ class Reader(Protocol):
     def committed_at(self) -> str | None: ...
 
     def newest_published(self) -> str | None: ...
+
+    def sentence_vectors(self, keys: Sequence[str]) -> dict[str, bytes]: ...
+
+    def has_sentence_vectors(self) -> bool: ...
+
+
+def sentence_key(text: str) -> str:
+    """How a sentence's stored vector is found: by its text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def embedding_text(title: str, text: str) -> str:

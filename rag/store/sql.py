@@ -31,6 +31,10 @@ CREATE INDEX bands_key ON bands(key);
 CREATE INDEX bands_article ON bands(article);
 CREATE TABLE pending_deletes(chunk_id TEXT PRIMARY KEY);
 """
+# Sentence vectors embedded at index time, by `sentence_key` of the text (answering weighs every sentence of
+# its candidates). Created on open too, for catalogues written before they were stored; a sentence of an
+# article that has gone stays until a rebuild (a few KB an article, never shown).
+SENTENCES = "CREATE TABLE IF NOT EXISTS sentences(key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID"
 # Articles a user deleted (by content id): index runs keep them out until their text changes. Created on
 # open too, for catalogues written before deletion existed.
 DELETED = "CREATE TABLE IF NOT EXISTS deleted(article TEXT PRIMARY KEY, title TEXT NOT NULL, at TEXT NOT NULL)"

@@ -17,15 +17,16 @@ def commit(db: sqlite3.Connection, change: Change, generation: int) -> None:
     db.execute("BEGIN IMMEDIATE")
     try:
         if change.reset:
-            for table in ("files", "articles", "chunks", "chunk_words", "bands", "pending_deletes"):
+            for table in ("files", "articles", "chunks", "chunk_words", "bands", "pending_deletes", "sentences"):
                 db.execute(f"DELETE FROM {table}")
         drop_files(db, change.drop_files)
         drop_articles(db, change.drop_articles)
         insert(db, change)
         db.executemany("INSERT OR IGNORE INTO pending_deletes VALUES (?)", [(c,) for c in change.pending_deletes])
+        db.executemany("INSERT OR IGNORE INTO sentences VALUES (?, ?)", change.sentences)
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
             ("version", VERSION), ("collection", change.collection), ("embed_model", change.embed_model),
-            ("chunking", change.chunking), ("generation", str(generation)),
+            ("chunking", change.chunking), ("generation", str(generation)), ("sentences", "1"),
             ("committed_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
         ])
         db.execute("COMMIT")
