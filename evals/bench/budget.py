@@ -59,7 +59,8 @@ def suite_parser(doc: str | None, suite: str) -> argparse.ArgumentParser:
 
 def prompt_passages(chain: AnswerChain, question: str) -> list[Passage]:
     """The passages the chain would put in the prompt for a standalone question."""
-    turn = chain._retrieve(Turn(question, (), None, chain.settings.k, standalone=question, resolved=question))
+    steps = chain.condense | chain.parse | chain.retrieve | chain.plan
+    turn = steps.invoke(Turn(question, (), None, chain.settings.k))
     return [p for p, _ in chain._select(turn)]
 
 

@@ -76,8 +76,6 @@ def select(
     def take(best: Sentence) -> bool:
         """Choose `best` if it fits; False once the passages are as many as allowed."""
         nonlocal spent
-        # A new article costs its title's length, though the prompt no longer shows the headline: it is the
-        # price that keeps a fact's evidence in few articles, set when it was shown and not tuned again.
         cost = tokens(best.text) + (0 if any(c.article_id == best.article_id for c in chosen) else
                                     tokens(best.info.title) + 4)
         del pool[(best.article_id, best.start)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from langchain_core.prompts import ChatPromptTemplate
 
 from rag.answering.dates import day_label
-from rag.store.outlet import SEPARATOR
 from rag.types import Passage
 
 REFUSAL = "The articles do not say."
@@ -31,9 +30,9 @@ def format_date(passage: Passage) -> str:
 
 
 def format_passages(passages: list[Passage]) -> str:
-    """`[n] The Verge (published 12 Sep 2020)` then the passage text, quoted. Source file names are left to
-    the UI: they cost prompt tokens and tell the model nothing."""
-    return "\n".join(f"{f'[{n}] {_header(p)}'.rstrip()}\n{_quoted(p.text)}" for n, p in enumerate(passages, 1))
+    """`[n] Title (12 Sep 2020)` then the passage text, quoted. Source file names are left to the UI: they cost
+    prompt tokens and tell the model nothing."""
+    return "\n".join(f"[{n}] {_header(p)}\n{_quoted(p.text)}" for n, p in enumerate(passages, 1))
 
 
 def _quoted(text: str) -> str:
@@ -43,13 +42,13 @@ def _quoted(text: str) -> str:
 
 
 def _header(passage: Passage) -> str:
-    """The outlet (as the article's title names it) and, when known, the date: what questions name a passage
-    by, in a few tokens. The headline is left out: on the dev splits (news, seed) the model read the prompt
-    about 40 tokens sooner and answered as many questions without it (docs/eval/ablation.md, round
-    nineteen). An "(undated)" marker made the model refuse date questions, so none is shown."""
-    outlet = passage.title.rpartition(SEPARATOR)[2] if SEPARATOR in passage.title else ""
-    return " ".join(part for part in (outlet, f"(published {format_date(passage)})" if passage.published else "")
-                    if part)
+    """Title and, when known, the date: an "(undated)" marker made the model refuse date questions."""
+    title = _short(passage.title)
+    return f"{title} (published {format_date(passage)})" if passage.published else title
+
+
+def _short(title: str, limit: int = 70) -> str:
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def human_message(question: str, passages: list[Passage], previous: str | None = None,

@@ -191,7 +191,7 @@ def drop_echoes(text: str, passages: list[Passage]) -> str:
 
     def echo(line: str) -> bool:
         forms = {_bare(line), _bare(re.sub(r"^\s*(?:[-•*]\s*)?(?:[\w ,]{1,20}:\s)?", "", line))}
-        # a copied title may be a title's beginning (a headline the article text opens with, cut short)
+        # the prompt shortens long titles ("…"), so a copied title may be a title's beginning
         return line.lstrip().startswith(">") or any(
             t == bare or (len(bare) >= 15 and t.startswith(bare)) for t in titles for bare in forms)
 
