@@ -20,7 +20,7 @@ from rag.answering.confidence import raw_confidence, shown_confidence, signals_f
 from rag.answering.evidence import merge_weights, select
 from rag.answering.items import items_of
 from rag.answering.policy import Policy, policy_for
-from rag.answering.prompt import REFUSAL, SYSTEM
+from rag.answering.prompt import REFUSAL
 from rag.answering.spec import QuestionSpec, parse
 from rag.answering.strategies import Strategy, plan
 from rag.answering.strategies.extractive import ExtractiveStrategy
@@ -41,13 +41,9 @@ from rag.types import Answer, Event, Filters, Passage, Sources, Token
 History = Sequence[tuple[str, str]]
 PER_OUTLET = int(RETRIEVAL["per_outlet"])
 
-# The rewrite opens with the answer's system prompt, though it does not answer: llama.cpp keeps the KV cache
-# of the last prompt's head, so the answer that follows reads its system prompt from the cache (about 1 s
-# here) instead of again after a rewrite with a system prompt of its own.
 CONDENSE = ChatPromptTemplate.from_messages([
-    ("system", SYSTEM),
-    ("human", "Rewrite the follow-up as one standalone question. Reply with the question only.\n\n"
-              "Previous question: {previous}\nPrevious answer: {answer}\nFollow-up: {question}"),
+    ("system", "Rewrite the follow-up as one standalone question. Reply with the question only."),
+    ("human", "Previous question: {previous}\nPrevious answer: {answer}\nFollow-up: {question}"),
 ])
 
 
