@@ -105,7 +105,7 @@ def _run(parts: Parts, catalogue: cat.Catalogue, old: cat.Meta | None, old_colle
     leftovers = noted(settings.folder)  # collections a killed run may have left vectors in
     filling = not fresh and not catalogue.has_sentence_vectors()  # written before sentences were stored
     if fresh or change.drop_files or change.files or change.restamp or filling:
-        _commit(parts, catalogue, change, replaced, old_collection, report, progress)
+        _commit(parts, catalogue, change, replaced, old_collection, report, progress, filling)
     # This run's own notes are settled by its commit; only earlier ones can name orphans.
     report.orphans_removed = remove_orphans(parts, change.collection, catalogue.chunk_ids, leftovers)
     _summarise(catalogue, files, report)
@@ -219,8 +219,10 @@ def _commit(
     old_collection: str | None,
     report: IndexReport,
     progress: bool,
+    filling: bool = False,
 ) -> None:
-    """Write vectors, then commit the catalogue (one transaction), then clean up."""
+    """Write vectors, then commit the catalogue (one transaction), then clean up. `filling`: the catalogue was
+    written before sentence vectors were stored, so every committed article's are added too."""
     home = parts.settings.folder
     new_ids = {a.article_id for a in change.articles}
     # An article a changed file still holds keeps its vectors; only articles new to the index are embedded.
@@ -236,7 +238,7 @@ def _commit(
         _embed(parts, change.collection, added, progress)
     texts = [t for a in change.articles if a.article_id not in replaced
              for t in sentence_texts(a.text, [(start, end) for _, start, end in a.chunks])]
-    if not change.reset and not catalogue.has_sentence_vectors():
+    if filling:
         texts += committed_texts(catalogue)
     change.sentences = embed_sentences(parts, texts, None if change.reset else catalogue, progress)
     catalogue.commit(change)

@@ -57,6 +57,7 @@ class Catalogue:
         # A reader never creates the file: a catalogue deleted under it stays deleted (SQLite's default would
         # leave an empty file behind, which then reads as a damaged index).
         self._mode = "rwc" if writable else "rw"
+        self._sentences = False  # the sentences table is known to exist
 
     @classmethod
     def create(cls, home: Path) -> Catalogue:
@@ -229,9 +230,10 @@ class Catalogue:
 
     def sentence_vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
         """The stored vectors of these sentences (by `sentence_key`); none from a catalogue that has none."""
-        if not self._rows("SELECT 1 FROM sqlite_master WHERE name='sentences'"):
-            return {}
-        return dict(self._in("SELECT key, vector FROM sentences WHERE key IN ({ids})", keys))
+        # a table once there stays (an index run on an old catalogue creates it): asked until then, not after
+        self._sentences = self._sentences or bool(self._rows("SELECT 1 FROM sqlite_master WHERE name='sentences'"))
+        found = self._in("SELECT key, vector FROM sentences WHERE key IN ({ids})", keys) if self._sentences else []
+        return dict(found)
 
     def has_sentence_vectors(self) -> bool:
         """Every committed article's sentences are stored (a catalogue from before they were is filled once)."""
