@@ -338,3 +338,28 @@ def test_an_open_question_has_a_lower_floor_than_a_fact(scripted):
     llm = scripted("China uses 4,300 tonnes [1].", min_score=best_score(fact) + 0.03)
     answer = rag.answer(fact)
     assert answer.refused and llm.prompts == [] and [s.rule for s in answer.trace.steps] == ["floor"]
+
+
+def test_who_won_is_answered_only_from_a_sentence_that_tells_a_result(fake: FakeParts, tmp_path: Path):
+    # Articles written during a contest name its sides before anyone wins: the answer must stand on a result.
+    (tmp_path / "result.txt").write_text("Rangers take the World Series\n\nThe Texas Rangers won the 2023 World "
+                                         "Series on Wednesday, beating the Arizona Diamondbacks 5-0 in Game 5.\n")
+    (tmp_path / "game3.txt").write_text("World Series moves to Arizona\n\nThe World Series heads to Arizona for "
+                                        "Game 3, where the Diamondbacks host the Rangers on Monday night.\n")
+    index_paths([tmp_path], fake.parts())
+    question = "Who won the 2023 World Series?"
+
+    def ask(reply: str, **settings: object) -> rag.Answer:
+        rag.configure(parts=fake.parts(min_score=0.0, **settings), llm=ScriptedChat(replies=[reply]))
+        return rag.answer(question)
+
+    passages = ask("The articles do not say.").passages
+    game3 = next(n for n, p in enumerate(passages, 1) if "heads to Arizona" in p.text)
+    result = next(n for n, p in enumerate(passages, 1) if "Rangers won" in p.text)
+    invented = f"The Arizona Diamondbacks won the 2023 World Series [{game3}]."
+    answer = ask(invented)
+    assert answer.refused and answer.text == REFUSAL  # the claim is not kept as "They say only"
+    assert [step.rule for step in answer.trace.steps][-1] == "outcome"
+    assert "outcome" not in [step.rule for step in ask(invented, ablate="outcome").trace.steps]
+    answer = ask(f"The Texas Rangers won the 2023 World Series [{result}].")
+    assert not answer.refused and answer.citations[0].supported

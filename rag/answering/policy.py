@@ -27,6 +27,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                             "sentence with its verb tells it as a prospect ('could be suspended', 'wants X to pass')"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "
                            "names it too ('Bumble's new CEO is X [3]' needs a passage naming Bumble)"),
+    "outcome": ("refusal", "refuse an answer to 'who won …' unless a cited passage has a sentence naming the answer "
+                           "that tells a result ('won', 'beat', 'victory')"),
     "dating": ("refusal", "answer a refused 'when' question with the passage sentence that holds a date and most "
                           "of the question's words"),
     "said_only": ("refusal", "a refusal keeps what the passages do say, after 'The articles do not say.'"),

@@ -10,6 +10,7 @@ from rag.answering.citations import cites_asked_fact, resolve
 from rag.answering.dates import day_label
 from rag.answering.dating import dating_line
 from rag.answering.markers import normalise_markers
+from rag.answering.outcome import asks_winner, tells_result
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
 from rag.answering.prospect import asked_event, only_prospects
@@ -105,6 +106,14 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             trace.record("asked_fact", "refused", f"the answer does not give the {spec.kind or 'fact'} asked for"
                          + (" where a supported citation vouches for it" if supported else ""))
     refused = declined or (policy.on("grounding") and not grounded) or (policy.on("asked_fact") and not answered)
+    if not refused and asks_winner(question):
+        trace.fire("outcome")
+        cited = {c.marker: c.passage.text for c in supported}
+        if policy.on("outcome") and not tells_result(text, cited, question):
+            # No "They say only": what the answer says is the result the passages do not tell.
+            trace.record("outcome", "refused", "the question asks who won, and no sentence of a cited passage "
+                         "tells a result naming the answer")
+            return Verified(REFUSAL, [], citations, True, held)
     if refused and spec.kind == "date":
         dated = _dating(spec, passages, policy, trace, embedder, held)
         if dated:
