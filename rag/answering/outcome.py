@@ -11,6 +11,8 @@ answer and tells a result ("won", "beat", "victory", "champions", "elected").
     [True, True, False]
     >>> tells_result("The Rangers won [1].", {1: "The Texas Rangers won the World Series on Wednesday."}, "who won?")
     True
+    >>> tells_result("Biden won [1].", {1: "Joe Biden won the election."}, "Who won, Biden or Trump?")
+    True
     >>> tells_result("The Diamondbacks won [1].", {1: "Game 3 heads to Arizona, the Diamondbacks' home."}, "who won?")
     False
 """
@@ -36,10 +38,12 @@ def asks_winner(question: str) -> bool:
 
 def tells_result(answer: str, cited: dict[int, str], question: str) -> bool:
     """Whether a passage the answer cites (`cited`: marker -> passage text) has a sentence that tells a result
-    and names the answer: a capitalised word of the answer that the question does not hold."""
+    and names the answer: a capitalised word of the answer that the question does not hold (any, when the
+    question holds them all)."""
     asked = set(words(question))
-    names = {w for t in strip_markers(answer).split() if word_of_kind(t.strip(".,;:!?\"'“”’()"), "name")
-             for w in words(t) if w not in asked}
+    named = {w for t in strip_markers(answer).split() if word_of_kind(t.strip(".,;:!?\"'“”’()"), "name")
+             for w in words(t)}
+    names = named - asked or named  # "Who won, Biden or Trump?" is answered with a name the question holds
     for n in {int(m) for m in MARKER.findall(answer)}:
         for sentence in sentences(cited.get(n, "")):
             if _RESULT.search(sentence) and names & set(words(sentence)):
