@@ -361,5 +361,8 @@ def test_who_won_is_answered_only_from_a_sentence_that_tells_a_result(fake: Fake
     assert answer.refused and answer.text == REFUSAL  # the claim is not kept as "They say only"
     assert [step.rule for step in answer.trace.steps][-1] == "outcome"
     assert "outcome" not in [step.rule for step in ask(invented, ablate="outcome").trace.steps]
+    # The winner is the one the answer claims, not a name of the passage it goes on to quote.
+    answer = ask(f"{invented} The passage says the Texas Rangers won the 2023 World Series [{result}].")
+    assert answer.refused and answer.text == REFUSAL
     answer = ask(f"The Texas Rangers won the 2023 World Series [{result}].")
     assert not answer.refused and answer.citations[0].supported

@@ -112,7 +112,7 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
         if policy.on("outcome") and not tells_result(text, cited, question):
             # No "They say only": what the answer says is the result the passages do not tell.
             trace.record("outcome", "refused", "the question asks who won, and no sentence of a cited passage "
-                         "tells a result naming the answer")
+                         "tells a result naming the answer and the contest")
             return Verified(REFUSAL, [], citations, True, held)
     if refused and spec.kind == "date":
         dated = _dating(spec, passages, policy, trace, embedder, held)
