@@ -115,10 +115,6 @@ EXTRACTIVE: dict[str, float] = {
     # latest had none until round fourteen (23 dev latest questions: citations on a nugget 0.475 -> 0.496, same
     # nuggets)
     "story_gate": 0.5,
-    # a summary and a why leave out the lines of an article chosen 5th or later for the evidence whose best line
-    # scores under 0.8 x the best article's (the `focus` rule, round twenty-one)
-    "focus_share": 0.8,
-    "focus_rank": 4,
     "latest_lines": 4,
     "latest_recency": 0.2,  # added to the relevance of the newest article's lines (less for older ones)
     "why_lines": 7,

@@ -445,34 +445,3 @@ def test_a_timeline_fills_up_with_undated_lines_at_their_articles_date(tram):
     assert any("12,000 riders" in line for line in fallback), answer.text
     dates = [_date(line[2:].split(":")[0].split(" (")[0]) for line in lines]
     assert dates == sorted(dates), answer.text
-
-
-@pytest.mark.parametrize("ablate", ["", "focus"])
-def test_a_summary_leaves_out_an_article_chosen_late_that_only_touches_the_topic(ablate: str):
-    # Six articles share a word of the topic. The sixth the evidence chose, its best line well under the best
-    # article's, only touches the strike (a ferry timetable); it passes the gate against the second best article.
-    from rag.answering.policy import policy_for
-    from rag.answering.spec import parse
-    from rag.answering.strategies.extractive import ExtractiveStrategy
-    from rag.config import Settings
-    from rag.trace import Trace
-
-    question = "what happened with the ferry strike?"
-    told = [("Ferry crews walked out over frozen pay on Monday.", 0.9),
-            ("The ferry strike stranded commuters on both sides of the harbour.", 0.85),
-            ("Ferry union leaders said the strike would last a week.", 0.8),
-            ("The port called the ferry strike unlawful and went to court.", 0.8),
-            ("Ferry crews and the port met again on Friday without a deal.", 0.75),
-            ("A ferry timetable for the summer season was printed in the travel pages.", 0.65)]
-    passages = [Passage(f"c{i}", f"a{i}", f"Story {i}", "s", dt.date(2021, 3, i + 1), text, 1.0, 0, len(text))
-                for i, (text, _) in enumerate(told)]
-    relevance = dict(told)
-    strategy = ExtractiveStrategy(parse(question, question, lambda _: [], dt.date(2021, 3, 9)),
-                                  policy_for(Settings(ablate=ablate)))
-    strategy.reads(lambda texts: [relevance[t] for t in texts], lambda _: None, dt.date(2021, 3, 9), {})
-    trace = Trace()
-    shown = "".join(strategy.generate(lambda: ScriptedChat(replies=[]), passages, None, trace))
-    assert all(text in shown for text, _ in told[:5]), shown
-    assert ("timetable" in shown) == (ablate == "focus"), shown
-    assert "focus" in trace.fired
-    assert ("focus" in [step.rule for step in trace.steps]) == (ablate != "focus")

@@ -121,19 +121,6 @@ def relevant(ranked: list[Line], question: str, share: float, floor: float, gate
     return [line for line in on_topic if line.relevance >= bar and any(best[a] >= gate * top for a in line.articles)]
 
 
-def far_off(ranked: list[Line], order: list[str], share: float, first: int) -> set[str]:
-    """The articles that only touch the question: chosen late for the evidence (the `first`-th article or later
-    in `order`, the articles as the evidence chose them) and whose best line scores under `share` x the best
-    article's best. Of the dev summaries' cited articles holding no key point, most are such."""
-    best: dict[str, float] = {}
-    for line in ranked:
-        for article in line.articles:
-            best[article] = max(best.get(article, line.relevance), line.relevance)
-    top = max(best.values(), default=0.0)
-    rank = {article: i for i, article in enumerate(dict.fromkeys(order))}
-    return {a for a, score in best.items() if score < share * top and rank.get(a, len(rank)) >= first}
-
-
 def _topic(question: str) -> set[str]:
     """The question's words about its topic: not how it asks, and not when (a year or a month is the time
     window's, and any line of that time would share it); a joined pair ("us-china") also as its parts."""

@@ -49,8 +49,6 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                            "the model write it"),
     "sides": ("open", "answer a comparison of two named sides ('X and Y', 'X vs Y') or of the outlets with a block of "
                       "each side's most relevant lines from the passages, instead of having the model write it"),
-    "focus": ("open", "a summary or a why leaves out the lines of an article chosen late for its evidence whose "
-                      "best line scores well below the best article's (it only touches the topic)"),
     "window": ("open", "an open question naming a time ('in August 2020') also searches the articles published "
                        "then, and its lines keep to that time when at least two do"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),

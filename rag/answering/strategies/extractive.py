@@ -27,7 +27,7 @@ from rag.answering.dates import EventDate, day_label, written_year
 from rag.answering.entities import asked_labels, pick
 from rag.answering.evidence import tokens
 from rag.answering.items import UNDATED, YEARLESS
-from rag.answering.lines import Line, Sims, far_off, in_window, lines, relevant, spread, within
+from rag.answering.lines import Line, Sims, in_window, lines, relevant, spread, within
 from rag.answering.nlp import available
 from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
@@ -131,10 +131,7 @@ class ExtractiveStrategy(OpenStrategy):
         # Lower for a timeline (each article's events) and the latest (a newer article over a closer one).
         gate = T["story_gate"] if self.spec.intent in ("timeline", "latest") else T["gate"]
         second = self.spec.intent in ("summary", "why")  # spans the story's articles, not the one closest line's
-        shown_from = relevant(ranked, self.spec.question, T["share"], T["floor"], gate, 2 if second else 1)
-        if second:
-            shown_from = self._focus(ranked, shown_from, passages, trace)
-        ranked = shown_from
+        ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate, 2 if second else 1)
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
         rule = {"list": "names" if lists_names(self.spec, self.policy) else "item_lines",
@@ -153,19 +150,6 @@ class ExtractiveStrategy(OpenStrategy):
         trace.record(rule, f"{len(shown)} lines from the passages",
                      f"{self.spec.intent}: {how}, not written by the model")
         yield from shown
-
-    def _focus(self, ranked: list[Line], shown_from: list[Line], passages: list[Passage], trace: Trace) -> list[Line]:
-        """A summary's or a why's lines without those of articles that only touch its topic (`far_off`)."""
-        far = far_off(ranked, [p.article_id for p in passages], T["focus_share"], int(T["focus_rank"]))
-        kept = [line for line in shown_from if not set(line.articles) <= far]
-        if len(kept) < len(shown_from):
-            trace.fire("focus")
-            if self.policy.on("focus"):
-                trace.record("focus", f"left out {len(shown_from) - len(kept)} of {len(shown_from)} lines",
-                             "their articles were chosen late for the evidence, and their best line scores well "
-                             "below the best article's")
-                return kept
-        return shown_from
 
     def _summary(self, ranked: list[Line]) -> list[str]:
         chosen = sorted(spread(ranked, int(T["summary_lines"])), key=_reading)
