@@ -1,5 +1,6 @@
 """The answering chain with fast fakes: event order, prompt shape, markers, refusal, follow-ups."""
 
+import re
 from collections.abc import Generator
 from pathlib import Path
 from typing import cast
@@ -31,7 +32,13 @@ def test_prompt_numbers_passages_with_title_and_date(scripted):
     assert human.startswith("[1] ") and "Question: What did Zhao Lijian" in human
     dated = [p for p in answer.passages if p.published]
     assert dated and "(published 12 Sep 2020)" in human
-    assert all(f"[{n}] {p.title[:40]}" in human for n, p in enumerate(answer.passages, 1))
+    headers = [line for line in human.splitlines() if re.match(r"\[\d+\] ", line)]
+    assert len(headers) == len(answer.passages)
+    for header, passage in zip(headers, answer.passages, strict=True):
+        title = re.sub(r"^\[\d+\] | \(published [^)]*\)$", "", header)
+        # a long headline is cut at a word, under 46 characters: its head tells the story, and is cheap to read
+        assert title == passage.title or (title.endswith("…") and passage.title.startswith(title[:-1])
+                                          and 20 <= len(title) <= 46), header
 
 
 def test_evidence_fits_the_budget_and_points_into_the_article(scripted):
@@ -62,6 +69,23 @@ def test_a_dangling_marker_is_dropped(scripted):
     scripted("China uses more than 4,300 tonnes of helium every year [1][9].")
     answer = rag.answer("How much helium does China use every year?")
     assert "[9]" not in answer.text and [c.marker for c in answer.citations] == [1]
+
+
+def test_a_claim_cited_in_the_sentence_after_it_is_checked_as_cited(scripted):
+    """A small model's "… every year. This information is found in Passage [n].": the claim takes the marker,
+    the attribution goes, and the marker is checked like any other (moved to the passage holding the figure).
+    Without the rule the claim has no citation and the answer is refused."""
+    question = "How much helium does China use every year?"
+    llm = scripted("x [1].")
+    passages = rag.answer(question).passages
+    holds = [n for n, p in enumerate(passages, 1) if "4,300" in p.text]
+    wrong = next(n for n, p in enumerate(passages, 1) if "4,300" not in p.text)
+    llm.replies.append(f"China uses more than 4,300 tonnes of helium every year. This information is found in "
+                       f"Passage [{wrong}].")
+    answer = rag.answer(question)
+    assert not answer.refused and "This information" not in answer.text, answer.text
+    assert [c.marker for c in answer.citations if c.supported] == holds[:1], answer.text
+    assert "attribution" in [s.rule for s in answer.trace.steps]
 
 
 def test_model_refusal_becomes_a_plain_refusal(scripted):

@@ -27,8 +27,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                             "sentence with its verb tells it as a prospect ('could be suspended', 'wants X to pass')"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "
                            "names it too ('Bumble's new CEO is X [3]' needs a passage naming Bumble)"),
-    "outcome": ("refusal", "refuse an answer to 'who won …' unless a cited passage has a sentence naming the answer "
-                           "that tells a result ('won', 'beat', 'victory')"),
+    "outcome": ("refusal", "refuse an answer to 'who won …' unless a cited passage has a sentence naming the winner "
+                           "the answer's first sentence gives, telling a result ('won', 'beat'), naming the contest"),
     "dating": ("refusal", "answer a refused 'when' question with the passage sentence that holds a date and most "
                           "of the question's words"),
     "said_only": ("refusal", "a refusal keeps what the passages do say, after 'The articles do not say.'"),
@@ -57,6 +57,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                                "first"),
     "echo": ("citations", "drop answer lines that repeat a passage's title or quoted text"),
     "repair": ("citations", "move a marker to the sentence or passage that supports it"),
+    "attribution": ("citations", "an unmarked claim gets the markers of a next sentence that only says where it "
+                                 "stands ('This information is found in Passage [1].'), which is dropped"),
     "recite": ("citations", "cite a fact answer to the passage whose sentence holds the name, figure or date it "
                             "gives and names its subject, when the passage it cites does not"),
     "aliases": ("citations", "accept a name by its alias or acronym (US / United States / U.S.)"),
@@ -65,7 +67,7 @@ FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
     "strong": frozenset({"floor", "outlets", "parts", "part_evidence", "repair", "recite", "aliases", "echo",
-                         "window"}),
+                         "window", "attribution"}),
     "off": frozenset(),
 }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rag.answering.citations import cites_asked_fact, resolve
 from rag.answering.dates import day_label
 from rag.answering.dating import dating_line
-from rag.answering.markers import normalise_markers
+from rag.answering.markers import attach_attributions, normalise_markers
 from rag.answering.outcome import asks_winner, tells_result
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
@@ -44,6 +44,11 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             trace.record("echo", "dropped lines copied from the prompt", "a passage's title or quoted text "
                          "repeated as a line of the answer")
             text = kept
+    if policy.on("attribution"):
+        text, moved = attach_attributions(text)
+        if moved:
+            trace.record("attribution", f"cited {moved} claim(s) where the sentence after it said",
+                         "a sentence only said which passage the claim before it came from")
     first = sentences(text)[0] if text else ""
     declined = not text or is_refusal(first)
     if declined and text and not any(step.rule == "floor" for step in trace.steps):  # the floor already spoke
