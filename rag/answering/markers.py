@@ -69,6 +69,7 @@ def attach_attributions(text: str) -> tuple[str, int]:
     lines = []
     for line in text.split("\n"):
         kept: list[str] = []
+        before = moved
         for sentence in (s.strip() for s in sentences(line)):
             found = _ATTRIBUTION.match(sentence)
             if found and kept and not MARKER.search(kept[-1]):
@@ -77,5 +78,5 @@ def attach_attributions(text: str) -> tuple[str, int]:
                 moved += 1
                 continue
             kept.append(sentence)
-        lines.append(" ".join(kept) if moved else line)
-    return ("\n".join(lines) if moved else text), moved
+        lines.append(" ".join(kept) if moved > before else line)  # untouched lines keep their spacing
+    return "\n".join(lines), moved
