@@ -38,9 +38,15 @@ def first_mention(answer: str, aliases: Sequence[str]) -> int | None:
 
 def timeline_order(answer: str | None, dated: Sequence[tuple[str, Sequence[str]]]) -> float:
     """Share of the pairs of dated nuggets the answer states (different dates) that it gives in date order;
-    NaN when it states fewer than two. `dated` is (ISO date, aliases) per nugget."""
+    NaN when it states fewer than two. `dated` is (ISO date, aliases) per nugget. A month or a year has no
+    order against a day inside it ("2023-10" against "2023-10-16"), so such a pair is not counted."""
     placed = [(day, at) for day, aliases in dated if (at := first_mention(answer or "", aliases)) is not None]
-    pairs = [(a, b) for i, a in enumerate(placed) for b in placed[i + 1:] if a[0] != b[0]]
+    pairs = [(a, b) for i, a in enumerate(placed) for b in placed[i + 1:] if not _within(a[0], b[0])]
     if not pairs:
         return math.nan
     return sum((a[0] < b[0]) == (a[1] < b[1]) for a, b in pairs) / len(pairs)
+
+
+def _within(a: str, b: str) -> bool:
+    """Whether one ISO date lies inside the other (equal, or a day in its month or year)."""
+    return a == b or a.startswith(b + "-") or b.startswith(a + "-")

@@ -278,6 +278,17 @@ def test_open_answers_are_scored_by_their_nuggets_and_a_refusal_states_none():
     assert score([timeline], {"t": row("t", None, error="boom")}, True)["nugget_recall"] == 0.0
 
 
+def test_timeline_order_does_not_order_a_month_against_a_day_inside_it():
+    from evals.nuggets import timeline_order
+
+    dated = [("2023-10", ("a 1-4 start",)), ("2023-10-16", ("Web Summit",)), ("2023-11-27", ("the Bears",))]
+    # October as a whole has no order against 16 October; against 27 November it does.
+    assert timeline_order("Web Summit rows. Then a 1-4 start. Then the Bears.", dated) == 1.0
+    assert timeline_order("The Bears won. Web Summit rows. A 1-4 start.", dated) == 0.0
+    year_and_day = [("2023", ("a 1-4 start",)), ("2023-10-16", ("Web Summit",))]
+    assert math.isnan(timeline_order("A 1-4 start, then Web Summit rows.", year_and_day))  # no pair to order
+
+
 def test_a_test_run_is_recorded_in_the_ledger_and_uncommitted_code_is_refused(tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch):
     from evals import fingerprint, ledger
