@@ -148,6 +148,11 @@ def test_a_capable_model_writes_open_answers_itself(tram, fake):
     ("A December vote is planned, he said in December.", "2021-01-10", "Dec 2020"),  # the December just past
     ("The app may be banned, she said yesterday.", "2020-08-09", "8 Aug 2020"),
     ("Two years ago the plant closed.", "2020-08-09", "2018"),
+    # The news is the day; a year written beside it is background, unless the day is not nearer than the year.
+    ("Monday's hearing revealed what Google spent in 2021.", "2023-10-31", "30 Oct 2023"),
+    ("Last week the firm reported its 2022 revenue.", "2023-03-15", "8 Mar 2023"),
+    ("The plant, shut in 2019, reopened in March.", "2020-08-09", "2019"),
+    ("Last year the plant, shut in 2017, reopened.", "2020-08-09", "2017"),
 ])
 def test_event_dates_are_read_against_the_articles_date(sentence, published, label):
     found = event_date(sentence, dt.date.fromisoformat(published))

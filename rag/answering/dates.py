@@ -17,6 +17,8 @@ event date is not the publication date, and a month or weekday without a year me
     '1962'
     >>> event_date("The company paid $2019 million, up 12%.", published) is None
     True
+    >>> event_date("Saturday's hearing showed what Google spent in 2019.", published).label  # the news, not 2019
+    '8 Aug 2020'
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ _AGO = re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten
                   r"\s+ago(?P<this>\s+this\s+month)?\b", re.I)
 _LAST = re.compile(r"\b(?P<which>last|this|next)\s+(?P<unit>week|month|year)\b", re.I)
 _NEARBY = re.compile(r"\b(?P<word>yesterday|today|tonight)\b", re.I)
-_WEEKDAY = re.compile(r"\b(?:on|last|this|late|early)\s+(?P<w>" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_WEEKDAY = re.compile(r"\b(?:(?:on|last|this|late|early)\s+(?P<w>" + "|".join(_WEEKDAYS) + r")\b|(?P<ws>"
+                      + "|".join(_WEEKDAYS) + r")['’]s\b)", re.I)  # "on Friday", "Monday's hearing"
 FUTURE_DAYS = 92  # how far ahead a date without its year may lie
 _CASE_SENSITIVE_MONTHS = {"may", "march", "jan", "mar", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "feb", "apr"}
 
@@ -75,10 +78,12 @@ def event_date(sentence: str, published: dt.date | None, year_of: int | None = N
     without its year is placed by `year_of` (an undated article's likely time), and "last week" or "on
     Friday" cannot be placed."""
     found = [d for d in (_explicit(sentence, published, year_of)) if d is not None]
-    if found:
+    near = _relative(sentence, published) if published else None
+    if found and (near is None or not all(date.precision == "year" for _, date in found)
+                  or near.precision == "year"):
         return min(found, key=lambda pair: pair[0])[1]
-    if published:
-        return _relative(sentence, published)
+    if near:  # "Monday's hearing revealed what Google spent in 2021": the news is Monday's, 2021 its background
+        return near
     ago = _AGO.search(sentence)  # "three years ago" needs only the year
     if year_of and ago and ago.group("unit").lower() == "year":
         n = _count(ago.group("n"))
@@ -204,7 +209,7 @@ def _relative(sentence: str, published: dt.date) -> EventDate | None:
         return EventDate(published + dt.timedelta(days=7 * step), "day", match.group(0))
     match = _WEEKDAY.search(sentence)
     if match:
-        back = (published.weekday() - _WEEKDAYS[match.group("w").lower()]) % 7
+        back = (published.weekday() - _WEEKDAYS[(match.group("w") or match.group("ws")).lower()]) % 7
         return EventDate(published - dt.timedelta(days=back), "day", match.group(0))
     match = _NEARBY.search(sentence)
     if match:
