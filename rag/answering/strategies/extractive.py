@@ -69,7 +69,7 @@ class ExtractiveStrategy(OpenStrategy):
         self.newest: dt.date | None = None
         self.weights: dict[str, float] = {}
         self.outlets: list[str | None] = []  # the outlet of each passage
-        self.years_guessed = False  # an undated article's year comes from the years it writes (`_year_of`)
+        self.years_guessed = False  # an undated article's year is a guess (`_year_of`), not the window's
 
     def reads(self, sims: Sims, articles: Callable[[str], ArticleText | None], newest: dt.date | None,
               weights: dict[str, float]) -> None:
@@ -118,7 +118,7 @@ class ExtractiveStrategy(OpenStrategy):
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
         dated = [p for p in passages if p.published]
-        self.years_guessed = not self.spec.window and not dated
+        self.years_guessed = not self.spec.window
         story = written_year(" ".join(p.text for p in passages), self.newest) or (
             self.newest or dt.date.today()).year  # only orders days shown without their year
         ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated, story), self._before)
@@ -170,8 +170,9 @@ class ExtractiveStrategy(OpenStrategy):
 
     def _when(self, line: Line) -> str:
         """The line's date as shown. A date an undated article gives without its year ("back in May") is
-        placed, for the order, in the year the article writes most; that year is a guess ("May 2017" for a
-        2020 clash), so it is shown as not given."""
+        placed, for the order, in the year of a dated passage like it or the year the article writes most;
+        that year is a guess ("May 2017" for a 2020 clash, "2 Mar 2020" for a 2023 order), so it is shown as
+        not given. Only the question's own window ("in 2020") gives such a date its year."""
         event = line.event
         if event and not line.published and not _YEAR.search(event.phrase) and self.years_guessed:
             return _yearless(event)
