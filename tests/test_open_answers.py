@@ -453,6 +453,19 @@ def test_a_year_borrowed_from_a_dated_article_is_not_shown_as_the_undated_articl
         answer.text
 
 
+def test_a_line_that_opens_a_quote_the_next_sentence_closes_is_shown_closed(fake, tmp_path: Path):
+    # "“But the ferry council will not bend either." read as cut off mid-quote (the bundled articles' Houston
+    # consulate line); the line now closes it with an ellipsis.
+    _collection(fake, tmp_path / "ferry", [{
+        "title": "Harbour ferry strike", "source": "Harbour Post", "date": "2020-08-09",
+        "text": "The harbour ferry strike began on August 6 when harbour ferry crews walked out over pay. "
+                "“But the harbour ferry council will not bend on ferry pay either. It cannot pay more,” a harbour "
+                "ferry union leader said on August 7."}])
+    answer = rag.answer("timeline of the harbour ferry strike")
+    quoted = [line for line in _lines(answer.text) if "“" in line]
+    assert quoted and all(line.count("“") == line.count("”") for line in quoted), answer.text
+
+
 def test_a_timeline_fills_up_with_undated_lines_at_their_articles_date(tram):
     # Short news reports often date no event in the sentence; a timeline of only the sentence-dated lines was
     # three lines long where the story had more (news dev timelines: nugget recall 0.442 -> 0.572).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,6 +47,22 @@ class Line:
 
     def told_by(self) -> str:
         return f" ({len(self.articles)} articles)" if len(self.articles) > 1 else ""
+
+    def shown(self) -> str:
+        """The sentence and its markers as a line of the answer. A quote that runs over several sentences is
+        marked open or closed with an ellipsis where the line cuts it, so the line does not read as broken.
+
+        >>> Line("“But the US will not take it either.", [1], ["a"], 1.0, None, None, (0, 0)).shown()
+        '“But the US will not take it either …” [1]'
+        >>> Line("It cannot pay more,” he said.", [2], ["a"], 1.0, None, None, (0, 0)).shown()
+        '“… It cannot pay more,” he said. [2]'
+        """
+        text, opened, closed = self.text, self.text.count("“"), self.text.count("”")
+        if opened > closed:
+            text = re.sub(r"[.,;:]?$", " …”", text, count=1)
+        elif closed > opened:
+            text = f"“… {text}"
+        return f"{text} {self.cite()}"
 
 
 def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int | None],

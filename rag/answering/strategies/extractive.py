@@ -156,7 +156,7 @@ class ExtractiveStrategy(OpenStrategy):
         if not chosen:
             return []
         newest = max((c.published for c in chosen if c.published), default=None)
-        out = [f"{c.text} {c.cite()}\n" for c in chosen]
+        out = [f"{c.shown()}\n" for c in chosen]
         return [*out, f"\nAs of {day_label(newest)}, the newest article cited.\n"] if newest else out
 
     def _timeline(self, ranked: list[Line]) -> list[str]:
@@ -166,7 +166,7 @@ class ExtractiveStrategy(OpenStrategy):
         chosen = spread(dated, shown)
         if len(chosen) < shown:  # then the best lines no sentence dates, at their article's date
             chosen += spread([line for line in ranked if line.event is None], shown - len(chosen))
-        return [f"- {self._when(c)}{c.told_by()}: {c.text} {c.cite()}\n" for c in sorted(chosen, key=_reading)]
+        return [f"- {self._when(c)}{c.told_by()}: {c.shown()}\n" for c in sorted(chosen, key=_reading)]
 
     def _when(self, line: Line) -> str:
         """The line's date as shown. A date an undated article gives without its year ("back in May") is
@@ -194,22 +194,22 @@ class ExtractiveStrategy(OpenStrategy):
         newest_first = sorted(spread(ranked, int(T["latest_lines"]), recency),
                               key=lambda c: (c.published or dt.date.min, -c.relevance), reverse=True)
         if not newest_first or newest_first[0].published is None:
-            return [f"- {c.text} {c.cite()}\n" for c in newest_first]
+            return [f"- {c.shown()}\n" for c in newest_first]
         head = f"The newest of these articles is from {day_label(newest_first[0].published)}.\n\n"
-        return [head] + [f"- {day_label(c.published) if c.published else UNDATED}: {c.text} {c.cite()}\n"
+        return [head] + [f"- {day_label(c.published) if c.published else UNDATED}: {c.shown()}\n"
                          for c in newest_first]
 
     def _list(self, ranked: list[Line]) -> list[str]:
         """The names of the asked kind the relevant lines hold, each with the most relevant line naming it; for a
         list of things, not names, the most relevant lines, one item each."""
         if not lists_names(self.spec, self.policy):
-            return [f"- {c.text} {c.cite()}\n" for c in ranked[: int(T["list_lines"])]]
+            return [f"- {c.shown()}\n" for c in ranked[: int(T["list_lines"])]]
         pool = ranked[: int(T["list_pool"])]
         picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]))
         named: dict[int, list[str]] = {}  # the names one line holds share it: "- Apple, Samsung: …"
         for name, i in picked:
             named.setdefault(i, []).append(name)
-        return [f"- {', '.join(names)}: {pool[i].text} {pool[i].cite()}\n" for i, names in named.items()]
+        return [f"- {', '.join(names)}: {pool[i].shown()}\n" for i, names in named.items()]
 
     def _compare(self, ranked: list[Line]) -> list[str]:
         """A block per side (or per outlet), each its most relevant lines; [] unless two sides have lines."""
@@ -234,13 +234,13 @@ class ExtractiveStrategy(OpenStrategy):
             return []
         shown = []
         for i, (label, chosen) in enumerate(blocks):
-            lines_of = "".join(f"- {c.text} {c.cite()}\n" for c in sorted(chosen, key=_reading))
+            lines_of = "".join(f"- {c.shown()}\n" for c in sorted(chosen, key=_reading))
             shown.append(("\n" if i else "") + f"**{_as_written(label, chosen)}**\n{lines_of}")
         return shown
 
     def _why(self, ranked: list[Line]) -> list[str]:
         chosen = spread(ranked, int(T["why_lines"]))
-        return [f"{c.text} {c.cite()}\n" for c in chosen]
+        return [f"{c.shown()}\n" for c in chosen]
 
 
 def _as_written(label: str, chosen: list[Line]) -> str:
