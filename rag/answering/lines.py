@@ -53,13 +53,13 @@ class Line:
         marked open or closed with an ellipsis where the line cuts it, so the line does not read as broken.
 
         >>> Line("“But the US will not take it either.", [1], ["a"], 1.0, None, None, (0, 0)).shown()
-        '“But the US will not take it either …” [1]'
+        '“But the US will not take it either …”. [1]'
         >>> Line("It cannot pay more,” he said.", [2], ["a"], 1.0, None, None, (0, 0)).shown()
         '“… It cannot pay more,” he said. [2]'
         """
         text, opened, closed = self.text, self.text.count("“"), self.text.count("”")
         if opened > closed:
-            text = re.sub(r"[.,;:]?$", " …”", text, count=1)
+            text = re.sub(r"[.,;:]?$", " …”.", text, count=1)
         elif closed > opened:
             text = f"“… {text}"
         return f"{text} {self.cite()}"
