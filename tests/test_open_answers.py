@@ -440,17 +440,18 @@ def test_an_article_that_writes_no_year_still_dates_and_orders_its_days(fake, tm
         "- 4 Feb (year not given)", "- 23 Feb (year not given)", "- 2 Mar (year not given)"], answer.text
 
 
-def test_a_year_borrowed_from_a_dated_article_is_not_shown_as_the_undated_articles(fake, tmp_path: Path):
-    # An undated article's "March 2" took the year of the dated article most like it and was shown as
-    # "2 Mar 2020" for an order of 2023 (the bundled articles); the year orders the line but is not shown.
+def test_a_year_borrowed_from_a_dated_article_is_shown_as_a_guess(fake, tmp_path: Path):
+    # An undated article's "March 2" takes the year of the dated article most like it; that was shown as a
+    # fact, "2 Mar 2020", for an order of 2023 (the bundled articles). It is often right, so it is shown, as a guess.
     _collection(fake, tmp_path / "ferry", [
         {"title": "Harbour ferry strike begins", "source": "Harbour Post", "date": "2020-08-09",
          "text": "The harbour ferry strike began on August 6 when the harbour ferry crews walked out over pay."},
         {"title": "Harbour ferry pay deal", "source": "Harbour Post",
          "text": "The harbour ferry council agreed a harbour ferry pay deal on March 2 to end the strike."}])
     answer = rag.answer("timeline of the harbour ferry strike")
-    assert [line.split(":")[0] for line in _lines(answer.text)] == ["- 2 Mar (year not given)", "- 6 Aug 2020"], \
+    assert [line.split(":")[0] for line in _lines(answer.text)] == ["- 2 Mar 2020 (year guessed)", "- 6 Aug 2020"], \
         answer.text
+    assert [item.date for item in answer.items] == ["2020-03-02", "2020-08-06"]
 
 
 def test_a_line_that_opens_a_quote_the_next_sentence_closes_is_shown_closed(fake, tmp_path: Path):

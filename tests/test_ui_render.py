@@ -170,12 +170,13 @@ def test_a_refusal_and_a_weak_answer_say_which_rule_decided_them():
 def test_a_timeline_renders_as_dated_entries_and_a_list_as_bullets_with_their_badges():
     passages = [_passage(1), _passage(2)]
     citations = [Citation(1, passages[0], True), Citation(2, passages[1], True)]
-    timeline = render.answer_html(_answer(f"- 6 Aug 2020: Orders signed {SCRIPT} [1]\n- 15 Sep 2020 (2 articles): "
-                                          "Deadline [1] [2]", citations, passages), turn=3)
+    timeline = render.answer_html(_answer(f"- 2 Mar (year not given): Pay deal [2]\n- 6 Aug 2020: Orders signed "
+                                          f"{SCRIPT} [1]\n- 15 Sep 2020 (2 articles): Deadline [1] [2]",
+                                          citations, passages), turn=3)
     _no_live_markup(timeline)
     dated = re.findall(r'<li class="nr-dated"><span class="nr-date">([^<]+)</span> (.*?)</li>', timeline)
-    assert [d for d, _ in dated] == ["6 Aug 2020", "15 Sep 2020 (2 articles)"]
-    assert 'href="#src-3-2"' in dated[1][1]  # each entry keeps its citation badges
+    assert [d for d, _ in dated] == ["2 Mar (year not given)", "6 Aug 2020", "15 Sep 2020 (2 articles)"]
+    assert 'href="#src-3-2"' in dated[2][1]  # each entry keeps its citation badges
     listed = render.answer_html(_answer("The companies named:\n\n- Microsoft: a bidder [1]\n- Oracle: a bidder [2]",
                                         citations, passages), turn=4)
     assert re.search(r"<p>The companies named:</p><ul class=\"nr-list\"><li>Microsoft: a bidder <a", listed)

@@ -18,6 +18,7 @@ from rag.types import Item
 
 UNDATED = "date not given"  # a timeline line whose sentence and article give no date
 YEARLESS = "(year not given)"  # after a day or month an undated article gives without its year: "4 Feb (…)"
+GUESSED = "(year guessed)"  # after a date whose year an undated article took from a dated one: "2 Mar 2020 (…)"
 
 _BULLET = re.compile(r"^\s*[-*•]\s+(?P<body>.+)$")
 _LABELLED = re.compile(r"^(?P<label>[^:\[\]]{1,50}?):\s+(?P<text>.+)$")  # "6 Aug 2020: …", "Microsoft: …"

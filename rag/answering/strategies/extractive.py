@@ -26,7 +26,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from rag.answering.dates import EventDate, day_label, written_year
 from rag.answering.entities import asked_labels, pick
 from rag.answering.evidence import tokens
-from rag.answering.items import UNDATED, YEARLESS
+from rag.answering.items import GUESSED, UNDATED, YEARLESS
 from rag.answering.lines import Line, Sims, in_window, lines, relevant, spread, within
 from rag.answering.nlp import available
 from rag.answering.outlets import outlet_of
@@ -69,7 +69,7 @@ class ExtractiveStrategy(OpenStrategy):
         self.newest: dt.date | None = None
         self.weights: dict[str, float] = {}
         self.outlets: list[str | None] = []  # the outlet of each passage
-        self.years_guessed = False  # an undated article's year is a guess (`_year_of`), not the window's
+        self.years_guessed = False  # an undated article's year comes from the years it writes (`_year_of`)
 
     def reads(self, sims: Sims, articles: Callable[[str], ArticleText | None], newest: dt.date | None,
               weights: dict[str, float]) -> None:
@@ -118,7 +118,7 @@ class ExtractiveStrategy(OpenStrategy):
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
         dated = [p for p in passages if p.published]
-        self.years_guessed = not self.spec.window
+        self.years_guessed = not self.spec.window and not dated
         story = written_year(" ".join(p.text for p in passages), self.newest) or (
             self.newest or dt.date.today()).year  # only orders days shown without their year
         ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated, story), self._before)
@@ -169,13 +169,13 @@ class ExtractiveStrategy(OpenStrategy):
         return [f"- {self._when(c)}{c.told_by()}: {c.shown()}\n" for c in sorted(chosen, key=_reading)]
 
     def _when(self, line: Line) -> str:
-        """The line's date as shown. A date an undated article gives without its year ("back in May") is
-        placed, for the order, in the year of a dated passage like it or the year the article writes most;
-        that year is a guess ("May 2017" for a 2020 clash, "2 Mar 2020" for a 2023 order), so it is shown as
-        not given. Only the question's own window ("in 2020") gives such a date its year."""
+        """The line's date as shown. A date an undated article gives without its year ("back in May") takes the
+        year of the question's window; else that of the dated passage most like it, which is often right but
+        is a guess ("2 Mar 2020" for a 2023 order), so it says so; else the year the article writes most,
+        too poor a guess to show ("May 2017" for a 2020 clash)."""
         event = line.event
-        if event and not line.published and not _YEAR.search(event.phrase) and self.years_guessed:
-            return _yearless(event)
+        if event and not line.published and not _YEAR.search(event.phrase) and not self.spec.window:
+            return _yearless(event) if self.years_guessed else f"{event.label} {GUESSED}"
         if event:
             return event.label
         return f"{day_label(line.published)} (the article's date)" if line.published else UNDATED
