@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from evals import metrics as m
 from evals import nuggets, refusal
@@ -96,19 +96,30 @@ def shown_answer(row: dict[str, Any]) -> str:
     return "" if row.get("error") or refusal.refused(row.get("answer")) else row.get("answer") or ""
 
 
+class OpenScores(NamedTuple):
+    """One open answer, by its nuggets."""
+    recall: float
+    cited: float  # share of its citations on a passage holding a nugget's sentence (NaN: it cites nothing)
+    order: float  # timeline order (NaN: not a timeline, or fewer than two dated nuggets stated)
+
+
+def open_row(case: Case, row: dict[str, Any]) -> OpenScores:
+    shown = shown_answer(row)
+    order = (nuggets.timeline_order(shown, [(n.date, n.aliases) for n in case.nuggets if n.date])
+             if case.intent == "timeline" else math.nan)
+    return OpenScores(nuggets.nugget_recall(shown, [n.aliases for n in case.nuggets]),
+                      nuggets.citations_on_nuggets([x["text"] for x in row.get("citations") or []],
+                                                   [n.sentence for n in case.nuggets]), order)
+
+
 def open_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
-    """Open-ended questions, by their nuggets."""
-    cited = [[x["text"] for x in r.get("citations") or []] for _, r in rows]
-    timelines = [(c, r) for c, r in rows if c.intent == "timeline"]
+    """Open-ended questions, by their nuggets (a mean leaves out the answers a figure does not apply to)."""
+    each = [open_row(c, r) for c, r in rows]
     return {
         "open_questions": float(len(rows)),
-        "nugget_recall": _mean([nuggets.nugget_recall(shown_answer(r), [n.aliases for n in c.nuggets])
-                                for c, r in rows]),
-        "citations_on_nugget": _mean([v for (c, _), texts in zip(rows, cited, strict=True)
-                                      if not math.isnan(v := nuggets.citations_on_nuggets(
-                                          texts, [n.sentence for n in c.nuggets]))]),
-        "timeline_order": _mean([v for c, r in timelines if not math.isnan(v := nuggets.timeline_order(
-            shown_answer(r), [(n.date, n.aliases) for n in c.nuggets if n.date]))]),
+        "nugget_recall": _mean([s.recall for s in each]),
+        "citations_on_nugget": _mean([s.cited for s in each if not math.isnan(s.cited)]),
+        "timeline_order": _mean([s.order for s in each if not math.isnan(s.order)]),
         "open_refused": _mean([float(refusal.refused(r.get("answer")) or bool(r.get("error"))) for _, r in rows]),
         "open_answer_words": m.median([float(m.answer_words(shown_answer(r))) for _, r in rows if shown_answer(r)]),
         # tokens the model wrote (newsrag's trace; 0 for an answer built from the passages' sentences)

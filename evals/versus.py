@@ -13,33 +13,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals import nuggets
 from evals.cases import Case
+from evals.metrics import median
 from evals.report import load_results
-from evals.scores import is_right, shown_answer
-from evals.suites import load
-
-
-@dataclass(frozen=True)
-class Open:
-    recall: float
-    cited: float  # share of its citations on a nugget's sentence (NaN: cites nothing)
-    order: float  # timeline order (NaN: not a timeline, or fewer than two dated nuggets stated)
-
-
-def open_scores(case: Case, row: dict[str, Any]) -> Open:
-    shown = shown_answer(row)
-    order = (nuggets.timeline_order(shown, [(n.date, n.aliases) for n in case.nuggets if n.date])
-             if case.intent == "timeline" else math.nan)
-    return Open(nuggets.nugget_recall(shown, [n.aliases for n in case.nuggets]),
-                nuggets.citations_on_nuggets([c["text"] for c in row.get("citations") or []],
-                                             [n.sentence for n in case.nuggets]), order)
+from evals.scores import OpenScores, is_right, open_row
+from evals.suites import question_set
 
 
 def compare(cases: list[Case], base: dict[str, dict[str, Any]], changed: dict[str, dict[str, Any]]) -> list[str]:
@@ -53,7 +35,7 @@ def compare(cases: list[Case], base: dict[str, dict[str, Any]], changed: dict[st
            f"answers changed {sum(base[c.id].get('answer') != changed[c.id].get('answer') for c in factoid)}"]
     firsts = [_median([r[c.id] for c in factoid], "t_first_token") for r in (base, changed)]
     out.append(f"  first token median (answers the model wrote): {_shown(firsts[0])} -> {_shown(firsts[1])}")
-    opened = [(c, open_scores(c, base[c.id]), open_scores(c, changed[c.id])) for c in both if c.open_ended]
+    opened = [(c, open_row(c, base[c.id]), open_row(c, changed[c.id])) for c in both if c.open_ended]
     for c, a, b in opened:
         if _row(a) != _row(b):
             out.append(f"  {c.id} ({c.intent}): recall, cited, order {_row(a)} -> {_row(b)}")
@@ -64,8 +46,7 @@ def compare(cases: list[Case], base: dict[str, dict[str, Any]], changed: dict[st
 
 
 def _median(rows: list[dict[str, Any]], key: str) -> float:
-    values = [r[key] for r in rows if r.get(key) and (r.get("trace") or {}).get("model_tokens")]
-    return statistics.median(values) if values else math.nan
+    return median([r[key] for r in rows if r.get(key) and (r.get("trace") or {}).get("model_tokens")])
 
 
 def _mean(values: list[float]) -> float:
@@ -77,7 +58,7 @@ def _shown(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.3f}"
 
 
-def _row(scores: Open) -> str:
+def _row(scores: OpenScores) -> str:
     return " ".join(_shown(v) for v in (scores.recall, scores.cited, scores.order))
 
 
@@ -87,11 +68,10 @@ def main() -> None:
     parser.add_argument("base", type=Path, help="the base run's results file (RUN/results/SUITE-newsrag.jsonl)")
     parser.add_argument("changed", type=Path, help="the changed run's results file")
     args = parser.parse_args()
-    name, _, split = args.questions.rpartition(":") if ":" in args.questions else (args.questions, "", "all")
-    if split == "test":
+    if args.questions.endswith(":test"):
         parser.error("test rows are never compared: tune on dev")
     with tempfile.TemporaryDirectory() as work:
-        cases = load(name, Path(work), split=split or "all").cases
+        cases = question_set(args.questions, Path(work)).cases
     held_out = sum(c.split == "test" for c in cases)
     if held_out:
         print(f"({held_out} test-split questions left out)")

@@ -27,7 +27,7 @@ import numpy as np
 
 from evals import refusal
 from evals.scores import is_right
-from evals.suites import load
+from evals.suites import question_set
 from rag.text import STOPWORDS, sentences
 
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.55, 0.6)
@@ -53,8 +53,7 @@ def answer(sets: list[str], out: Path) -> None:
     llama_cpp.Llama.create_chat_completion = with_record  # type: ignore[method-assign]
     with out.open("w") as rows, tempfile.TemporaryDirectory() as work:
         for spec in sets:
-            name, split = spec.rsplit(":", 1)
-            for case in load(name, Path(work), split=split, corpus=[]).cases:
+            for case in question_set(spec, Path(work)).cases:
                 if case.open_ended:
                     continue
                 probs.clear()

@@ -18,7 +18,7 @@ from evals.cases import Case
 from evals.metrics import holds_evidence
 from evals.report import load_results
 from evals.scores import shown_answer
-from evals.suites import load
+from evals.suites import question_set
 
 COLUMNS = ("questions", "nuggets", "in retrieved passages", "stated", "citations", "on a nugget")
 
@@ -47,11 +47,10 @@ def main() -> None:
     parser.add_argument("questions", help="SUITE_OR_FILE:SPLIT (dev or all; test questions are left out)")
     parser.add_argument("rows", type=Path)
     args = parser.parse_args()
-    name, _, split = args.questions.rpartition(":")
-    if split == "test":
+    if args.questions.endswith(":test"):
         parser.error("test rows are never read: tune on dev")
     with tempfile.TemporaryDirectory() as work:
-        cases = load(name, Path(work), split=split).cases
+        cases = question_set(args.questions, Path(work)).cases
     print("| intent | " + " | ".join(COLUMNS) + " |\n|" + "---|" * (len(COLUMNS) + 1))
     for line in pool_table(cases, load_results(args.rows)):
         print("| " + " | ".join(map(str, line)) + " |")

@@ -24,6 +24,12 @@ def load(name: str, work: Path, limit: int | None = None, split: str = "all",
     return Suite(suite.name, cases[:limit] if limit else cases, suite.corpus, suite.home, suite.notes)
 
 
+def question_set(spec: str, work: Path) -> Suite:
+    """A question set as the commands name it: "SUITE_OR_FILE:SPLIT", or without ":SPLIT" all of it."""
+    name, colon, split = spec.rpartition(":")
+    return load(name, work, split=split) if colon else load(spec, work)
+
+
 def from_file(path: Path, corpus: list[Path] | None, work: Path) -> Suite:
     if not path.is_file():
         raise ValueError(f"question file {path} not found")
