@@ -181,6 +181,23 @@ def test_an_answer_without_the_kind_of_fact_asked_for_is_not_shown_as_an_answer(
     assert answer.refused and answer.text.startswith(f"{REFUSAL} They say only: China relies on the US")
 
 
+def test_an_answer_that_goes_on_to_say_the_articles_do_not_give_what_was_asked_is_a_refusal(scripted):
+    question = "How many tonnes of helium does China import from the US?"
+    scripted("The articles do not say.", min_score=0.0)
+    n = next(n for n, p in enumerate(rag.answer(question).passages, 1) if "4,300 tonnes" in p.text)
+    said = f"China uses more than 4,300 tonnes of helium every year [{n}]."
+    scripted(f"{said} However, the passage does not say how many tonnes China imports from the US.", min_score=0.0)
+    answer = rag.answer(question)
+    assert answer.refused and answer.text == f"{REFUSAL} They say only: {said}"
+    assert "hedge" in [step.rule for step in answer.trace.steps]
+    # A decline of a side detail leaves the answer standing, and so does the rule switched off.
+    scripted(f"{said} The passage does not say where the helium is used.", min_score=0.0)
+    assert not rag.answer("How many tonnes of helium does China use every year?").refused
+    scripted(f"{said} However, the passage does not say how many tonnes China imports from the US.",
+             min_score=0.0, ablate="hedge")
+    assert not rag.answer(question).refused
+
+
 def test_a_figure_that_no_verified_citation_vouches_for_is_not_shown_as_the_answer(scripted):
     # The cited sentence is true but holds no figure; the figure asked for stands uncited on the next line.
     scripted("China relies on the US for its helium, which is used in industry [1].\n"

@@ -31,6 +31,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                            "the answer's first sentence gives, telling a result ('won', 'beat'), naming the contest"),
     "dating": ("refusal", "answer a refused 'when' question with the passage sentence that holds a date and most "
                           "of the question's words"),
+    "hedge": ("refusal", "an answer that goes on to say the passages do not give what the question asks, and "
+                         "states it nowhere else ('However, it does not say how many years …'), is a refusal"),
     "said_only": ("refusal", "a refusal keeps what the passages do say, after 'The articles do not say.'"),
     "opener": ("verdict", "tell the model to open a closed question's answer with Yes/No (or its options)"),
     "verdict": ("verdict", "a Yes/No verdict stands without a supporting citation when the passages cover the "
@@ -67,7 +69,7 @@ FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
     "strong": frozenset({"floor", "outlets", "parts", "part_evidence", "repair", "recite", "aliases", "echo",
-                         "window", "attribution"}),
+                         "window", "attribution", "hedge"}),
     "off": frozenset(),
 }
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rag.answering.citations import cites_asked_fact, resolve
 from rag.answering.dates import day_label
 from rag.answering.dating import dating_line
+from rag.answering.hedge import unhedged
 from rag.answering.markers import attach_attributions, normalise_markers
 from rag.answering.outcome import asks_winner, tells_result
 from rag.answering.policy import Policy
@@ -53,6 +54,15 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
     declined = not text or is_refusal(first)
     if declined and text and not any(step.rule == "floor" for step in trace.steps):  # the floor already spoke
         trace.record("model", "refused", "the model said the passages do not hold the answer")
+    hedged = False
+    rest = unhedged(text, question) if text and not declined else None
+    if rest is not None:
+        trace.fire("hedge")
+        if policy.on("hedge"):
+            trace.record("hedge", "refused", "the answer goes on to say the passages do not give what the "
+                         "question asks")
+            text, hedged = rest, True
+            declined = not text
     citations: list[Citation] = []
     share = coverage(question, passages, spec.outlets)  # spec.outlets is empty with the outlet rules off
     held = share == 1.0
@@ -110,7 +120,8 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
         if policy.on("asked_fact"):
             trace.record("asked_fact", "refused", f"the answer does not give the {spec.kind or 'fact'} asked for"
                          + (" where a supported citation vouches for it" if supported else ""))
-    refused = declined or (policy.on("grounding") and not grounded) or (policy.on("asked_fact") and not answered)
+    refused = (declined or hedged or (policy.on("grounding") and not grounded)
+               or (policy.on("asked_fact") and not answered))
     if not refused and asks_winner(question):
         trace.fire("outcome")
         cited = {c.marker: c.passage.text for c in supported}
