@@ -264,6 +264,9 @@ def test_a_timeline_lines_date_label_is_not_checked_as_a_claim_of_its_passage():
     _, citations = resolve("- 2019: On August 6, Trump passed two executive orders against TikTok and WeChat "
                            "[1].", [_passage(orders.text)], HashEmbedder(), repair=False)
     assert [(c.marker, c.supported) for c in citations] == [(1, True)]
+    _, citations = resolve("- 4 Feb (year not given) (2 articles): On August 6, Trump passed two executive orders "
+                           "against TikTok and WeChat [1].", [_passage(orders.text)], HashEmbedder(), repair=False)
+    assert [(c.marker, c.supported) for c in citations] == [(1, True)]  # a yearless label with its count too
     assert date_label("- Huawei: blacklisted [2]") == ("", "- Huawei: blacklisted [2]")
 
 

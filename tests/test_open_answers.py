@@ -454,6 +454,17 @@ def test_a_year_borrowed_from_a_dated_article_is_shown_as_a_guess(fake, tmp_path
     assert [item.date for item in answer.items] == ["2020-03-02", "2020-08-06"]
 
 
+def test_a_span_up_to_the_articles_day_is_placed_at_its_start(fake, tmp_path: Path):
+    # "a whirlwind four days" on 21 November began on 17 November; it was shown at the article's date, after
+    # the 18 November event it came before.
+    _collection(fake, tmp_path / "ferry", [
+        {"title": "Harbour ferry strike", "source": "Harbour Post", "date": "2020-11-21",
+         "text": "It has been a whirlwind four days for the harbour ferry crews since the harbour ferry strike began. "
+                 "The harbour ferry council offered a harbour ferry pay deal on November 18."}])
+    answer = rag.answer("timeline of the harbour ferry strike")
+    assert [line.split(":")[0] for line in _lines(answer.text)] == ["- 17 Nov 2020", "- 18 Nov 2020"], answer.text
+
+
 def test_a_line_that_opens_a_quote_the_next_sentence_closes_is_shown_closed(fake, tmp_path: Path):
     # "“But the ferry council will not bend either." read as cut off mid-quote (the bundled articles' Houston
     # consulate line); the line now closes it with an ellipsis.

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.answering.items import UNDATED, YEARLESS, iso_date
+from rag.answering.items import is_date_label
 from rag.store.catalogue import ArticleView, Listed
 from rag.text import MARKER as _MARKER
 from rag.types import Answer, Citation, Passage
@@ -54,7 +54,7 @@ _SIDE_HTML = r'<strong class="nr-side">\1</strong>'
 
 def _entry(row: str) -> str:
     label, sep, rest = row.partition(": ")
-    if sep and (iso_date(label) or label == UNDATED or YEARLESS in label):
+    if sep and is_date_label(label):
         return f'<li class="nr-dated"><span class="nr-date">{label}</span> {rest}</li>'
     return f"<li>{row}</li>"
 

@@ -19,6 +19,12 @@ event date is not the publication date, and a month or weekday without a year me
     True
     >>> event_date("Saturday's hearing showed what Google spent in 2019.", published).label  # the news, not 2019
     '8 Aug 2020'
+    >>> event_date("Aid groups face what residents have encountered for about 16 years: a blockade.", published).label
+    '2004'
+    >>> event_date("It has been a whirlwind four days for OpenAI.", published).label  # counted back to its start
+    '5 Aug 2020'
+    >>> event_date("The firm has 30 days to sell, and was banned for 10 years.", published) is None
+    True
 """
 
 from __future__ import annotations
@@ -46,6 +52,11 @@ _MONTH_ALONE = re.compile(rf"\b(?:in|since|until|by|during|from|of|late|early|mi
 _BARE_YEAR = re.compile(rf"(?<![$£€\d.,])\b(?P<y>{_YEAR})\b(?![\d%]|\.\d|,\d)")
 _AGO = re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)\s+(?P<unit>year|month|week|day)s?"
                   r"\s+ago(?P<this>\s+this\s+month)?\b", re.I)
+# A span up to the article's day, counted back to its start: "have faced it for about 16 years", "it has been a
+# whirlwind four days" (a present perfect: "has 30 days to sell" and "was banned for 10 years" are not spans).
+_N = r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>year|month|week|day)s\b"
+_SPAN = re.compile(rf"\b(?:has|have)\s+(?:(?:\w+\s+){{1,4}}?for\s+(?:(?:about|nearly|almost|over|some|roughly|"
+                   rf"around|more than)\s+)?|been\s+(?:an?\s+\w+\s+)?){_N}", re.I)
 _LAST = re.compile(r"\b(?P<which>last|this|next)\s+(?P<unit>week|month|year)\b", re.I)
 _NEARBY = re.compile(r"\b(?P<word>yesterday|today|tonight)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:(?:on|last|this|late|early)\s+(?P<w>" + "|".join(_WEEKDAYS) + r")\b|(?P<ws>"
@@ -78,10 +89,12 @@ def event_date(sentence: str, published: dt.date | None, year_of: int | None = N
     without its year is placed by `year_of` (an undated article's likely time), and "last week" or "on
     Friday" cannot be placed."""
     found = [d for d in (_explicit(sentence, published, year_of)) if d is not None]
+    first = min(found, key=lambda pair: pair[0])[1] if found else None
+    if found and not all(date.precision == "year" for _, date in found):
+        return first  # a written day or month decides
     near = _relative(sentence, published) if published else None
-    if found and (near is None or not all(date.precision == "year" for _, date in found)
-                  or near.precision == "year"):
-        return min(found, key=lambda pair: pair[0])[1]
+    if first and (near is None or near.precision == "year"):
+        return first
     if near:  # "Monday's hearing revealed what Google spent in 2021": the news is Monday's, 2021 its background
         return near
     ago = _AGO.search(sentence)  # "three years ago" needs only the year
@@ -198,6 +211,14 @@ def _relative(sentence: str, published: dt.date) -> EventDate | None:
             return EventDate(first, "month", match.group(0))
         days = n * (7 if unit == "week" else 1)
         return EventDate(published - dt.timedelta(days=days), "day", match.group(0))
+    match = _SPAN.search(sentence)
+    if match:
+        n, unit = _count(match.group("n")), match.group("unit").lower()
+        if unit == "year":
+            return EventDate(dt.date(published.year - n, 1, 1), "year", match.group(0))
+        if unit == "month":
+            return EventDate(_months_before(published, n), "month", match.group(0))
+        return EventDate(published - dt.timedelta(days=n * (7 if unit == "week" else 1)), "day", match.group(0))
     match = _LAST.search(sentence)
     if match:
         step = {"last": -1, "this": 0, "next": 1}[match.group("which").lower()]

@@ -55,10 +55,20 @@ def date_label(line: str) -> tuple[str, str]:
     bullet = _BULLET.match(line)
     labelled = _LABELLED.match(bullet.group("body")) if bullet else None
     label = labelled.group("label").strip() if labelled else ""
-    if bullet is None or labelled is None or not (iso_date(label) or label == UNDATED or label.endswith(YEARLESS)):
+    if bullet is None or labelled is None or not is_date_label(label):
         return "", line
     cut = bullet.start("body") + labelled.start("text")
     return line[:cut], line[cut:]
+
+
+def is_date_label(label: str) -> bool:
+    """A timeline line's label: a shown date, a day or month without its year, or no date, each perhaps with
+    "(2 articles)" after it.
+
+    >>> [is_date_label(x) for x in ("6 Aug 2020 (2 articles)", "4 Feb (year not given) (2 articles)", "Microsoft")]
+    [True, True, False]
+    """
+    return bool(iso_date(label)) or label.startswith(UNDATED) or YEARLESS in label
 
 
 def iso_date(label: str) -> str | None:

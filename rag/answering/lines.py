@@ -54,11 +54,15 @@ class Line:
 
         >>> Line("“But the US will not take it either.", [1], ["a"], 1.0, None, None, (0, 0)).shown()
         '“But the US will not take it either …”. [1]'
+        >>> Line("“Is it fair?", [1], ["a"], 1.0, None, None, (0, 0)).shown()
+        '“Is it fair? …” [1]'
         >>> Line("It cannot pay more,” he said.", [2], ["a"], 1.0, None, None, (0, 0)).shown()
         '“… It cannot pay more,” he said. [2]'
         """
         text, opened, closed = self.text, self.text.count("“"), self.text.count("”")
-        if opened > closed:
+        if opened > closed and text.endswith(("?", "!")):
+            text += " …”"  # the question or exclamation keeps its mark: "“Is it fair? …” [1]"
+        elif opened > closed:
             text = re.sub(r"[.,;:]?$", " …”.", text, count=1)
         elif closed > opened:
             text = f"“… {text}"
