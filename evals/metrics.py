@@ -167,6 +167,13 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else math.nan
 
 
+def mean(values: Iterable[float]) -> float:
+    """The mean of the values that are defined (a timeline order is NaN for an answer with no dated pair);
+    NaN when none is."""
+    kept = [v for v in values if not math.isnan(v)]
+    return sum(kept) / len(kept) if kept else math.nan
+
+
 # --- answer correctness that length cannot game -------------------------------------------------------
 
 _YES = re.compile(r"\byes\b", re.I)

@@ -25,10 +25,6 @@ RETRIEVAL_METRICS: dict[str, Callable[[Sequence[str], Sequence[str]], float]] = 
 LOWER_IS_BETTER = {"prompt_tokens", "t_sources", "t_first_token", "t_first_token_p95", "t_total", "t_total_p95"}
 
 
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values) if values else math.nan
-
-
 def score(cases: list[Case], results: dict[str, dict[str, Any]], answering: bool | None = None) -> dict[str, float]:
     """All metrics for one config over the `cases` that have a result. A row that ended in an error counts:
     it retrieved nothing, answered nothing (wrong) and refused nothing."""
@@ -40,7 +36,7 @@ def score(cases: list[Case], results: dict[str, dict[str, Any]], answering: bool
     for name, fn in RETRIEVAL_METRICS.items():
         if name.endswith("@10") and answering:
             continue  # answer configs keep only the passages shown to the LLM
-        out[name] = _mean([fn(r.get("ranked") or [], c.evidence) for c, r in with_evidence])
+        out[name] = m.mean([fn(r.get("ranked") or [], c.evidence) for c, r in with_evidence])
     if answering and rows:
         out.update(answer_scores(rows))
         out.update(_times(rows))
@@ -71,10 +67,10 @@ def answer_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
     plain = [(c, r) for c, r in answerable if not m.gold_in_question(c.question, c.answers)]
     kinds = [refusal.refusal_kind(r.get("answer")) if not r.get("error") else "error" for _, r in rows]
     out |= {
-        "accuracy": _mean([float(is_right(c, r)) for c, r in plain]),
+        "accuracy": m.mean([float(is_right(c, r)) for c, r in plain]),
         "gold_in_question": float(len(echo)),
-        "accuracy_gold_in_question": _mean([float(is_right(c, r)) for c, r in echo]),
-        "token_f1": _mean([m.token_f1(r.get("answer") or "", c.answers) for c, r in answerable]),
+        "accuracy_gold_in_question": m.mean([float(is_right(c, r)) for c, r in echo]),
+        "token_f1": m.mean([m.token_f1(r.get("answer") or "", c.answers) for c, r in answerable]),
         "answer_words": m.median([float(m.answer_words(r.get("answer"))) for _, r in answerable
                                   if r.get("answer") is not None and not refusal.refused(r.get("answer"))]),
         **m.refusal_scores([k.startswith("refusal") for k in kinds], [c.answerable for c, _ in rows]),
@@ -82,10 +78,10 @@ def answer_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
     }
     planted = [(c, r) for c, r in rows if c.wrong_answers]
     if planted:
-        out["follows_counterfactual"] = _mean([m.contains_answer(r.get("answer") or "", c.wrong_answers)
+        out["follows_counterfactual"] = m.mean([m.contains_answer(r.get("answer") or "", c.wrong_answers)
                                                for c, r in planted])
-        out["flags_conflict"] = _mean([1.0 if m.flags_conflict(r.get("answer") or "") else 0.0 for _, r in planted])
-        out["refused_share"] = _mean([1.0 if refusal.refused(r.get("answer")) else 0.0 for _, r in planted])
+        out["flags_conflict"] = m.mean([1.0 if m.flags_conflict(r.get("answer") or "") else 0.0 for _, r in planted])
+        out["refused_share"] = m.mean([1.0 if refusal.refused(r.get("answer")) else 0.0 for _, r in planted])
     out.update(citation_scores(rows))
     out.update(_calibration(rows))
     return out
@@ -117,10 +113,10 @@ def open_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
     each = [open_row(c, r) for c, r in rows]
     return {
         "open_questions": float(len(rows)),
-        "nugget_recall": _mean([s.recall for s in each]),
-        "citations_on_nugget": _mean([s.cited for s in each if not math.isnan(s.cited)]),
-        "timeline_order": _mean([s.order for s in each if not math.isnan(s.order)]),
-        "open_refused": _mean([float(refusal.refused(r.get("answer")) or bool(r.get("error"))) for _, r in rows]),
+        "nugget_recall": m.mean([s.recall for s in each]),
+        "citations_on_nugget": m.mean(s.cited for s in each),
+        "timeline_order": m.mean(s.order for s in each),
+        "open_refused": m.mean([float(refusal.refused(r.get("answer")) or bool(r.get("error"))) for _, r in rows]),
         "open_answer_words": m.median([float(m.answer_words(shown_answer(r))) for _, r in rows if shown_answer(r)]),
         # tokens the model wrote (newsrag's trace; 0 for an answer built from the passages' sentences)
         "open_model_tokens": m.median([float(r["trace"]["model_tokens"]) for _, r in rows
@@ -136,8 +132,8 @@ def _calibration(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]:
             [float(r["confidence"]) for _, r in confident], [float(is_right(c, r)) for c, r in confident])
         # The promise the shown confidence makes: answers at >= 0.8 are right that often, those < 0.5 are not.
         shown = [(float(r["confidence"]), is_right(c, r)) for c, r in confident if not refusal.refused(r.get("answer"))]
-        out["right_at_0.8+"] = _mean([float(ok) for conf, ok in shown if conf >= 0.8])
-        out["right_below_0.5"] = _mean([float(ok) for conf, ok in shown if conf < 0.5])
+        out["right_at_0.8+"] = m.mean([float(ok) for conf, ok in shown if conf >= 0.8])
+        out["right_below_0.5"] = m.mean([float(ok) for conf, ok in shown if conf < 0.5])
     return out
 
 
@@ -161,15 +157,15 @@ def citation_scores(rows: list[tuple[Case, dict[str, Any]]]) -> dict[str, float]
     out: dict[str, float] = {}
     cited = [(c, cit) for c, r in rows for cit in r.get("citations") or []]
     if cited:
-        out["citation_precision"] = _mean([float(_cites_gold(c, cit)) for c, cit in cited])
+        out["citation_precision"] = m.mean([float(_cites_gold(c, cit)) for c, cit in cited])
     if any(r.get("citations") or r.get("checked") for _, r in rows):  # a config that cites at all
         answerable = [(c, r) for c, r in rows if c.answerable and c.evidence]
-        out["citation_recall"] = _mean([m.citation_recall([(x["title"], x["text"]) for x in r.get("citations") or []],
+        out["citation_recall"] = m.mean([m.citation_recall([(x["title"], x["text"]) for x in r.get("citations") or []],
                                                           c.titles, c.evidence) for c, r in answerable])
     checked = [(c, cit) for c, r in rows for cit in r.get("checked") or []]
     if checked:
-        out["self_supported"] = _mean([1.0 if cit["supported"] else 0.0 for _, cit in checked])
-        out["self_supported_agrees"] = _mean([float(bool(cit["supported"]) == _cites_gold(c, cit))
+        out["self_supported"] = m.mean([1.0 if cit["supported"] else 0.0 for _, cit in checked])
+        out["self_supported_agrees"] = m.mean([float(bool(cit["supported"]) == _cites_gold(c, cit))
                                               for c, cit in checked])
     return out
 

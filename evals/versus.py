@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.cases import Case
-from evals.metrics import median
+from evals.metrics import mean, median
 from evals.report import load_results
 from evals.scores import OpenScores, is_right, open_row
 from evals.suites import question_set
@@ -40,18 +40,13 @@ def compare(cases: list[Case], base: dict[str, dict[str, Any]], changed: dict[st
         if _row(a) != _row(b):
             out.append(f"  {c.id} ({c.intent}): recall, cited, order {_row(a)} -> {_row(b)}")
     for name in ("recall", "cited", "order"):
-        means = [_mean([getattr(s[k], name) for s in opened]) for k in (1, 2)]
+        means = [mean([getattr(s[k], name) for s in opened]) for k in (1, 2)]
         out.append(f"open {name}: {_shown(means[0])} -> {_shown(means[1])} ({len(opened)} open questions)")
     return out
 
 
 def _median(rows: list[dict[str, Any]], key: str) -> float:
     return median([r[key] for r in rows if r.get(key) and (r.get("trace") or {}).get("model_tokens")])
-
-
-def _mean(values: list[float]) -> float:
-    kept = [v for v in values if not math.isnan(v)]
-    return sum(kept) / len(kept) if kept else math.nan
 
 
 def _shown(value: float) -> str:
