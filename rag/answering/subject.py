@@ -7,8 +7,16 @@ is in the question or the passages, so the support check passed it. A sentence t
 subject is supported only by a passage that names it too (in any spelling: "Chinese" for China, "U.S." or
 "United States" for US).
 
+A sentence naming two of the question's things needs a passage that names both: asked "what did Japan say about
+the Galwan Valley clash?", the model wrote "Japan said the Galwan Valley clash was a 'dispute' [1]" from a passage
+that names Galwan and not Japan.
+
     >>> sorted(subject_names("Bumble's new CEO is Changpeng Zhao [3].", "who is bumble's new ceo?"))
     ['bumble']
+    >>> runs = subject_runs("Rishi Sunak said China will speak up on Huawei [1].", "what did rishi sunak say about "
+    ...                     "huawei?", "as we have done on Huawei")
+    >>> [sorted(run) for run in runs]
+    [['rishi', 'sunak'], ['huawei']]
     >>> names_subject({"china"}, "Chinese troops have built at least 186 huts.")
     True
 """
@@ -35,6 +43,24 @@ def subject_names(claim: str, question: str) -> set[str]:
     capitalised = " ".join(re.findall(r"\b[A-Z][\w'’.-]*", MARKER.sub("", claim)))
     return {w for w in _words(capitalised) & _words(question)
             if len(w) > 1 and w not in STOPWORDS and w not in TITLES and w not in _CALENDAR and not w.isdigit()}
+
+
+_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*")
+
+
+def subject_runs(claim: str, question: str, passages: str) -> list[set[str]]:
+    """`subject_names` grouped by the name they are written in ("Rishi Sunak", "Huawei"): a passage must name
+    each. The claim's capitalised first word counts only when the passages never write it in lower case
+    ("Troops have built …" is not a name)."""
+    text = MARKER.sub("", claim).strip()
+    asked = subject_names(text, question)
+    runs = []
+    for match in _RUN.finditer(text):
+        names = _words(match.group(0)) & asked
+        opening = match.start() == 0 and " " not in match.group(0)
+        if names and not (opening and re.search(rf"\b{re.escape(match.group(0).lower())}\b", passages)):
+            runs.append(names)
+    return runs
 
 
 def names_subject(names: set[str], passage: str) -> bool:

@@ -15,7 +15,7 @@ import numpy as np
 
 from rag.answering.names import TITLES
 from rag.answering.outlets import without, without_taglines
-from rag.answering.subject import names_subject, subject_names
+from rag.answering.subject import names_subject, subject_names, subject_runs
 from rag.ports import Embedder
 from rag.text import MARKER as _MARKER
 from rag.text import STOPWORDS, content_words, sentences, words
@@ -106,8 +106,17 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     completes = bool(question) and _completes(claim_words, _stems(question), passage_words | title_words)
     if item:  # a list's line "- Huawei: …" is vouched for by a passage that names Huawei
         completes = completes or names_item(claim, passage)
-    about = subject_names(claim, subject) if subject else set()
-    return Support(similarity, lexical, grounded, completes, bool(about) and not names_subject(about, _given(passage)))
+    off_subject = bool(subject) and _off_subject(claim, passage, subject, context)
+    return Support(similarity, lexical, grounded, completes, off_subject)
+
+
+def _off_subject(claim: str, passage: Passage, question: str, context: str) -> bool:
+    """The claim names one of the question's things that the passage does not (the `subject` rule)."""
+    about = subject_names(claim, question)
+    held = _given(passage)
+    # the context opens with the question, which is no evidence of how the passages write a word
+    runs = subject_runs(claim, question, context.replace(question, "", 1))
+    return bool(about) and (not names_subject(about, held) or not all(names_subject(run, held) for run in runs))
 
 
 ITEM = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
