@@ -51,9 +51,10 @@ _RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*")
 def subject_runs(claim: str, question: str, passages: str) -> list[set[str]]:
     """`subject_names` grouped by the name they are written in ("Rishi Sunak", "Huawei"): a passage must name
     each. The claim's capitalised first word counts only when the passages never write it in lower case
-    ("Troops have built …" is not a name)."""
+    ("Troops have built …" is not a name), and a name the claim repeats inside the question's own phrasing does
+    not count: "… was interviewed about Washington's new Hong Kong sanctions law [2]" restates the question."""
     text = MARKER.sub("", claim).strip()
-    asked = subject_names(text, question)
+    asked = subject_names(text, question) - _restated(text, question)
     runs = []
     for match in _RUN.finditer(text):
         names = _words(match.group(0)) & asked
@@ -61,6 +62,24 @@ def subject_runs(claim: str, question: str, passages: str) -> list[set[str]]:
         if names and not (opening and re.search(rf"\b{re.escape(match.group(0).lower())}\b", passages)):
             runs.append(names)
     return runs
+
+
+_RESTATED_WORDS = 4  # "Washington's new Hong Kong sanctions law" copied from the question; "Rishi Sunak said" is not
+
+
+def _restated(claim: str, question: str) -> set[str]:
+    """The claim's words that stand in a run of at least `_RESTATED_WORDS` words copied from the question."""
+    said, asked = _sequence(claim), " ".join(_sequence(question))
+    found: set[str] = set()
+    for i in range(len(said)):
+        n = next((n for n in range(len(said) - i, _RESTATED_WORDS - 1, -1)
+                  if f" {' '.join(said[i:i + n])} " in f" {asked} "), 0)
+        found.update(said[i:i + n])
+    return found
+
+
+def _sequence(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text.lower()))
 
 
 def names_subject(names: set[str], passage: str) -> bool:
