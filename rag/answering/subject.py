@@ -48,20 +48,22 @@ def subject_names(claim: str, question: str) -> set[str]:
 _RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*")
 
 
-def subject_runs(claim: str, question: str, passages: str) -> list[set[str]]:
+def subject_runs(claim: str, question: str, passages: str, outlets: tuple[str, ...] = ()) -> list[set[str]]:
     """`subject_names` grouped by the name they are written in ("Rishi Sunak", "Huawei"): a passage must name
-    each. The claim's capitalised first word counts only when the passages never write it in lower case
+    each. The claim's capitalised first word counts only when it is not written in lower case elsewhere
     ("Troops have built …" is not a name), and a name the claim repeats inside the question's own phrasing does
-    not count: "… was interviewed about Washington's new Hong Kong sanctions law [2]" restates the question."""
+    not count: "… was interviewed about Washington's new Hong Kong sanctions law [2]" restates the question.
+    Nor does a named outlet ("According to TechCrunch, …"): it is where a passage comes from, not what it says."""
     text = MARKER.sub("", claim).strip()
-    asked = subject_names(text, question) - _restated(text, question)
-    runs = []
-    for match in _RUN.finditer(text):
-        names = _words(match.group(0)) & asked
-        opening = match.start() == 0 and " " not in match.group(0)
-        if names and not (opening and re.search(rf"\b{re.escape(match.group(0).lower())}\b", passages)):
-            runs.append(names)
-    return runs
+    asked = subject_names(text, question) - _restated(text, question) - _words(" ".join(outlets))
+    # The first word is a name unless written in lower case in the passages ("Troops …"), or in a question
+    # that capitalises its names ("… in another TechCrunch article"); "what did japan say" capitalises none.
+    cased = any(word[:1].isupper() for word in question.split()[1:])
+    first = _sequence(text)[:1]
+    if first and re.search(rf"\b{first[0]}\b", f"{passages} {question if cased else ''}"):
+        asked -= set(first)
+    runs = [_words(match.group(0)) & asked for match in _RUN.finditer(text)]
+    return [names for names in runs if names]
 
 
 _RESTATED_WORDS = 4  # "Washington's new Hong Kong sanctions law" copied from the question; "Rishi Sunak said" is not
