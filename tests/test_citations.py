@@ -309,3 +309,16 @@ def test_a_sentence_naming_two_of_the_questions_things_needs_a_passage_that_name
                            HashEmbedder(), "Which academic was interviewed about Washington's new Hong Kong sanctions "
                            "law?", subject=True)
     assert [(c.marker, c.supported) for c in citations] == [(1, True)]
+    # A named outlet is where a passage comes from, not what its text says; a passage that speaks of "he" may be
+    # about the person named just before the excerpt.
+    suit = _passage("Caroline Ellison said Sam Bankman-Fried directed her to commit the crimes.")
+    _, citations = resolve("According to TechCrunch, Caroline Ellison said Sam Bankman-Fried directed her [1].",
+                           [suit], HashEmbedder(), "What did Caroline Ellison say, according to TechCrunch?",
+                           subject=True, outlets=("TechCrunch",))
+    assert [(c.marker, c.supported) for c in citations] == [(1, True)]
+    told = _passage("During the conference, he also criticised the decision to exclude Huawei from the UK's 5G "
+                    "network.")
+    _, citations = resolve("Liu Xiaoming criticised the decision to exclude Huawei from the UK's 5G network [1].",
+                           [told], HashEmbedder(), "What did Liu Xiaoming criticise about the UK's 5G network?",
+                           subject=True)
+    assert [(c.marker, c.supported) for c in citations] == [(1, True)]
