@@ -199,11 +199,13 @@ def test_an_answer_that_goes_on_to_say_the_articles_do_not_give_what_was_asked_i
 
 
 def test_a_figure_that_no_verified_citation_vouches_for_is_not_shown_as_the_answer(scripted):
-    # The cited sentence is true but holds no figure; the figure asked for stands uncited on the next line.
+    # The cited sentence is true but holds no figure; the figure asked for stands uncited on the next line. What
+    # the passages say is kept, and the refused figure is not shown beside it.
     scripted("China relies on the US for its helium, which is used in industry [1].\n"
              "China uses 9,000 tonnes of helium every year.")
     answer = rag.answer("How many tonnes of helium does China use every year?")
     assert answer.refused and answer.text.startswith(f"{REFUSAL} They say only: China relies on the US")
+    assert "9,000" not in answer.text
     scripted("China relies on the US for its helium.\nBut China uses more than 4,300 tonnes of helium every year [1].")
     assert not rag.answer("How many tonnes of helium does China use every year?").refused
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answering.question import verdict
 from rag.text import MARKER, content_words, sentence_spans
 
 _SOURCE = r"(?:passages?|articles?|texts?|reports?|context|sources?)"
@@ -36,7 +37,6 @@ _DECLINE = re.compile(
     rf"name|indicate|reveal)\b)|\bthere (?:is|are) no (?:information|mention|details?)\b", re.I)
 # A clause before the one that declines, kept when it says something: "X, but it does not mention Y".
 _BUT = re.compile(r"(?:,|;)\s*(?:but|however|although|though)\b", re.I)
-_VERDICT = re.compile(r"^\W*(?:yes|no)\b", re.I)
 # Words a declining clause says about the thing it declines, not the thing itself.
 _FRAME = frozenset("information details detail exact specific specifically number amount whether passage "
                    "passages article articles text any further more much many explicitly clear clearly "
@@ -62,10 +62,10 @@ def unhedged(text: str, question: str) -> str | None:
         if before and content_words(sentence[: before.start()]):
             markers = "".join(f" [{m}]" for m in MARKER.findall(sentence))
             kept.append(f"{sentence[: before.start()].rstrip()}{markers}.")
-    if kept and _VERDICT.match(kept[0]) and declined:
+    if kept and declined and verdict(kept[0], ("Yes", "No")):
         kept = kept[1:]
     stated = set().union(*(_said(s) for s in kept))
-    if not declined - stated:  # "the CEO is X [1]. It does not name the former CEO": a side detail
+    if not declined - stated:  # "the CEO is X [1]. The article does not name the former CEO": a side detail
         return None
     return " ".join(kept)
 

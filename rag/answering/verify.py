@@ -71,7 +71,7 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
         off: list[int] = []
         text, citations = resolve(text, passages, embedder, question, held, repair=policy.on("repair"),
                                   aliases=policy.on("aliases"), moves=moves, items=spec.intent == "list",
-                                  subject=policy.on("subject"), off_subject=off)
+                                  subject=policy.on("subject"), off_subject=off, outlets=spec.outlets)
         if off:
             passages_off = ", ".join(f"[{n}]" for n in sorted(set(off)))
             trace.record("subject", f"passage {passages_off} not counted as support",
@@ -141,10 +141,22 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             trace.fire("said_only")
             if policy.on("said_only"):
                 trace.record("said_only", "kept what the passages say", "some of its citations are supported")
-                text = f"{REFUSAL} They say only: {text}"
+                text, citations = _said_only(text, citations, question, answered)
             else:
                 text, citations = REFUSAL, []
     return Verified(text, citations, checked, refused, held)
+
+
+def _said_only(text: str, citations: list[Citation], question: str, answered: bool) -> tuple[str, list[Citation]]:
+    """The refusal with what the passages do say. When no citation vouches for the asked-for fact, a sentence
+    that gives one is what was refused and is left out: "Kevin McCarthy was replaced by Jim Harbaugh [1]" was
+    kept, citing a passage on McCarthy's ouster that does not name his successor."""
+    kept = text if answered else " ".join(s for s in sentences(text) if not answers_kind(s, question))
+    cited = {int(m) for m in MARKER.findall(kept)}
+    citations = [c for c in citations if c.marker in cited]
+    if not kept or not any(c.supported for c in citations):
+        return REFUSAL, []
+    return f"{REFUSAL} They say only: {kept}", citations
 
 
 def _recite(spec: QuestionSpec, passages: list[Passage], text: str, citations: list[Citation], policy: Policy,
@@ -161,7 +173,7 @@ def _recite(spec: QuestionSpec, passages: list[Passage], text: str, citations: l
     if not policy.on("recite"):
         return text, citations
     moved, cited = resolve(moved, passages, embedder, spec.question, held, repair=False,
-                           aliases=policy.on("aliases"), subject=policy.on("subject"))
+                           aliases=policy.on("aliases"), subject=policy.on("subject"), outlets=spec.outlets)
     trace.record("recite", "cited " + ", ".join(f"[{n}]" for n in sorted(vouched)),
                  f"its sentence holds the {kind} the answer gives and names what the question asks about")
     return moved, [Citation(c.marker, c.passage, True) if c.marker in vouched else c for c in cited]
