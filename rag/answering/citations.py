@@ -53,7 +53,7 @@ def cites_asked_fact(text: str, citations: list[Citation], question: str) -> boo
 def resolve(
     text: str, passages: list[Passage], embedder: Embedder, question: str = "", held: bool | None = None,
     *, repair: bool = True, aliases: bool = False, moves: list[str] | None = None, items: bool = False,
-    subject: bool = False, off_subject: list[int] | None = None, outlets: tuple[str, ...] = (),
+    subject: bool = False, off_subject: list[int] | None = None,
 ) -> tuple[str, list[Citation]]:
     """Check every cited sentence against its passages and return citations in marker order.
 
@@ -65,8 +65,7 @@ def resolve(
     checked; `moves` collects what each repair did, for the trace. With `items` (a list's answer), a line
     "- Name: …" is supported by a passage that names it, and an unmarked one cites the first such passage.
     With `subject`, a sentence naming the question's subject is supported only by a passage naming it too;
-    `off_subject` collects the passages that check turned down for a cited sentence, and `outlets` are the
-    question's named outlets, which a passage's text need not name."""
+    `off_subject` collects the passages that check turned down for a cited sentence."""
     context = " ".join([question, *map(_given, passages)])
     about = question if subject else ""
     if held is None:
@@ -75,7 +74,7 @@ def resolve(
     if items and repair:
         text = "\n".join(_cite_item(line, passages) for line in text.split("\n"))
     if not _MARKER.search(text) and repair:
-        text = _attach_markers(text, passages, embedder, context, asked, about, outlets)
+        text = _attach_markers(text, passages, embedder, context, asked, about)
         if moves is not None and _MARKER.search(text):
             moves.append("markers added to an answer that had none")
     verdicts: dict[int, bool] = {}
@@ -92,14 +91,14 @@ def resolve(
             cited = list(dict.fromkeys(int(m) for m in _MARKER.findall(sentence)))
             if cited:
                 claim = sentence if item else claim_of(sentence, previous, question)
-                checks = [support(claim, p, embedder, context, asked, aliases, item, about, outlets) for p in passages]
+                checks = [support(claim, p, embedder, context, asked, aliases, item, about) for p in passages]
                 joint = _joint(claim, cited, passages, checks, embedder, context)
                 if off_subject is not None:  # the passages this sentence could not be cited to, by the rule
                     off_subject.extend(i for i, c in enumerate(checks, 1) if c.off_subject)
                 for n in cited:
                     ok = checks[n - 1].supported or n in joint
                     earlier = None if ok or not repair else _earlier_claim(
-                        repaired, unmarked, passages[n - 1], embedder, context, question, asked, about, outlets)
+                        repaired, unmarked, passages[n - 1], embedder, context, question, asked, about)
                     better = None if ok or earlier is not None or not repair else _best(checks, set(cited))
                     if moves is not None and (earlier is not None or better is not None):
                         moves.append(f"[{n}] moved to " + ("an earlier sentence it supports" if earlier is not None
@@ -154,12 +153,12 @@ def _joint(claim: str, cited: list[int], passages: list[Passage], checks: list[S
 
 
 def _earlier_claim(repaired: list[str], unmarked: list[int], passage: Passage, embedder: Embedder, context: str,
-                   question: str, asked: str, about: str, outlets: tuple[str, ...]) -> int | None:
+                   question: str, asked: str, about: str) -> int | None:
     """The nearest unmarked sentence before a wrongly cited one that its passage supports, if any: small models
     often put one marker at the end of a paragraph whose first sentence holds the answer."""
     for i in reversed(unmarked):
         claim = claim_of(repaired[i], repaired[i - 1] if i else "", question)
-        if support(claim, passage, embedder, context, asked, subject=about, outlets=outlets).supported:
+        if support(claim, passage, embedder, context, asked, subject=about).supported:
             return i
     return None
 
@@ -178,12 +177,12 @@ def _best(checks: list[Support], exclude: set[int]) -> int | None:
 
 
 def _attach_markers(text: str, passages: list[Passage], embedder: Embedder, context: str, asked: str,
-                    about: str, outlets: tuple[str, ...]) -> str:
+                    about: str) -> str:
     lines = []
     for line in text.split("\n"):  # the model's line breaks (an answer word, then its reasons) stay
         out = []
         for sentence in sentences(line):
-            scored = [(support(sentence, p, embedder, context, asked, subject=about, outlets=outlets), n)
+            scored = [(support(sentence, p, embedder, context, asked, subject=about), n)
                       for n, p in enumerate(passages, 1)]
             best = max(scored, key=lambda s: s[0].similarity + s[0].lexical, default=None)
             if best is not None and best[0].supported:

@@ -15,7 +15,7 @@ import numpy as np
 
 from rag.answering.names import TITLES
 from rag.answering.outlets import without, without_taglines
-from rag.answering.subject import names_subject, subject_names, subject_runs
+from rag.answering.subject import names_subject, subject_names
 from rag.ports import Embedder
 from rag.text import MARKER as _MARKER
 from rag.text import STOPWORDS, content_words, sentences, words
@@ -72,7 +72,7 @@ def _known(term: str, known: set[str]) -> bool:
 
 
 def support(claim: str, passage: Passage, embedder: Embedder, context: str = "", question: str = "",
-            aliases: bool = False, item: bool = False, subject: str = "", outlets: tuple[str, ...] = ()) -> Support:
+            aliases: bool = False, item: bool = False, subject: str = "") -> Support:
     """How well `passage` supports `claim` (a sentence of the answer, markers removed). `context` is the
     other text the model was given (all passages, the question): names and numbers may come from there.
     With `question`, a claim that restates the question supports by the words it adds to it: a long question
@@ -80,8 +80,7 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
 
     Meaning is judged against the passage's body, not its title: a claim that only repeats the title
     ("TikTok warning: China threatens retaliation [1]") does not answer anything. With `subject` (the question),
-    a claim naming the question's subject needs a passage that names it (the `subject` rule); the question's
-    named `outlets` are the passages' sources, which their text need not name."""
+    a claim naming the question's subject needs a passage that names it (the `subject` rule)."""
     claim = _MARKER.sub("", claim).strip()
     parts = sentences(passage.text) or [passage.text]
     vectors = embedder.embed([claim, *parts], "document")
@@ -107,22 +106,8 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     completes = bool(question) and _completes(claim_words, _stems(question), passage_words | title_words)
     if item:  # a list's line "- Huawei: …" is vouched for by a passage that names Huawei
         completes = completes or names_item(claim, passage)
-    off_subject = bool(subject) and _off_subject(claim, passage, subject, context, outlets)
-    return Support(similarity, lexical, grounded, completes, off_subject)
-
-
-def _off_subject(claim: str, passage: Passage, question: str, context: str, outlets: tuple[str, ...]) -> bool:
-    """The claim names one of the question's things that the passage does not (the `subject` rule)."""
-    about = subject_names(claim, question)
-    held = _given(passage)
-    # the context opens with the question, which is no evidence of how the passages write a word
-    runs = subject_runs(claim, question, context.replace(question, "", 1), outlets)
-    if _PERSON.search(passage.text):  # "he also criticised …": the excerpt may be about someone named before it
-        runs = [run for run in runs if len(run) == 1]
-    return bool(about) and (not names_subject(about, held) or not all(names_subject(run, held) for run in runs))
-
-
-_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
+    about = subject_names(claim, subject) if subject else set()
+    return Support(similarity, lexical, grounded, completes, bool(about) and not names_subject(about, _given(passage)))
 
 
 ITEM = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")

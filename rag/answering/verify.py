@@ -71,7 +71,7 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
         off: list[int] = []
         text, citations = resolve(text, passages, embedder, question, held, repair=policy.on("repair"),
                                   aliases=policy.on("aliases"), moves=moves, items=spec.intent == "list",
-                                  subject=policy.on("subject"), off_subject=off, outlets=spec.outlets)
+                                  subject=policy.on("subject"), off_subject=off)
         if off:
             passages_off = ", ".join(f"[{n}]" for n in sorted(set(off)))
             trace.record("subject", f"passage {passages_off} not counted as support",
@@ -173,7 +173,7 @@ def _recite(spec: QuestionSpec, passages: list[Passage], text: str, citations: l
     if not policy.on("recite"):
         return text, citations
     moved, cited = resolve(moved, passages, embedder, spec.question, held, repair=False,
-                           aliases=policy.on("aliases"), subject=policy.on("subject"), outlets=spec.outlets)
+                           aliases=policy.on("aliases"), subject=policy.on("subject"))
     trace.record("recite", "cited " + ", ".join(f"[{n}]" for n in sorted(vouched)),
                  f"its sentence holds the {kind} the answer gives and names what the question asks about")
     return moved, [Citation(c.marker, c.passage, True) if c.marker in vouched else c for c in cited]
