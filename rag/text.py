@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 
 # Raised whenever the sentence rules below change: it is part of an index's chunking signature, so the next
-# index run re-chunks the archive with the new sentence boundaries (2: initials and "no." before a number).
-SENTENCE_RULES = 2
+# index run re-chunks the archive with the new sentence boundaries (2: initials and "no." before a number; 3: two
+# sentences glued without a space).
+SENTENCE_RULES = 3
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "gov", "sen", "rep", "lt", "col", "capt",
     "co", "corp", "inc", "ltd", "plc", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec",
 }
-# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace; or a stop
+# between a lower-case word and a capitalised one with no space, where a scraped article lost its paragraph break
+# ("… companies like TikTok and WeChat.A virtual meeting will …"; "Node.js" and "Express.co.uk" stay whole).
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|(?<=[a-z]{2})[.!?](?=[A-Z][a-z]*\s)|\n")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s*[\"“‘'(\[]?[A-Z0-9]")
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "y.k", "j.r.r": the token before the final dot
 _BEFORE_NUMBER = {"no", "nos"}  # "No. 10": an abbreviation only before a number ("He said no. Then …")

@@ -36,3 +36,16 @@ def test_initials_stay_inside_their_sentence_and_a_bare_no_ends_one():
         "He said no.",
         "It is No. 10 on the list.",
     ]
+
+
+def test_two_sentences_glued_without_a_space_are_two():
+    # A scraped sample article reads "… companies like TikTok and WeChat.A virtual meeting will …": read as one
+    # sentence, a list of the companies named "WeChat.A", and the meeting's sentence hid inside the crackdown's.
+    text = ("It targets TikTok and WeChat.A virtual meeting will take place. Node.js and Express.co.uk stay. "
+            "U.S.A is one.")
+    assert sentences(text) == [
+        "It targets TikTok and WeChat.",
+        "A virtual meeting will take place.",
+        "Node.js and Express.co.uk stay.",
+        "U.S.A is one.",
+    ]
