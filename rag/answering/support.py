@@ -91,7 +91,8 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     lexical = len(claim_words & passage_words) / len(claim_words) if claim_words else 0.0
     if claim_words and claim_words <= title_words and lexical < SUPPORT_LEXICAL:
         similarity = lexical = 0.0  # a restated title
-    given = f"{_given(passage)} {context}"
+    held = _given(passage)
+    given = f"{held} {context}"
     known = _vocabulary(given)
     pairs = names(claim)
     terms = key_terms(claim)
@@ -107,7 +108,7 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     if item:  # a list's line "- Huawei: …" is vouched for by a passage that names Huawei
         completes = completes or names_item(claim, passage)
     about = subject_names(claim, subject) if subject else set()
-    return Support(similarity, lexical, grounded, completes, bool(about) and not names_subject(about, _given(passage)))
+    return Support(similarity, lexical, grounded, completes, bool(about) and not names_subject(about, held))
 
 
 ITEM = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
