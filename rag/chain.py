@@ -216,7 +216,7 @@ class AnswerChain:
         parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.spec.query]
         weights = [question_weights(part, corpus) for part in parts]
         sims = self._sims(turn.spec.query)
-        if isinstance(turn.strategy, ExtractiveStrategy):
+        if extractive := isinstance(turn.strategy, ExtractiveStrategy):
             turn.strategy.reads(sims, corpus.article, corpus.newest(), merge_weights(weights))
         whole, min_gain = turn.strategy.reading()
         part_sims = []
@@ -225,7 +225,17 @@ class AnswerChain:
             if self.policy.on("part_evidence"):
                 part_sims = [self._sims(part) for part in parts]
         return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets,
-                      whole, min_gain, part_sims)
+                      whole, min_gain, part_sims, self._antecedents(turn) if extractive else None)
+
+    def _antecedents(self, turn: Turn) -> Callable[[int], bool]:
+        """Whether an open answer's passages take the sentence before one that points back at it ("He also …")."""
+        def widen(count: int) -> bool:
+            turn.trace.fire("antecedent")
+            if self.policy.on("antecedent"):
+                turn.trace.record("antecedent", f"{count} sentence(s) added before the passages' own",
+                                  "a sentence opens with 'he', 'they' or 'its' for what the sentence before it names")
+            return self.policy.on("antecedent")
+        return widen
 
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:
         """The query's similarity to each text (sentence vectors cached across questions)."""

@@ -103,3 +103,23 @@ def strip_markers(text: str) -> str:
 def is_refusal(text: str) -> bool:
     """Whether `text` declines to answer ("The articles do not say.", "I don't know")."""
     return bool(_REFUSALS.search(text))
+
+
+# A sentence that opens by pointing back at the one before it ("He also urged …", "Its earlier actions …", "But
+# they said …"). Read alone, as an open answer's line, it loses its subject, and under another article's line
+# it reads as that article's ("He" taken for the person the line above names). "This week" points nowhere.
+_REFERS_BACK = re.compile(
+    r"[\"“‘']?(?:(?:But|And|Yet|So|Still|However|Meanwhile|Instead|Now),?\s+)?"
+    r"(?i:he|she|they|it|his|her|their|its|these|those|this)(?:’s|'s)?\b"
+    r"(?!\s+(?i:week|weekend|month|year|morning|afternoon|evening|season|summer|spring|autumn|winter|time)\b)")
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether `sentence` opens with a pronoun for something the sentence before it names.
+
+    >>> refers_back("He also urged the UK not to interfere."), refers_back("But they said no.")
+    (True, True)
+    >>> refers_back("This week, we cover the trial."), refers_back("Hence the ban."), refers_back("Theresa May spoke.")
+    (False, False, False)
+    """
+    return bool(_REFERS_BACK.match(sentence.lstrip()))

@@ -21,7 +21,7 @@ from rag.answering.outlets import outlet_of
 from rag.answering.question import has_type
 from rag.retrieve import Scored, lexical_overlap
 from rag.store.article import ArticleText
-from rag.text import content_words
+from rag.text import content_words, refers_back
 from rag.tuning import SELECTION as T
 from rag.types import Passage
 
@@ -57,13 +57,16 @@ def select(
     whole: int = 0,
     min_gain: float = T["min_gain"],
     part_sims: Sequence[SentenceSims] = (),
+    antecedents: Callable[[int], bool] | None = None,
 ) -> list[tuple[Passage, str]]:
     """Numbered passages (contiguous runs of chosen sentences, grouped per article), each with its best
     sentence, at most `budget` estimated tokens including their headers and at most `most` of them. `weights`
     holds the IDF weights of each question part's words; `kind` is the answer type the question expects;
     `outlets` are the outlets the question names. Every sentence of the `whole` best articles is a candidate
     too, and a sentence gaining less than `min_gain` ends the choosing. With `part_sims` (each part's
-    similarity, aligned with `weights`), each part's best sentence is chosen first: its own evidence."""
+    similarity, aligned with `weights`), each part's best sentence is chosen first: its own evidence. With
+    `antecedents`, told how many chosen sentences open by pointing back at a sentence not chosen ("He also
+    urged …"), that sentence is added before each when it answers True (outside the budget: one sentence)."""
     pool = candidates(scored, articles, sims, weights)
     if whole:
         _add_articles(pool, scored, whole, articles, sims, weights)
@@ -96,8 +99,30 @@ def select(
             break
         if not take(best):
             break
+    if antecedents and (before := _antecedents(chosen, articles)) and antecedents(len(before)):
+        chosen += before
     return [(passage(run, articles(run[0].article_id)), max(run, key=lambda s: s.relevance).text)
             for run in runs(chosen)]
+
+
+def _antecedents(chosen: list[Sentence], articles: Callable[[str], ArticleText | None]) -> list[Sentence]:
+    """The sentences before the chosen ones that open by pointing back at them ("He", "Its", "But they"),
+    when not chosen: up to two back, so "He said … He added …" reaches the one naming him."""
+    have = {(c.article_id, c.index) for c in chosen}
+    found: list[Sentence] = []
+    for c in chosen:
+        article, i, text = articles(c.article_id), c.index, c.text
+        for _ in range(2):
+            if article is None or i < 1 or not refers_back(text) or (c.article_id, i - 1) in have:
+                break
+            a, b = article.spans[i - 1]
+            text = article.text[a:b]
+            if instruction_like(text):
+                break
+            i -= 1
+            found.append(Sentence(c.article_id, i, a, b, text, 0.0, c.info))
+            have.add((c.article_id, i))
+    return found
 
 
 def candidates(scored: list[Scored], articles: Callable[[str], ArticleText | None], sims: SentenceSims,

@@ -18,7 +18,7 @@ from rag.answering.dates import EventDate, after_event, event_date
 from rag.answering.injection import instruction_like
 from rag.answering.window import MONTHS, Window
 from rag.retrieve import jaccard
-from rag.text import content_words, sentence_spans
+from rag.text import content_words, refers_back, sentence_spans
 from rag.types import Passage
 
 Sims = Callable[[list[str]], list[float]]  # the question's similarity to each text
@@ -70,12 +70,14 @@ class Line:
 
 
 def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int | None],
-          before: Callable[[Passage], str] = lambda _: "") -> list[Line]:
+          before: Callable[[Passage], str] = lambda _: "", joined: bool = False) -> list[Line]:
     """Every sentence of the passages worth showing, most relevant first, near-copies merged. A date without
     its year in an undated article is placed by `year_of` its passage; a day counted from an event ("within 45
     days of the order") from the last event dated to the day before it, in the passage or in `before` it (the
-    article's text up to the passage)."""
+    article's text up to the passage). With `joined`, a sentence that opens by pointing back ("He also urged
+    …") is one line with the sentence before it, as relevant as the more relevant of them."""
     found: list[Line] = []
+    parts: list[list[str]] = []  # each line's sentences, scored one by one
     for n, p in enumerate(passages, 1):
         undated = None if p.published else year_of(p)
         anchor = _last_day(before(p), p.published, undated)  # what "45 days of the order" counts from
@@ -83,11 +85,18 @@ def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int 
             text = " ".join(p.text[a:b].split())
             event = event_date(text, p.published, undated) or after_event(text, anchor)
             anchor = event if event and event.precision == "day" else anchor
+            if joined and found and found[-1].position == (n, i - len(parts[-1])) and refers_back(text):
+                found[-1].text += " " + text
+                found[-1].event = found[-1].event or event
+                parts[-1].append(text)
+                continue
             if len(text.split()) < MIN_WORDS or instruction_like(text) or text.endswith(":"):
                 continue
             found.append(Line(text, [n], [p.article_id], 0.0, event, p.published, (n, i)))
-    for line, sim in zip(found, sims([line.text for line in found]), strict=True):
-        line.relevance = sim
+            parts.append([text])
+    scores = iter(sims([text for texts in parts for text in texts]))
+    for line, texts in zip(found, parts, strict=True):
+        line.relevance = max(next(scores) for _ in texts)
     return merge(sorted(found, key=lambda line: -line.relevance))
 
 

@@ -43,6 +43,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "wide_context": ("budget", "a name question of 25 words or more gets 400 evidence tokens, not 250"),
     "extractive": ("open", "build a summary, timeline, latest or why from the passages' cited sentences, in date "
                            "order, instead of having the model write it"),
+    "antecedent": ("open", "an open answer's line that opens by pointing back ('He also urged …', 'Its earlier "
+                           "actions …') shows the sentence before it too, and its passage holds that sentence"),
     "names": ("open", "answer a list of names of a kind (companies, people, countries) with the names the "
                       "passages' sentences hold (spaCy's small NER), each cited to its sentence, instead of having "
                       "the model write it"),

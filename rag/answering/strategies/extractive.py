@@ -37,7 +37,7 @@ from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.open import OpenStrategy
 from rag.retrieve import jaccard, lexical_overlap
 from rag.store.article import ArticleText
-from rag.text import content_words
+from rag.text import content_words, refers_back, sentence_spans
 from rag.trace import Trace
 from rag.tuning import EXTRACTIVE as T
 from rag.types import Passage
@@ -121,7 +121,10 @@ class ExtractiveStrategy(OpenStrategy):
         self.years_guessed = not self.spec.window and not dated
         story = written_year(" ".join(p.text for p in passages), self.newest) or (
             self.newest or dt.date.today()).year  # only orders days shown without their year
-        ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated, story), self._before)
+        if any(refers_back(p.text[a:b]) for p in passages for a, b in sentence_spans(p.text)[1:]):
+            trace.fire("antecedent")  # a line joined to the sentence before it (its passage may have been widened)
+        ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated, story), self._before,
+                       self.policy.on("antecedent"))
         if self.spec.window and self.policy.on("window"):
             inside = in_window(ranked, self.spec.window)
             if len(inside) < len(ranked):
