@@ -488,3 +488,55 @@ def test_a_timeline_fills_up_with_undated_lines_at_their_articles_date(tram):
     assert any("12,000 riders" in line for line in fallback), answer.text
     dates = [_date(line[2:].split(":")[0].split(" (")[0]) for line in lines]
     assert dates == sorted(dates), answer.text
+
+
+ENVOY = [  # a line that points back ("He also urged …") under a line of another article naming someone else
+    ("2021-05-03", "Ferry strike shuts Brantwick harbour",
+     "Brantwick ferry crews began a strike over pay on Monday, shutting the harbour. "
+     "Union leader Maja Holm said the Brantwick ferry strike would last a week."),
+    ("2021-05-05", "Norland envoy visits Brantwick",
+     "Norland's ambassador Liu Wei toured the old town and the cathedral on Tuesday. "
+     "He also urged Brantwick to end the ferry strike before the summer season."),
+]
+
+
+def test_a_line_that_points_back_names_who_it_means(fake, tmp_path: Path):
+    # "He also urged Brantwick to end the ferry strike" was shown alone, under a line naming the union leader: a
+    # reader took "He" for her. Its passage now holds the sentence naming him, and the line shows it.
+    _collection(fake, tmp_path / "envoy", [{"title": title, "text": text, "date": date, "source": "Courier"}
+                                           for date, title, text in ENVOY])
+    answer = rag.answer("What happened with the Brantwick ferry strike?")
+    urged = next(line for line in answer.text.splitlines() if "urged Brantwick" in line)
+    assert urged.startswith("Norland's ambassador Liu Wei toured"), answer.text
+    assert not any(line.startswith("He ") for line in answer.text.splitlines()), answer.text
+    _each_line_quotes_its_passage(answer)
+    assert "antecedent" in [step.rule for step in answer.trace.steps]
+    rag.configure(parts=fake.parts(ablate="antecedent"), llm=ScriptedChat(replies=[]))
+    alone = rag.answer("What happened with the Brantwick ferry strike?").text
+    assert "\nHe also urged Brantwick" in alone or alone.startswith("He also urged"), alone  # the rule's whole effect
+
+
+def test_a_chosen_sentence_that_points_back_brings_the_one_it_points_at_into_its_passage():
+    # The retrieved chunk holds only "He also urged …" (the chunk before it held the envoy's name). Its passage
+    # starts a sentence earlier, so the citation shows who "he" is; the fact strategies' evidence is left as is.
+    text = ("Norland's ambassador Liu Wei toured the old town on Tuesday. "
+            "He also urged Brantwick to end the ferry strike before the summer season.")
+    at = text.index("He also")
+    article = ArticleText(text)
+    chunk = Scored(Passage("c1", "a1", "Envoy visits", "Courier", None, text[at:], 1.0, at, len(text)),
+                   1.0, 1.0, 0.0, 0.0, [(0, len(text) - at)], [1.0], [1.0])
+    asked: list[int] = []
+
+    def sims(texts: list[str]) -> list[float]:
+        return [0.9 if "ferry" in t else 0.0 for t in texts]
+
+    def read(antecedents: bool) -> str:
+        def widen(count: int) -> bool:
+            asked.append(count)
+            return antecedents
+        chosen = select([chunk], lambda _: article, sims, [{"ferry": 1.0}], None, 500, 8, antecedents=widen)
+        return " | ".join(p.text for p, _ in chosen)
+
+    assert read(antecedents=True) == text and asked == [1]
+    assert read(antecedents=False) == text[at:]
+    assert select([chunk], lambda _: article, sims, [{"ferry": 1.0}], None, 500, 8)[0][0].text == text[at:]

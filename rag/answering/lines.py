@@ -36,6 +36,7 @@ class Line:
     event: EventDate | None
     published: dt.date | None
     position: tuple[int, int]  # (passage, sentence) of its first telling: reading order
+    lead: str | None = None  # the sentence before it, when it opens by pointing back at it ("He also …")
 
     @property
     def when(self) -> dt.date | None:
@@ -48,9 +49,10 @@ class Line:
     def told_by(self) -> str:
         return f" ({len(self.articles)} articles)" if len(self.articles) > 1 else ""
 
-    def shown(self) -> str:
+    def shown(self, lead: bool = False) -> str:
         """The sentence and its markers as a line of the answer. A quote that runs over several sentences is
         marked open or closed with an ellipsis where the line cuts it, so the line does not read as broken.
+        With `lead`, the sentence before it comes first.
 
         >>> Line("“But the US will not take it either.", [1], ["a"], 1.0, None, None, (0, 0)).shown()
         '“But the US will not take it either …”. [1]'
@@ -59,7 +61,8 @@ class Line:
         >>> Line("It cannot pay more,” he said.", [2], ["a"], 1.0, None, None, (0, 0)).shown()
         '“… It cannot pay more,” he said. [2]'
         """
-        text, opened, closed = self.text, self.text.count("“"), self.text.count("”")
+        text = f"{self.lead} {self.text}" if lead and self.lead else self.text
+        opened, closed = text.count("“"), text.count("”")
         if opened > closed and text.endswith(("?", "!")):
             text += " …”"  # the question or exclamation keeps its mark: "“Is it fair? …” [1]"
         elif opened > closed:
@@ -70,34 +73,42 @@ class Line:
 
 
 def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int | None],
-          before: Callable[[Passage], str] = lambda _: "", joined: bool = False) -> list[Line]:
+          before: Callable[[Passage], str] = lambda _: "", leads: bool = False) -> list[Line]:
     """Every sentence of the passages worth showing, most relevant first, near-copies merged. A date without
     its year in an undated article is placed by `year_of` its passage; a day counted from an event ("within 45
     days of the order") from the last event dated to the day before it, in the passage or in `before` it (the
-    article's text up to the passage). With `joined`, a sentence that opens by pointing back ("He also urged
-    …") is one line with the sentence before it, as relevant as the more relevant of them."""
+    article's text up to the passage). With `leads`, a sentence that opens by pointing back ("He also urged
+    …") carries the sentence before it as its `lead`, shown with it (`shown_after`)."""
     found: list[Line] = []
-    parts: list[list[str]] = []  # each line's sentences, scored one by one
     for n, p in enumerate(passages, 1):
         undated = None if p.published else year_of(p)
         anchor = _last_day(before(p), p.published, undated)  # what "45 days of the order" counts from
+        previous: str | None = None
         for i, (a, b) in enumerate(sentence_spans(p.text)):
             text = " ".join(p.text[a:b].split())
             event = event_date(text, p.published, undated) or after_event(text, anchor)
             anchor = event if event and event.precision == "day" else anchor
-            if joined and found and found[-1].position == (n, i - len(parts[-1])) and refers_back(text):
-                found[-1].text += " " + text
-                found[-1].event = found[-1].event or event
-                parts[-1].append(text)
-                continue
+            lead = previous if leads and refers_back(text) else None
+            previous = None if instruction_like(text) else text
             if len(text.split()) < MIN_WORDS or instruction_like(text) or text.endswith(":"):
                 continue
-            found.append(Line(text, [n], [p.article_id], 0.0, event, p.published, (n, i)))
-            parts.append([text])
-    scores = iter(sims([text for texts in parts for text in texts]))
-    for line, texts in zip(found, parts, strict=True):
-        line.relevance = max(next(scores) for _ in texts)
+            found.append(Line(text, [n], [p.article_id], 0.0, event, p.published, (n, i), lead))
+    for line, sim in zip(found, sims([line.text for line in found]), strict=True):
+        line.relevance = sim
     return merge(sorted(found, key=lambda line: -line.relevance))
+
+
+def shown_after(chosen: list[Line], alone: bool = False) -> list[tuple[Line, str]]:
+    """The lines as shown in this order. A line that points back shows its lead first, unless the line just
+    above it is that lead (then "He" already follows the sentence naming him); a line shown as another's lead
+    elsewhere is not shown again on its own, unless `alone` (every line kept: a list's names each need one)."""
+    out = []
+    for i, line in enumerate(chosen):
+        follower = next((j for j, other in enumerate(chosen) if other.lead == line.text), None)
+        if not alone and follower is not None and follower != i + 1:
+            continue
+        out.append((line, line.shown(line.lead is not None and not (i and chosen[i - 1].text == line.lead))))
+    return out
 
 
 def _last_day(text: str, published: dt.date | None, undated: int | None) -> EventDate | None:

@@ -27,7 +27,7 @@ from rag.answering.dates import EventDate, day_label, written_year
 from rag.answering.entities import asked_labels, pick
 from rag.answering.evidence import tokens
 from rag.answering.items import GUESSED, UNDATED, YEARLESS
-from rag.answering.lines import Line, Sims, in_window, lines, relevant, spread, within
+from rag.answering.lines import Line, Sims, in_window, lines, relevant, shown_after, spread, within
 from rag.answering.nlp import available
 from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
@@ -37,7 +37,7 @@ from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.open import OpenStrategy
 from rag.retrieve import jaccard, lexical_overlap
 from rag.store.article import ArticleText
-from rag.text import content_words, refers_back, sentence_spans
+from rag.text import content_words, refers_back, sentence_spans, sentences
 from rag.trace import Trace
 from rag.tuning import EXTRACTIVE as T
 from rag.types import Passage
@@ -124,7 +124,7 @@ class ExtractiveStrategy(OpenStrategy):
         if any(refers_back(p.text[a:b]) for p in passages for a, b in sentence_spans(p.text)[1:]):
             trace.fire("antecedent")  # a line joined to the sentence before it (its passage may have been widened)
         ranked = lines(passages, self._relevance, lambda p: self._year_of(p, dated, story), self._before,
-                       self.policy.on("antecedent"))
+                       leads=self.policy.on("antecedent"))
         if self.spec.window and self.policy.on("window"):
             inside = in_window(ranked, self.spec.window)
             if len(inside) < len(ranked):
@@ -147,6 +147,10 @@ class ExtractiveStrategy(OpenStrategy):
             trace.record(rule, "refused", "no sentence of the passages is close enough to the question")
             yield REFUSAL
             return
+        joined = sum(any(map(refers_back, sentences(line)[1:])) for line in shown)
+        if joined and self.policy.on("antecedent"):
+            trace.record("antecedent", f"{joined} line(s) shown with the sentence before them",
+                         "the line opens with 'he', 'they' or 'its' for what the sentence before it names")
         how = {"names": "names of the kind asked, each with the line that names it",
                "item_lines": "the most relevant lines, one item each",
                "sides": "the most relevant lines of each side"}.get(rule, "selected and ordered by relevance and date")
@@ -159,7 +163,7 @@ class ExtractiveStrategy(OpenStrategy):
         if not chosen:
             return []
         newest = max((c.published for c in chosen if c.published), default=None)
-        out = [f"{c.shown()}\n" for c in chosen]
+        out = [f"{shown}\n" for _, shown in shown_after(chosen)]
         return [*out, f"\nAs of {day_label(newest)}, the newest article cited.\n"] if newest else out
 
     def _timeline(self, ranked: list[Line]) -> list[str]:
@@ -169,7 +173,7 @@ class ExtractiveStrategy(OpenStrategy):
         chosen = spread(dated, shown)
         if len(chosen) < shown:  # then the best lines no sentence dates, at their article's date
             chosen += spread([line for line in ranked if line.event is None], shown - len(chosen))
-        return [f"- {self._when(c)}{c.told_by()}: {c.shown()}\n" for c in sorted(chosen, key=_reading)]
+        return [f"- {self._when(c)}{c.told_by()}: {line}\n" for c, line in shown_after(sorted(chosen, key=_reading))]
 
     def _when(self, line: Line) -> str:
         """The line's date as shown. A date an undated article gives without its year ("back in May") takes the
@@ -196,23 +200,25 @@ class ExtractiveStrategy(OpenStrategy):
 
         newest_first = sorted(spread(ranked, int(T["latest_lines"]), recency),
                               key=lambda c: (c.published or dt.date.min, -c.relevance), reverse=True)
+        shown = shown_after(newest_first)
         if not newest_first or newest_first[0].published is None:
-            return [f"- {c.shown()}\n" for c in newest_first]
+            return [f"- {line}\n" for _, line in shown]
         head = f"The newest of these articles is from {day_label(newest_first[0].published)}.\n\n"
-        return [head] + [f"- {day_label(c.published) if c.published else UNDATED}: {c.shown()}\n"
-                         for c in newest_first]
+        return [head] + [f"- {day_label(c.published) if c.published else UNDATED}: {line}\n"
+                         for c, line in shown]
 
     def _list(self, ranked: list[Line]) -> list[str]:
         """The names of the asked kind the relevant lines hold, each with the most relevant line naming it; for a
         list of things, not names, the most relevant lines, one item each."""
         if not lists_names(self.spec, self.policy):
-            return [f"- {c.shown()}\n" for c in ranked[: int(T["list_lines"])]]
+            return [f"- {line}\n" for _, line in shown_after(ranked[: int(T["list_lines"])])]
         pool = ranked[: int(T["list_pool"])]
         picked = pick(self.spec.question, [line.text for line in pool], int(T["list_items"]))
         named: dict[int, list[str]] = {}  # the names one line holds share it: "- Apple, Samsung: …"
         for name, i in picked:
             named.setdefault(i, []).append(name)
-        return [f"- {', '.join(names)}: {pool[i].shown()}\n" for i, names in named.items()]
+        shown = shown_after([pool[i] for i in named], alone=True)  # each name keeps the line that names it
+        return [f"- {', '.join(names)}: {line}\n" for names, (_, line) in zip(named.values(), shown, strict=True)]
 
     def _compare(self, ranked: list[Line]) -> list[str]:
         """A block per side (or per outlet), each its most relevant lines; [] unless two sides have lines."""
@@ -237,13 +243,13 @@ class ExtractiveStrategy(OpenStrategy):
             return []
         shown = []
         for i, (label, chosen) in enumerate(blocks):
-            lines_of = "".join(f"- {c.shown()}\n" for c in sorted(chosen, key=_reading))
+            lines_of = "".join(f"- {line}\n" for _, line in shown_after(sorted(chosen, key=_reading)))
             shown.append(("\n" if i else "") + f"**{_as_written(label, chosen)}**\n{lines_of}")
         return shown
 
     def _why(self, ranked: list[Line]) -> list[str]:
         chosen = spread(ranked, int(T["why_lines"]))
-        return [f"{c.shown()}\n" for c in chosen]
+        return [f"{line}\n" for _, line in shown_after(chosen)]
 
 
 def _as_written(label: str, chosen: list[Line]) -> str:
