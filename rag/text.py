@@ -106,10 +106,11 @@ def is_refusal(text: str) -> bool:
 
 
 # A sentence that opens by pointing back at the one before it ("He also urged …", "Its earlier actions …", "But
-# they said …"). Read alone, as an open answer's line, it loses its subject, and under another article's line
-# it reads as that article's ("He" taken for the person the line above names). "This week" points nowhere.
+# they said …", "During the talks, he …"). Read alone, as an open answer's line, it loses its subject, and under
+# another article's line it reads as that article's ("He" taken for the person the line above names). "This
+# week" points nowhere.
 _REFERS_BACK = re.compile(
-    r"[\"“‘']?(?:(?:But|And|Yet|So|Still|However|Meanwhile|Instead|Now),?\s+)?"
+    r"[\"“‘']?(?:(?:But|And|Yet|So|Still|However|Meanwhile|Instead|Now),?\s+|[A-Z][\w’']*(?:\s+[\w’']+){0,4},\s+)?"
     r"(?i:he|she|they|it|his|her|their|its|these|those|this)(?:’s|'s)?\b"
     r"(?!\s+(?i:week|weekend|month|year|morning|afternoon|evening|season|summer|spring|autumn|winter|time)\b)")
 
@@ -119,6 +120,8 @@ def refers_back(sentence: str) -> bool:
 
     >>> refers_back("He also urged the UK not to interfere."), refers_back("But they said no.")
     (True, True)
+    >>> refers_back("During the conference, he also criticised the decision.")
+    True
     >>> refers_back("This week, we cover the trial."), refers_back("Hence the ban."), refers_back("Theresa May spoke.")
     (False, False, False)
     """

@@ -49,10 +49,10 @@ class Line:
     def told_by(self) -> str:
         return f" ({len(self.articles)} articles)" if len(self.articles) > 1 else ""
 
-    def shown(self, lead: bool = False) -> str:
+    def shown(self, lead: str | None = None) -> str:
         """The sentence and its markers as a line of the answer. A quote that runs over several sentences is
         marked open or closed with an ellipsis where the line cuts it, so the line does not read as broken.
-        With `lead`, the sentence before it comes first.
+        With `lead` (its own, or the part of it not shown above), that comes first.
 
         >>> Line("“But the US will not take it either.", [1], ["a"], 1.0, None, None, (0, 0)).shown()
         '“But the US will not take it either …”. [1]'
@@ -61,7 +61,7 @@ class Line:
         >>> Line("It cannot pay more,” he said.", [2], ["a"], 1.0, None, None, (0, 0)).shown()
         '“… It cannot pay more,” he said. [2]'
         """
-        text = f"{self.lead} {self.text}" if lead and self.lead else self.text
+        text = f"{lead} {self.text}" if lead else self.text
         opened, closed = text.count("“"), text.count("”")
         if opened > closed and text.endswith(("?", "!")):
             text += " …”"  # the question or exclamation keeps its mark: "“Is it fair? …” [1]"
@@ -83,13 +83,13 @@ def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int 
     for n, p in enumerate(passages, 1):
         undated = None if p.published else year_of(p)
         anchor = _last_day(before(p), p.published, undated)  # what "45 days of the order" counts from
-        previous: str | None = None
+        read: list[str] = []  # the passage's sentences so far
         for i, (a, b) in enumerate(sentence_spans(p.text)):
             text = " ".join(p.text[a:b].split())
             event = event_date(text, p.published, undated) or after_event(text, anchor)
             anchor = event if event and event.precision == "day" else anchor
-            lead = previous if leads and refers_back(text) else None
-            previous = None if instruction_like(text) else text
+            lead = _lead(text, read) if leads else None
+            read.append(text)
             if len(text.split()) < MIN_WORDS or instruction_like(text) or text.endswith(":"):
                 continue
             found.append(Line(text, [n], [p.article_id], 0.0, event, p.published, (n, i), lead))
@@ -98,16 +98,31 @@ def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int 
     return merge(sorted(found, key=lambda line: -line.relevance))
 
 
+def _lead(text: str, read: list[str]) -> str | None:
+    """The sentences before `text` that it points back at: the one before it, and the one before that too
+    when that one also points back ("… Liu Xiaoming spoke. During the talks, he criticised … He also urged …")."""
+    taken: list[str] = []
+    while refers_back(taken[0] if taken else text) and len(taken) < len(read) and len(taken) < 2:
+        sentence = read[-1 - len(taken)]
+        if instruction_like(sentence):
+            break
+        taken.insert(0, sentence)
+    return " ".join(taken) or None
+
+
 def shown_after(chosen: list[Line], alone: bool = False) -> list[tuple[Line, str]]:
-    """The lines as shown in this order. A line that points back shows its lead first, unless the line just
-    above it is that lead (then "He" already follows the sentence naming him); a line shown as another's lead
-    elsewhere is not shown again on its own, unless `alone` (every line kept: a list's names each need one)."""
+    """The lines as shown in this order. A line that points back shows its lead first, but not the part of it
+    the line just above already shows (then "He" follows the sentence naming him); a line that is part of
+    another's lead elsewhere is not shown again on its own, unless `alone` (a list's names each keep a line)."""
     out = []
     for i, line in enumerate(chosen):
-        follower = next((j for j, other in enumerate(chosen) if other.lead == line.text), None)
+        follower = next((j for j, other in enumerate(chosen) if other.lead and line.text in other.lead), None)
         if not alone and follower is not None and follower != i + 1:
             continue
-        out.append((line, line.shown(line.lead is not None and not (i and chosen[i - 1].text == line.lead))))
+        lead = line.lead
+        if lead and i and chosen[i - 1].text in lead:
+            lead = lead.split(chosen[i - 1].text, 1)[1].strip() or None
+        out.append((line, line.shown(lead)))
     return out
 
 
