@@ -16,7 +16,8 @@ from index.pipeline import index_paths
 from rag.answering.dates import event_date
 from rag.answering.entities import key, pick
 from rag.answering.evidence import select
-from rag.answering.lines import Line, relevant
+from rag.answering.lines import Line, relevant, shown_after
+from rag.answering.lines import lines as read_lines
 from rag.fakes import ScriptedChat
 from rag.retrieve import Scored
 from rag.store.article import ArticleText
@@ -540,3 +541,18 @@ def test_a_chosen_sentence_that_points_back_brings_the_one_it_points_at_into_its
     assert read(antecedents=True) == text and asked == [1]
     assert read(antecedents=False) == text[at:]
     assert select([chunk], lambda _: article, sims, [{"ferry": 1.0}], None, 500, 8)[0][0].text == text[at:]
+
+
+def test_a_lead_is_shown_once_and_not_under_the_line_that_already_shows_it():
+    named = "Norland's ambassador Liu Wei spoke on Tuesday."
+    urged = Line("He also urged Brantwick to end the strike.", [2], ["a"], 0.9, None, None, (2, 1), named)
+    own = Line(named, [2], ["a"], 0.5, None, None, (2, 0))
+    other = Line("Ferry crews struck over pay on Monday.", [1], ["b"], 0.8, None, None, (1, 0))
+    assert [text for _, text in shown_after([other, urged])] == [
+        "Ferry crews struck over pay on Monday. [1]", f"{named} He also urged Brantwick to end the strike. [2]"]
+    assert [text for _, text in shown_after([own, urged])] == [f"{named} [2]",
+                                                              "He also urged Brantwick to end the strike. [2]"]
+    assert [line for line, _ in shown_after([urged, other, own])] == [urged, other]  # not told twice
+    assert len(shown_after([urged, other, own], alone=True)) == 3  # a list keeps each name's line
+    assert read_lines([Passage("c", "a", "t", "s", None, f"{named} {urged.text}", 1.0, 0, 1)], lambda t: [0.5] * len(t),
+                 lambda _: None, leads=True)[1].lead == named
