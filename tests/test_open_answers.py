@@ -554,5 +554,5 @@ def test_a_lead_is_shown_once_and_not_under_the_line_that_already_shows_it():
                                                               "He also urged Brantwick to end the strike. [2]"]
     assert [line for line, _ in shown_after([urged, other, own])] == [urged, other]  # not told twice
     assert len(shown_after([urged, other, own], alone=True)) == 3  # a list keeps each name's line
-    assert read_lines([Passage("c", "a", "t", "s", None, f"{named} {urged.text}", 1.0, 0, 1)], lambda t: [0.5] * len(t),
-                 lambda _: None, leads=True)[1].lead == named
+    passage = Passage("c", "a", "t", "s", None, f"{named} {urged.text}", 1.0, 0, 1)
+    assert read_lines([passage], lambda t: [0.5] * len(t), lambda _: None, leads=True)[1].lead == named
