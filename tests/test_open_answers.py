@@ -4,6 +4,7 @@ scripted model)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -543,16 +544,22 @@ def test_a_chosen_sentence_that_points_back_brings_the_one_it_points_at_into_its
     assert select([chunk], lambda _: article, sims, [{"ferry": 1.0}], None, 500, 8)[0][0].text == text[at:]
 
 
-def test_a_lead_is_shown_once_and_not_under_the_line_that_already_shows_it():
+def test_a_lead_is_shown_once_and_a_line_of_no_date_of_its_own_follows_it():
     named = "Norland's ambassador Liu Wei spoke on Tuesday."
     urged = Line("He also urged Brantwick to end the strike.", [2], ["a"], 0.9, None, None, (2, 1), named)
     own = Line(named, [2], ["a"], 0.5, None, None, (2, 0))
     other = Line("Ferry crews struck over pay on Monday.", [1], ["b"], 0.8, None, None, (1, 0))
     assert [text for _, text in shown_after([other, urged])] == [
         "Ferry crews struck over pay on Monday. [1]", f"{named} He also urged Brantwick to end the strike. [2]"]
+    # Chosen both, the line of no date of its own is shown after the one it points at, in that one's place.
+    told = [f"{named} He also urged Brantwick to end the strike. [2]", "Ferry crews struck over pay on Monday. [1]"]
+    assert [text for _, text in shown_after([own, other, urged])] == told
+    assert [line for line, _ in shown_after([urged, other, own])] == [other, own]
+    # A line of a date of its own keeps its place (a timeline's order), and its lead is not repeated under it.
+    urged.event = event_date("He also urged Brantwick on May 9 to end the strike.", dt.date(2021, 5, 10), None)
     assert [text for _, text in shown_after([own, urged])] == [f"{named} [2]",
                                                               "He also urged Brantwick to end the strike. [2]"]
-    assert [line for line, _ in shown_after([urged, other, own])] == [urged, other]  # not told twice
-    assert len(shown_after([urged, other, own], alone=True)) == 3  # a list keeps each name's line
-    passage = Passage("c", "a", "t", "s", None, f"{named} {urged.text}", 1.0, 0, 1)
+    assert len(shown_after([urged, other, own])) == 3
+    assert len(shown_after([own, other, dataclasses.replace(urged, event=None)], alone=True)) == 3  # a list's names
+    passage = Passage("c", "a", "t", "s", None, f"{named} {urged.text}", 1.0, 0, 1)  # the lead is read
     assert read_lines([passage], lambda t: [0.5] * len(t), lambda _: None, leads=True)[1].lead == named

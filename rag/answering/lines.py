@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rag.answering.dates import EventDate, after_event, event_date
@@ -49,10 +49,11 @@ class Line:
     def told_by(self) -> str:
         return f" ({len(self.articles)} articles)" if len(self.articles) > 1 else ""
 
-    def shown(self, lead: str | None = None) -> str:
+    def shown(self, lead: str | None = None, then: Sequence[tuple[str, Line]] = ()) -> str:
         """The sentence and its markers as a line of the answer. A quote that runs over several sentences is
         marked open or closed with an ellipsis where the line cuts it, so the line does not read as broken.
-        With `lead` (its own, or the part of it not shown above), that comes first.
+        With `lead` (its own, or the part of it not shown above), that comes first; each of `then` (the text
+        between, and a line pointing back at this one) comes after it, with its markers.
 
         >>> Line("“But the US will not take it either.", [1], ["a"], 1.0, None, None, (0, 0)).shown()
         '“But the US will not take it either …”. [1]'
@@ -61,7 +62,8 @@ class Line:
         >>> Line("It cannot pay more,” he said.", [2], ["a"], 1.0, None, None, (0, 0)).shown()
         '“… It cannot pay more,” he said. [2]'
         """
-        text = f"{lead} {self.text}" if lead else self.text
+        text = " ".join(filter(None, [lead, self.text, *(f"{between} {line.text}".strip() for between, line in then)]))
+        markers = list(dict.fromkeys([*self.markers, *(m for _, line in then for m in line.markers)]))
         opened, closed = text.count("“"), text.count("”")
         if opened > closed and text.endswith(("?", "!")):
             text += " …”"  # the question or exclamation keeps its mark: "“Is it fair? …” [1]"
@@ -69,7 +71,7 @@ class Line:
             text = re.sub(r"[.,;:]?$", " …”.", text, count=1)
         elif closed > opened:
             text = f"“… {text}"
-        return f"{text} {self.cite()}"
+        return f"{text} {' '.join(f'[{m}]' for m in markers)}"
 
 
 def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int | None],
@@ -112,17 +114,26 @@ def _lead(text: str, read: list[str]) -> str | None:
 
 def shown_after(chosen: list[Line], alone: bool = False) -> list[tuple[Line, str]]:
     """The lines as shown in this order. A line that points back shows its lead first, but not the part of it
-    the line just above already shows (then "He" follows the sentence naming him); a line that is part of
-    another's lead elsewhere is not shown again on its own, unless `alone` (a list's names each keep a line)."""
-    out = []
-    for i, line in enumerate(chosen):
-        follower = next((j for j, other in enumerate(chosen) if other.lead and line.text in other.lead), None)
-        if not alone and follower is not None and follower != i + 1:
+    the line just above already shows (then "He" follows the sentence naming him). A line of no date of its
+    own whose lead holds another chosen line is shown after that line, in its place ("At its conference last
+    week, Altman … But it was ChatGPT's explosion …"), unless `alone` (a list's names each keep a line)."""
+    after: dict[int, list[tuple[str, Line]]] = {}  # a line's index -> the lines shown after it
+    moved: set[int] = set()
+    for j, line in enumerate(chosen):
+        if alone or not line.lead or line.event is not None:
             continue
-        lead = line.lead
-        if lead and i and chosen[i - 1].text in lead:
-            lead = lead.split(chosen[i - 1].text, 1)[1].strip() or None
-        out.append((line, line.shown(lead)))
+        i = next((i for i, other in enumerate(chosen) if i != j and i not in moved and other.text in line.lead), None)
+        if i is not None and j not in after:
+            after.setdefault(i, []).append((line.lead.split(chosen[i].text, 1)[1].strip(), line))
+            moved.add(j)
+    out: list[tuple[Line, str]] = []
+    for i, line in enumerate(chosen):
+        if i in moved:
+            continue
+        lead, above = line.lead, (out[-1][0].text if out else None)
+        if lead and above and above in lead:
+            lead = lead.split(above, 1)[1].strip() or None
+        out.append((line, line.shown(lead, after.get(i, []))))
     return out
 
 
