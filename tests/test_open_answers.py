@@ -561,5 +561,11 @@ def test_a_lead_is_shown_once_and_a_line_of_no_date_of_its_own_follows_it():
                                                               "He also urged Brantwick to end the strike. [2]"]
     assert len(shown_after([urged, other, own])) == 3
     assert len(shown_after([own, other, dataclasses.replace(urged, event=None)], alone=True)) == 3  # a list's names
+    # "X. During the talks, he … He also …": chosen in any order, the three read as the article tells them.
+    during = Line("During the talks, he criticised the ban.", [2], ["a"], 0.5, None, None, (2, 1), named)
+    also = dataclasses.replace(urged, event=None, position=(2, 2), lead=f"{named} {during.text}")
+    whole = f"{named} {during.text} {also.text} [2]"
+    assert {text for order in ([own, during, also], [also, own, during], [during, also, own])
+            for _, text in shown_after(order)} == {whole}
     passage = Passage("c", "a", "t", "s", None, f"{named} {urged.text}", 1.0, 0, 1)  # the lead is read
     assert read_lines([passage], lambda t: [0.5] * len(t), lambda _: None, leads=True)[1].lead == named

@@ -117,14 +117,14 @@ def shown_after(chosen: list[Line], alone: bool = False) -> list[tuple[Line, str
     the line just above already shows (then "He" follows the sentence naming him). A line of no date of its
     own whose lead holds another chosen line is shown after that line, in its place ("At its conference last
     week, Altman … But it was ChatGPT's explosion …"), unless `alone` (a list's names each keep a line)."""
-    after: dict[int, list[tuple[str, Line]]] = {}  # a line's index -> the lines shown after it
+    after: dict[int, list[Line]] = {}  # a line's index -> the lines shown after it
     moved: set[int] = set()
     for j, line in enumerate(chosen):
         if alone or not line.lead or line.event is not None:
             continue
         i = next((i for i, other in enumerate(chosen) if i != j and i not in moved and other.text in line.lead), None)
         if i is not None and j not in after:
-            after.setdefault(i, []).append((line.lead.split(chosen[i].text, 1)[1].strip(), line))
+            after.setdefault(i, []).append(line)
             moved.add(j)
     out: list[tuple[Line, str]] = []
     for i, line in enumerate(chosen):
@@ -133,7 +133,19 @@ def shown_after(chosen: list[Line], alone: bool = False) -> list[tuple[Line, str
         lead, above = line.lead, (out[-1][0].text if out else None)
         if lead and above and above in lead:
             lead = lead.split(above, 1)[1].strip() or None
-        out.append((line, line.shown(lead, after.get(i, []))))
+        out.append((line, line.shown(lead, _following(line, after.get(i, [])))))
+    return out
+
+
+def _following(first: Line, attached: list[Line]) -> list[tuple[str, Line]]:
+    """The lines shown after `first`, in the article's order, each with the part of its lead not yet shown."""
+    told = [first.text]
+    out = []
+    for line in sorted(attached, key=lambda line: line.position):
+        lead = line.lead or ""
+        anchor = next((text for text in reversed(told) if text in lead), None)
+        out.append((lead.split(anchor, 1)[1].strip() if anchor else lead, line))
+        told.append(line.text)
     return out
 
 
