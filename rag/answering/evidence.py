@@ -105,23 +105,33 @@ def select(
             for run in runs(chosen)]
 
 
+def pointed_at(sentence: str, before: Sequence[str], most: int = 2) -> int:
+    """How many of the sentences `before` `sentence` (nearest last) it points back at ("He", "Its", "But
+    they"): the one before it, and the one before that too when that one also points back, up to `most`;
+    never past one that reads as an instruction."""
+    taken, text = 0, sentence
+    while taken < min(most, len(before)) and refers_back(text):
+        text = before[-1 - taken]
+        if instruction_like(text):
+            break
+        taken += 1
+    return taken
+
+
 def _antecedents(chosen: list[Sentence], articles: Callable[[str], ArticleText | None]) -> list[Sentence]:
-    """The sentences before the chosen ones that open by pointing back at them ("He", "Its", "But they"),
-    when not chosen: up to two back, so "He said … He added …" reaches the one naming him."""
+    """The sentences before the chosen ones that they point back at (`pointed_at`), when not chosen."""
     have = {(c.article_id, c.index) for c in chosen}
     found: list[Sentence] = []
     for c in chosen:
-        article, i, text = articles(c.article_id), c.index, c.text
-        for _ in range(2):
-            if article is None or i < 1 or not refers_back(text) or (c.article_id, i - 1) in have:
-                break
-            a, b = article.spans[i - 1]
-            text = article.text[a:b]
-            if instruction_like(text):
-                break
-            i -= 1
-            found.append(Sentence(c.article_id, i, a, b, text, 0.0, c.info))
-            have.add((c.article_id, i))
+        article = articles(c.article_id)
+        if article is None or c.index < 1:
+            continue
+        spans = article.spans[max(0, c.index - 2): c.index]
+        for i in range(c.index - pointed_at(c.text, [article.text[a:b] for a, b in spans]), c.index):
+            if (c.article_id, i) not in have:
+                a, b = article.spans[i]
+                found.append(Sentence(c.article_id, i, a, b, article.text[a:b], 0.0, c.info))
+                have.add((c.article_id, i))
     return found
 
 

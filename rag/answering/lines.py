@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rag.answering.dates import EventDate, after_event, event_date
+from rag.answering.evidence import pointed_at
 from rag.answering.injection import instruction_like
 from rag.answering.window import MONTHS, Window
 from rag.retrieve import jaccard
-from rag.text import content_words, refers_back, sentence_spans
+from rag.text import content_words, sentence_spans
 from rag.types import Passage
 
 Sims = Callable[[list[str]], list[float]]  # the question's similarity to each text
@@ -90,7 +91,7 @@ def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int 
             text = " ".join(p.text[a:b].split())
             event = event_date(text, p.published, undated) or after_event(text, anchor)
             anchor = event if event and event.precision == "day" else anchor
-            lead = _lead(text, read) if leads else None
+            lead = (" ".join(read[len(read) - pointed_at(text, read):]) or None) if leads else None
             read.append(text)
             if len(text.split()) < MIN_WORDS or instruction_like(text) or text.endswith(":"):
                 continue
@@ -98,18 +99,6 @@ def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int 
     for line, sim in zip(found, sims([line.text for line in found]), strict=True):
         line.relevance = sim
     return merge(sorted(found, key=lambda line: -line.relevance))
-
-
-def _lead(text: str, read: list[str]) -> str | None:
-    """The sentences before `text` that it points back at: the one before it, and the one before that too
-    when that one also points back ("… Liu Xiaoming spoke. During the talks, he criticised … He also urged …")."""
-    taken: list[str] = []
-    while refers_back(taken[0] if taken else text) and len(taken) < len(read) and len(taken) < 2:
-        sentence = read[-1 - len(taken)]
-        if instruction_like(sentence):
-            break
-        taken.insert(0, sentence)
-    return " ".join(taken) or None
 
 
 def shown_after(chosen: list[Line], alone: bool = False) -> list[tuple[Line, str]]:
