@@ -44,9 +44,6 @@ class Line:
         """The event's date, else the article's."""
         return self.event.day if self.event else self.published
 
-    def cite(self) -> str:
-        return " ".join(f"[{m}]" for m in self.markers)
-
     def told_by(self) -> str:
         return f" ({len(self.articles)} articles)" if len(self.articles) > 1 else ""
 
