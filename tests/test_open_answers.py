@@ -552,14 +552,21 @@ def test_a_lead_is_shown_once_and_a_line_of_no_date_of_its_own_follows_it():
     assert [text for _, text in shown_after([other, urged])] == [
         "Ferry crews struck over pay on Monday. [1]", f"{named} He also urged Brantwick to end the strike. [2]"]
     # Chosen both, the line of no date of its own is shown after the one it points at, in that one's place.
-    told = [f"{named} He also urged Brantwick to end the strike. [2]", "Ferry crews struck over pay on Monday. [1]"]
-    assert [text for _, text in shown_after([own, other, urged])] == told
+    moved = [f"{named} He also urged Brantwick to end the strike. [2]", "Ferry crews struck over pay on Monday. [1]"]
+    assert [text for _, text in shown_after([own, other, urged])] == moved
     assert [line for line, _ in shown_after([urged, other, own])] == [other, own]
     # A line of a date of its own keeps its place (a timeline's order), and its lead is not repeated under it.
     urged.event = event_date("He also urged Brantwick on May 9 to end the strike.", dt.date(2021, 5, 10), None)
     assert [text for _, text in shown_after([own, urged])] == [f"{named} [2]",
                                                               "He also urged Brantwick to end the strike. [2]"]
-    assert len(shown_after([urged, other, own])) == 3
+    # Chosen both, with the one of its own date above: the line it points at is not shown a second time.
+    assert [text for _, text in shown_after([urged, other, own])] == [
+        f"{named} He also urged Brantwick to end the strike. [2]", "Ferry crews struck over pay on Monday. [1]"]
+    # Nor in the next block of a comparison, which shares what the blocks have shown.
+    told: list[str] = []
+    assert [text for _, text in shown_after([urged], told=told)] == [f"{named} {urged.text} [2]"]
+    assert [text for _, text in shown_after([other, own], told=told)] == ["Ferry crews struck over pay on Monday. [1]"]
+    assert [text for _, text in shown_after([own, urged], told=[named])] == [f"{urged.text} [2]"]
     assert len(shown_after([own, other, dataclasses.replace(urged, event=None)], alone=True)) == 3  # a list's names
     # "X. During the talks, he … He also …": chosen in any order, the three read as the article tells them.
     during = Line("During the talks, he criticised the ban.", [2], ["a"], 0.5, None, None, (2, 1), named)

@@ -19,7 +19,7 @@ from rag.answering.evidence import pointed_at
 from rag.answering.injection import instruction_like
 from rag.answering.window import MONTHS, Window
 from rag.retrieve import jaccard
-from rag.text import content_words, sentence_spans
+from rag.text import content_words, sentence_spans, sentences
 from rag.types import Passage
 
 Sims = Callable[[list[str]], list[float]]  # the question's similarity to each text
@@ -98,11 +98,14 @@ def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int 
     return merge(sorted(found, key=lambda line: -line.relevance))
 
 
-def shown_after(chosen: list[Line], alone: bool = False) -> list[tuple[Line, str]]:
-    """The lines as shown in this order. A line that points back shows its lead first, but not the part of it
-    the line just above already shows (then "He" follows the sentence naming him). A line of no date of its
-    own whose lead holds another chosen line is shown after that line, in its place ("At its conference last
-    week, Altman … But it was ChatGPT's explosion …"), unless `alone` (a list's names each keep a line)."""
+def shown_after(chosen: list[Line], alone: bool = False, told: list[str] | None = None) -> list[tuple[Line, str]]:
+    """The lines as shown in this order, each sentence once. A line that points back shows its lead first, but
+    not the part of it shown above (then "He" follows the sentence naming him); a line already shown as the lead
+    of one above is not shown again. A line of no date of its own whose lead holds another chosen line is shown
+    after that line, in its place ("At its conference last week, Altman … But it was ChatGPT's explosion …"),
+    unless `alone` (a list's names each keep a line, repeated or not). `told` gathers the sentences shown, so a
+    comparison's blocks do not repeat each other's."""
+    told = [] if told is None else told
     after: dict[int, list[Line]] = {}  # a line's index -> the lines shown after it
     moved: set[int] = set()
     for j, line in enumerate(chosen):
@@ -114,13 +117,22 @@ def shown_after(chosen: list[Line], alone: bool = False) -> list[tuple[Line, str
             moved.add(j)
     out: list[tuple[Line, str]] = []
     for i, line in enumerate(chosen):
-        if i in moved:
+        if i in moved or (not alone and line.text in told):
             continue
-        lead, above = line.lead, (out[-1][0].text if out else None)
-        if lead and above and above in lead:
-            lead = lead.split(above, 1)[1].strip() or None
-        out.append((line, line.shown(lead, _following(line, after.get(i, [])))))
+        lead = _untold(line.lead, told)
+        then = _following(line, [t for t in after.get(i, []) if t.text not in told])
+        out.append((line, line.shown(lead, then)))
+        told += [*sentences(lead or ""), line.text, *(s for between, t in then for s in [*sentences(between), t.text])]
     return out
+
+
+def _untold(lead: str | None, told: list[str]) -> str | None:
+    """The part of a lead after its last sentence shown already (the sentences before that one lead to it)."""
+    if not lead:
+        return None
+    said = sentences(lead)
+    last = max((k for k, sentence in enumerate(said) if sentence in told), default=-1)
+    return " ".join(said[last + 1:]) or None
 
 
 def _following(first: Line, attached: list[Line]) -> list[tuple[str, Line]]:

@@ -239,13 +239,14 @@ class ExtractiveStrategy(OpenStrategy):
                     by.setdefault(outlet, []).append(line)
             groups = list(by.items())[: int(T["compare_sides"])]
         blocks = [(label, spread(mine, int(T["compare_lines"]))) for label, mine in groups if mine]
-        if len(blocks) < 2:
+        told: list[str] = []  # a line of both sides is shown in its first block only
+        written = [(label, chosen, [text for _, text in shown_after(sorted(chosen, key=_reading), told=told)])
+                   for label, chosen in blocks]
+        written = [block for block in written if block[2]]
+        if len(written) < 2:
             return []
-        shown = []
-        for i, (label, chosen) in enumerate(blocks):
-            lines_of = "".join(f"- {line}\n" for _, line in shown_after(sorted(chosen, key=_reading)))
-            shown.append(("\n" if i else "") + f"**{_as_written(label, chosen)}**\n{lines_of}")
-        return shown
+        return [("\n" if i else "") + f"**{_as_written(label, chosen)}**\n" + "".join(f"- {text}\n" for text in texts)
+                for i, (label, chosen, texts) in enumerate(written)]
 
     def _why(self, ranked: list[Line]) -> list[str]:
         chosen = spread(ranked, int(T["why_lines"]))
