@@ -567,6 +567,8 @@ def test_a_lead_is_shown_once_and_a_line_of_no_date_of_its_own_follows_it():
     assert [text for _, text in shown_after([urged], told=told)] == [f"{named} {urged.text} [2]"]
     assert [text for _, text in shown_after([other, own], told=told)] == ["Ferry crews struck over pay on Monday. [1]"]
     assert [text for _, text in shown_after([own, urged], told=[named])] == [f"{urged.text} [2]"]
+    undated = dataclasses.replace(urged, event=None)  # would follow `own`, which is not shown again: it is on its own
+    assert [text for _, text in shown_after([own, undated], told=[named])] == [f"{urged.text} [2]"]
     assert len(shown_after([own, other, dataclasses.replace(urged, event=None)], alone=True)) == 3  # a list's names
     # "X. During the talks, he … He also …": chosen in any order, the three read as the article tells them.
     during = Line("During the talks, he criticised the ban.", [2], ["a"], 0.5, None, None, (2, 1), named)

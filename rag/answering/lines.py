@@ -117,10 +117,16 @@ def shown_after(chosen: list[Line], alone: bool = False, told: list[str] | None 
             moved.add(j)
     out: list[tuple[Line, str]] = []
     for i, line in enumerate(chosen):
-        if i in moved or (not alone and line.text in told):
+        if i in moved:
+            continue
+        attached = [t for t in after.get(i, []) if t.text not in told]
+        if not alone and line.text in told:  # what was to follow it is shown on its own
+            for t in sorted(attached, key=lambda t: t.position):
+                out.append((t, t.shown(_untold(t.lead, told))))
+                told += [*sentences(t.lead or ""), t.text]
             continue
         lead = _untold(line.lead, told)
-        then = _following(line, [t for t in after.get(i, []) if t.text not in told])
+        then = _following(line, attached)
         out.append((line, line.shown(lead, then)))
         told += [*sentences(lead or ""), line.text, *(s for between, t in then for s in [*sentences(between), t.text])]
     return out
