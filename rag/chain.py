@@ -25,6 +25,7 @@ from rag.answering.spec import QuestionSpec, parse
 from rag.answering.strategies import Strategy, plan
 from rag.answering.strategies.extractive import ExtractiveStrategy
 from rag.answering.strategies.fact import FactStrategy
+from rag.answering.strategies.overview import OverviewStrategy
 from rag.answering.strategies.yesno import YesNoStrategy
 from rag.config import Settings
 from rag.limits import InputTooLongError, check_question, clip_history
@@ -101,7 +102,8 @@ class AnswerChain:
         yield Sources(turn.standalone, passages, [best for _, best in chosen])
         turn.timings["sources"] = time.perf_counter() - started
 
-        top = turn.scored[0].score if turn.scored else 0.0
+        overview = isinstance(turn.strategy, OverviewStrategy)  # no search: what it shows is what was asked
+        top = self.settings.min_score if overview else turn.scored[0].score if turn.scored else 0.0
         floor = self.settings.min_score - (OPEN_FLOOR_DROP if turn.spec.open else 0.0)
         below = top < floor or not passages
         if below:
@@ -173,6 +175,10 @@ class AnswerChain:
         every part's evidence can reach the prompt; and for each outlet a part names, that outlet's best."""
         started = time.perf_counter()
         assert turn.spec is not None
+        if turn.spec.collection:
+            turn.trace.fire("overview")
+            if self.policy.on("overview"):
+                return turn  # nothing to search for: the plan answers with the newest articles
         corpus = self._corpus()
         parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.spec.query]
         if len(turn.spec.query_parts) > 1:
@@ -213,6 +219,10 @@ class AnswerChain:
         assert turn.spec is not None and turn.strategy is not None
         corpus = self._corpus()
         budget, most = turn.strategy.budget(turn.trace), turn.strategy.passages(turn.k)
+        if isinstance(turn.strategy, OverviewStrategy):
+            narrowed = turn.strategy.window(turn.filters)
+            turn.strategy.count = 0 if narrowed else corpus.catalogue.article_count()
+            return turn.strategy.choose(corpus.catalogue.openings(narrowed, most), self._sims)
         parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.spec.query]
         weights = [question_weights(part, corpus) for part in parts]
         sims = self._sims(turn.spec.query)

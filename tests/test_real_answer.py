@@ -116,3 +116,13 @@ def test_a_timeline_request_gives_dated_events_in_order(indexed: Settings):
     dated = [item for item in answer.items if item.date]  # once: one event
     assert len(dated) >= 3 and all(item.markers for item in dated), answer.text
     assert [item.date for item in dated] == sorted(item.date or "" for item in dated)
+
+
+def test_a_question_about_the_articles_as_a_whole_gets_their_opening_lines(indexed: Settings):
+    # Once refused ("the best passage scores 0.26, below the floor"): the question names no topic to search for.
+    answer = rag.answer("what are these articles about?")
+    assert answer.trace.strategy == "overview" and not answer.refused, answer.trace.why()
+    assert len(answer.items) >= 5 and all(item.markers for item in answer.items), answer.text
+    for item in answer.items:  # each line is its article's own sentence, cited to the passage holding it
+        assert item.text.rstrip(".") in " ".join(answer.passages[item.markers[0] - 1].text.split()), item
+    assert any("reciprocal restrictions" in item.text for item in answer.items), answer.text

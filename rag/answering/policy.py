@@ -53,6 +53,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                            "the model write it"),
     "sides": ("open", "answer a comparison of two named sides ('X and Y', 'X vs Y') or of the outlets with a block of "
                       "each side's most relevant lines from the passages, instead of having the model write it"),
+    "overview": ("open", "a question about the articles as a whole, naming no topic ('what are these articles "
+                         "about?', 'what's the latest?'), is answered with the newest articles' opening lines, not "
+                         "searched for its words"),
     "window": ("open", "an open question naming a time ('in August 2020') also searches the articles published "
                        "then, and its lines keep to that time when at least two do"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
@@ -71,7 +74,7 @@ FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
     "strong": frozenset({"floor", "outlets", "parts", "part_evidence", "repair", "recite", "aliases", "echo",
-                         "window", "attribution", "hedge"}),
+                         "window", "attribution", "hedge", "overview"}),
     "off": frozenset(),
 }
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from rag.answering.intent import OPEN_INTENTS, intent, request, topic
 from rag.answering.question import choices, expected_type, question_parts
 from rag.answering.window import Window, window
-from rag.text import STOPWORDS
+from rag.text import STOPWORDS, content_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ class QuestionSpec:
     outlets: tuple[str, ...]  # outlets of the collection the question names
     window: Window | None  # the dates it asks about, resolved against the newest article
     entities: tuple[str, ...] = field(default=())  # capitalised names it mentions
+    collection: bool = False  # it asks about the articles as a whole, not a topic in them (`about_collection`)
 
     @property
     def open(self) -> bool:
@@ -40,7 +41,7 @@ class QuestionSpec:
         """The spec as the trace shows it."""
         return {"intent": self.intent, "query": self.query, "kind": self.kind, "options": list(self.options or ()),
                 "parts": list(self.parts), "query_parts": list(self.query_parts), "outlets": list(self.outlets),
-                "entities": list(self.entities),
+                "entities": list(self.entities), "collection": self.collection,
                 "window": None if self.window is None else {"since": self.window.since.isoformat(),
                                                             "until": self.window.until.isoformat(),
                                                             "from": self.window.phrase}}
@@ -58,7 +59,29 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
         kind=expected_type(asked) if kind_of in ("fact", "yesno") else None,
         options=options, parts=tuple(question_parts(question)), query_parts=tuple(question_parts(query)),
         outlets=tuple(outlets_named(question)),
-        window=window(question, newest), entities=entities(question))
+        window=window(question, newest), entities=entities(question),
+        collection=kind_of in _OVERVIEWS and about_collection(query))
+
+
+_OVERVIEWS = ("fact", "list", "summary", "latest", "timeline")  # not a yes/no, a why or a comparison
+# Words that ask about the articles themselves or for a kind of answer, not about a topic in them.
+_ASKING = frozenset(
+    "article articles story stories collection archive news headline headlines topic topics cover covers covered "
+    "covering happened happening happen going latest new newest recent today week summary summarize summarise "
+    "overview tell give show list main key points timeline please say says thing things what's whats more "
+    "anything".split())
+
+
+def about_collection(query: str) -> bool:
+    """Whether a question asks about the collection as a whole ("What are these articles about?", "What's the
+    latest?", "Summarize the articles"): none of its words names a topic (a month or a year only sets the time).
+
+    >>> about_collection("What are these articles about?"), about_collection("what's new in september 2020?")
+    (True, True)
+    >>> about_collection("What's the latest on TikTok?"), about_collection("What happened at Pangong Lake?")
+    (False, False)
+    """
+    return not [w for w in content_words(query) if w not in _ASKING and w not in _MONTH_NAMES and not w.isdigit()]
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w’'&.-]*)*")

@@ -84,8 +84,7 @@ class Catalogue:
         return db
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
+        if (db := getattr(self._local, "db", None)) is not None:
             db.close()
             self._local.db = None
 
@@ -170,12 +169,14 @@ class Catalogue:
     def passages(self, chunk_ids: Sequence[str], filters: Filters | None = None) -> dict[str, Passage]:
         """The committed chunks among `chunk_ids` that pass `filters`, as passages with score 0."""
         where, params = sql.filter_sql(filters)
-        rows = self._in(
-            "SELECT c.id, c.article, a.title, a.source, a.published, substr(a.text, c.start + 1, c.end - c.start),"
-            f" c.start, c.end FROM chunks c JOIN articles a ON a.id = c.article WHERE c.id IN ({{ids}}){where}",
-            chunk_ids, params,
-        )
+        rows = self._in(f"{sql.PASSAGES} c.id IN ({{ids}}){where}", chunk_ids, params)
         return {row[0]: sql.passage(row) for row in rows}
+
+    def openings(self, filters: Filters | None, limit: int) -> list[Passage]:
+        """The first chunk of each article passing `filters`, newest article first (undated ones last)."""
+        where, params = sql.filter_sql(filters)
+        newest = f"{sql.PASSAGES} {sql.FIRST}{where} ORDER BY a.published DESC, a.title LIMIT ?"
+        return [sql.passage(row) for row in self._rows(newest, [*params, limit])]
 
     def article_text(self, article_id: str) -> str | None:
         row = self._rows("SELECT text FROM articles WHERE id=?", [article_id])

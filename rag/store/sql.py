@@ -40,6 +40,12 @@ SENTENCES = "CREATE TABLE IF NOT EXISTS sentences(key TEXT PRIMARY KEY, vector B
 DELETED = "CREATE TABLE IF NOT EXISTS deleted(article TEXT PRIMARY KEY, title TEXT NOT NULL, at TEXT NOT NULL)"
 
 
+# Chunks as `passage` reads them, with their article; the caller adds the WHERE clause.
+PASSAGES = ("SELECT c.id, c.article, a.title, a.source, a.published, substr(a.text, c.start + 1, c.end - c.start),"
+            " c.start, c.end FROM chunks c JOIN articles a ON a.id = c.article WHERE")
+FIRST = "c.start = (SELECT min(f.start) FROM chunks f WHERE f.article = a.id)"  # an article's first chunk
+
+
 def passage(row: Sequence[Any]) -> Passage:
     cid, aid, title, source, published, text, start, end = row
     return Passage(cid, aid, title, source, dt.date.fromisoformat(published) if published else None, text,

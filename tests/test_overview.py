@@ -1,0 +1,85 @@
+"""A question about the articles as a whole ("What are these articles about?", "What's the latest?"): it names
+no topic, so no passage comes near its words and it was refused. It is answered with the newest articles'
+opening lines, each cited (fakes: hashing embedder, scripted model that must not be asked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import rag
+from index.pipeline import index_paths
+from rag.answering.spec import about_collection
+from rag.fakes import ScriptedChat
+from rag.types import Filters
+
+ARTICLES = [  # date, title, text: the first one opens with a photo caption before its story
+    ("2021-03-20", "Brantwick tram line opens to riders",
+     "Riders at the new tram stop, pictured on March 19. Photo: Courier staff. "
+     "The Brantwick tram line opened to riders on March 19 after four years of building work."),
+    ("2020-06-02", "Brantwick council funds the tram line",
+     "The Brantwick council voted on Monday to fund the tram line with 300 million crowns."),
+    ("2020-11-15", "Storm floods the harbour tunnel",
+     "Storm water flooded the Brantwick harbour tunnel on November 12, closing it for a week."),
+    ("2019-01-10", "Ferry crews strike over pay",
+     "Brantwick ferry crews began a strike over pay on Monday, shutting the harbour."),
+]
+
+
+@pytest.fixture
+def collection(fake, tmp_path: Path) -> ScriptedChat:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n, (date, title, text) in enumerate(ARTICLES):
+        (folder / f"{n}.json").write_text(json.dumps({"title": title, "text": text, "date": date, "source": "Courier"}))
+    index_paths([folder], fake.parts())
+    llm = ScriptedChat(replies=[])
+    rag.configure(parts=fake.parts(), llm=llm)
+    return llm
+
+
+def _dates(answer: rag.Answer) -> list[str]:
+    return [item.date or "" for item in answer.items]
+
+
+def test_a_question_about_the_articles_as_a_whole_gets_their_opening_lines_newest_first(collection):
+    answer = rag.answer("What are these articles about?")
+    assert answer.trace.strategy == "overview" and not answer.refused, answer.text
+    assert answer.text.startswith("The 4 articles, newest first:"), answer.text
+    assert _dates(answer) == ["2021-03-20", "2020-11-15", "2020-06-02", "2019-01-10"]
+    for item in answer.items:  # each line is a sentence of the passage it cites
+        assert item.text.rstrip(".") in answer.passages[item.markers[0] - 1].text, item
+    assert "opened to riders on March 19" in answer.items[0].text  # the story, not the photo caption before it
+    assert collection.prompts == []  # nothing was written by the model
+
+
+def test_without_the_rule_the_question_is_searched_for_its_words(fake, collection):
+    rag.configure(parts=fake.parts(ablate="overview"), llm=ScriptedChat(replies=[]))
+    answer = rag.answer("What are these articles about?")
+    assert answer.trace.strategy != "overview" and "overview" in answer.trace.fired
+
+
+def test_the_latest_a_time_and_a_timeline_of_the_whole_collection(collection):
+    latest = rag.answer("What's the latest?")
+    assert latest.trace.strategy == "overview" and _dates(latest)[0] == "2021-03-20"
+    november = rag.answer("What happened in November 2020?")
+    assert _dates(november) == ["2020-11-15"] and november.text.startswith("The newest article from"), november.text
+    timeline = rag.answer("Give me a timeline")
+    assert _dates(timeline) == sorted(_dates(timeline)) and timeline.text.startswith("The 4 articles, oldest first")
+    assert rag.answer("What's the latest on the tram line?").trace.strategy == "latest"  # a topic: searched for
+
+
+def test_the_overview_keeps_to_the_filters_the_user_set(collection):
+    answer = rag.answer("Summarize the articles", filters=Filters(until=dt.date(2020, 12, 31)))
+    assert _dates(answer) == ["2020-11-15", "2020-06-02", "2019-01-10"], answer.text
+    assert answer.text.startswith("The 3 newest articles, newest first"), answer.text
+
+
+def test_questions_naming_a_topic_are_not_about_the_whole_collection():
+    assert all(map(about_collection, ["Summarize the articles", "whats new", "Give me a timeline",
+                                      "What topics do these stories cover?", "what happened in 2020?"]))
+    assert not any(map(about_collection, ["What happened with TikTok?", "tram timeline please",
+                                          "Which companies are mentioned in these articles?", "who is zhao lijian"]))
