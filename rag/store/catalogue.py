@@ -175,8 +175,7 @@ class Catalogue:
     def openings(self, filters: Filters | None, limit: int) -> list[Passage]:
         """The first chunk of each article passing `filters`, newest article first (undated ones last)."""
         where, params = sql.filter_sql(filters)
-        newest = f"{sql.PASSAGES} {sql.FIRST}{where} ORDER BY a.published DESC, a.title LIMIT ?"
-        return [sql.passage(row) for row in self._rows(newest, [*params, limit])]
+        return [sql.passage(row) for row in self._rows(sql.openings(where), [*params, limit])]
 
     def article_text(self, article_id: str) -> str | None:
         row = self._rows("SELECT text FROM articles WHERE id=?", [article_id])

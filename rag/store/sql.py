@@ -43,7 +43,14 @@ DELETED = "CREATE TABLE IF NOT EXISTS deleted(article TEXT PRIMARY KEY, title TE
 # Chunks as `passage` reads them, with their article; the caller adds the WHERE clause.
 PASSAGES = ("SELECT c.id, c.article, a.title, a.source, a.published, substr(a.text, c.start + 1, c.end - c.start),"
             " c.start, c.end FROM chunks c JOIN articles a ON a.id = c.article WHERE")
-FIRST = "c.start = (SELECT min(f.start) FROM chunks f WHERE f.article = a.id)"  # an article's first chunk
+
+
+def openings(where: str) -> str:
+    """The first chunk of the newest articles (`where`: filter_sql's clauses; one parameter more, how many). The
+    newest ids are sorted first, so the articles' texts are read only for those."""
+    newest = f"SELECT a.id FROM articles a WHERE 1{where} ORDER BY a.published DESC, a.title LIMIT ?"
+    first = "c.start = (SELECT min(f.start) FROM chunks f WHERE f.article = a.id)"
+    return f"{PASSAGES} {first} AND a.id IN ({newest}) ORDER BY a.published DESC, a.title"
 
 
 def passage(row: Sequence[Any]) -> Passage:
