@@ -12,6 +12,8 @@ with"; "what did the different outlets say about …?" asks for the outlets the 
     ['epic', 'google']
     >>> [s.label for s in sides("how does the hong kong autonomy act compare with china's security law?")]
     ['the hong kong autonomy act', "china's security law"]
+    >>> [s.label for s in sides("Compare how China and the US see the TikTok sale")]
+    ['China', 'the US']
     >>> by_outlet("What did the different outlets say about the sale?")
     True
 """
@@ -26,7 +28,7 @@ from rag.text import content_words
 
 _CONNECTOR = re.compile(r"\s+(?:and|vs\.?|versus|v\.?|compared? (?:with|to))\s+", re.I)
 _LEAD = re.compile(r"^\W*(?:(?:how|what|why|where|when|in what way)\s+(?:did|do|does|have|has|were|are|was|is)\s+|"
-                   r"(?:did|do|does|compare|contrast)\s+)?", re.I)
+                   r"(?:compare|contrast)\s+(?:(?:how|what)\s+)?|(?:did|do|does)\s+)?", re.I)
 _END = re.compile(r"\s+(?:each|both|describ\w*|portray\w*|fram\w*|cover\w*|report\w*|see|saw|view\w*|differ\w*|"
                   r"clash\w*|compar\w*|present\w*|characteri[sz]\w*|say|said|tell|told|on|about|over|for|in|"
                   r"regarding|mak\w*|tak\w*|treat\w*|react\w*|respond\w*|argu\w*|explain\w*|talk\w*|spoke|speak\w*|"
