@@ -244,6 +244,8 @@ def test_a_comparison_of_two_sides_gives_each_side_its_own_lines_without_asking_
     assert blocks["The riders union"] and all("union" in line for line in blocks["The riders union"])
     _each_line_quotes_its_passage(answer)
     assert fares.prompts == [] and answer.trace.strategy == "compare" and not answer.refused
+    shown = len(blocks["Mayor Varga"]) + len(blocks["The riders union"])  # the trace counts lines, not blocks
+    assert f"{shown} lines from the passages" in [step.outcome for step in answer.trace.steps]
 
 
 def test_a_comparison_of_the_outlets_gives_a_block_per_outlet_from_its_own_articles(fares):

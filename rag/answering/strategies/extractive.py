@@ -154,7 +154,8 @@ class ExtractiveStrategy(OpenStrategy):
         how = {"names": "names of the kind asked, each with the line that names it",
                "item_lines": "the most relevant lines, one item each",
                "sides": "the most relevant lines of each side"}.get(rule, "selected and ordered by relevance and date")
-        trace.record(rule, f"{len(shown)} lines from the passages",
+        count = sum(block.count("\n- ") for block in shown) if rule == "sides" else len(shown)  # a block per side
+        trace.record(rule, f"{count} lines from the passages",
                      f"{self.spec.intent}: {how}, not written by the model")
         yield from shown
 
