@@ -126,7 +126,7 @@ def shown_after(chosen: list[Line], alone: bool = False, told: list[str] | None 
                 told += [*sentences(t.lead or ""), t.text]
             continue
         lead = _untold(line.lead, told)
-        then = _following(line, attached)
+        then = _following(line, attached, [*told, *sentences(lead or "")])
         out.append((line, line.shown(lead, then)))
         told += [*sentences(lead or ""), line.text, *(s for between, t in then for s in [*sentences(between), t.text])]
     return out
@@ -141,14 +141,13 @@ def _untold(lead: str | None, told: list[str]) -> str | None:
     return " ".join(said[last + 1:]) or None
 
 
-def _following(first: Line, attached: list[Line]) -> list[tuple[str, Line]]:
-    """The lines shown after `first`, in the article's order, each with the part of its lead not yet shown."""
-    told = [first.text]
+def _following(first: Line, attached: list[Line], told: list[str]) -> list[tuple[str, Line]]:
+    """The lines shown after `first`, in the article's order, each with the part of its lead not yet shown
+    (`told`: the sentences shown above and before it)."""
+    told = [*told, first.text]
     out = []
     for line in sorted(attached, key=lambda line: line.position):
-        lead = line.lead or ""
-        anchor = next((text for text in reversed(told) if text in lead), None)
-        out.append((lead.split(anchor, 1)[1].strip() if anchor else lead, line))
+        out.append((_untold(line.lead, told) or "", line))
         told.append(line.text)
     return out
 
