@@ -70,6 +70,8 @@ def test_the_latest_a_time_and_a_timeline_of_the_whole_collection(collection):
     timeline = rag.answer("Give me a timeline")
     assert _dates(timeline) == sorted(_dates(timeline)) and timeline.text.startswith("The 4 articles, oldest first")
     assert rag.answer("What's the latest on the tram line?").trace.strategy == "latest"  # a topic: searched for
+    none = rag.answer("What happened in March 1999?")  # no article of that time: refused, and says why
+    assert none.refused and "no passage was found" in none.trace.why(), none.text
 
 
 def test_the_overview_keeps_to_the_filters_the_user_set(collection):

@@ -15,7 +15,6 @@ from rag.answering.injection import instruction_like
 from rag.answering.items import UNDATED
 from rag.answering.lines import MIN_WORDS, Sims
 from rag.answering.policy import Policy
-from rag.answering.prompt import REFUSAL
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.base import Strategy
 from rag.text import sentences
@@ -62,9 +61,7 @@ class OverviewStrategy(Strategy):
 
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
-        if not passages:
-            yield REFUSAL
-            return
+        """The lines; the chain refuses before this when no article passes (no passage was found)."""
         trace.record("overview", f"the opening line of the {len(passages)} newest articles",
                      "the question asks about the articles as a whole, not about a topic in them")
         numbered = list(enumerate(passages, 1))
