@@ -222,7 +222,7 @@ class AnswerChain:
         if isinstance(turn.strategy, OverviewStrategy):
             narrowed = turn.strategy.window(turn.filters)
             turn.strategy.count = 0 if narrowed else corpus.catalogue.article_count()
-            return turn.strategy.choose(corpus.catalogue.openings(narrowed, most), self._sims)
+            return turn.strategy.choose(corpus.catalogue.openings(narrowed, most, turn.strategy.roster), self._sims)
         parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.spec.query]
         weights = [question_weights(part, corpus) for part in parts]
         sims = self._sims(turn.spec.query)

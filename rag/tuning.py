@@ -123,6 +123,7 @@ EXTRACTIVE: dict[str, float] = {
     "list_lines": 6,  # a list of things (not names of a kind): its most relevant lines
     "compare_lines": 4,  # lines per side: 3 -> 4 took 22 dev comparisons 0.497 -> 0.523 (round twelve; 5 no more)
     "compare_sides": 3,  # outlets shown when the question asks how "the outlets" told it
+    "roster_articles": 30,  # the newest articles whose names answer "who is mentioned the most?" (every chunk read)
     "overview_articles": 6,  # the newest articles whose opening line answers a question about the whole collection
 }
 

@@ -12,6 +12,7 @@ import pytest
 
 import rag
 from index.pipeline import index_paths
+from rag.answering.nlp import available
 from rag.answering.spec import about_collection
 from rag.fakes import ScriptedChat
 from rag.types import Filters
@@ -29,16 +30,20 @@ ARTICLES = [  # date, title, text: the first one opens with a photo caption befo
 ]
 
 
-@pytest.fixture
-def collection(fake, tmp_path: Path) -> ScriptedChat:
-    folder = tmp_path / "articles"
+def _indexed(fake, folder: Path, articles: list[tuple[str, str, str]]) -> ScriptedChat:
+    """The articles indexed, and the model they are asked with (it must not be asked)."""
     folder.mkdir()
-    for n, (date, title, text) in enumerate(ARTICLES):
+    for n, (date, title, text) in enumerate(articles):
         (folder / f"{n}.json").write_text(json.dumps({"title": title, "text": text, "date": date, "source": "Courier"}))
     index_paths([folder], fake.parts())
     llm = ScriptedChat(replies=[])
     rag.configure(parts=fake.parts(), llm=llm)
     return llm
+
+
+@pytest.fixture
+def collection(fake, tmp_path: Path) -> ScriptedChat:
+    return _indexed(fake, tmp_path / "articles", ARTICLES)
 
 
 def _dates(answer: rag.Answer) -> list[str]:
@@ -85,3 +90,45 @@ def test_questions_naming_a_topic_are_not_about_the_whole_collection():
                                       "What topics do these stories cover?", "what happened in 2020?"]))
     assert not any(map(about_collection, ["What happened with TikTok?", "tram timeline please",
                                           "Which companies are mentioned in these articles?", "who is zhao lijian"]))
+
+
+NAMED = [  # who a collection names most: Ada Brook in three articles, Tom Fenwick in two
+    ("2021-04-01", "Tram line opens", "Mayor Ada Brook opened the new tram line on Monday morning. Microsoft paid "
+     "for the ticket machines at every stop, the council said."),
+    ("2021-03-01", "Tram tests go well", "Mayor Ada Brook said the tram line would open to riders in April. Engineer "
+     "Tom Fenwick said the last safety tests had gone well."),
+    ("2021-02-01", "First tram run", "Engineer Tom Fenwick led the first test run of the tram in February. Mayor Ada "
+     "Brook watched the first run from the platform."),
+    ("2021-01-01", "Harbour office", "Google opened an office near the harbour in January, hiring forty people from "
+     "the town, the council said."),
+]
+
+
+@pytest.fixture
+def named(fake, tmp_path: Path) -> ScriptedChat:
+    return _indexed(fake, tmp_path / "named", NAMED)
+
+
+@pytest.mark.skipif(not available(), reason="spaCy's small English pipeline is not installed")
+def test_who_is_mentioned_the_most_lists_the_people_the_most_articles_name(named):
+    answer = rag.answer("Who is mentioned the most?")
+    assert answer.trace.strategy == "overview" and not answer.refused, answer.text
+    assert answer.text.startswith("The people named in the most of the 4 articles:"), answer.text
+    assert [item.label for item in answer.items] == ["Ada Brook", "Tom Fenwick"], answer.text
+    assert "(three articles)" in answer.text and "(two articles)" in answer.text
+    for item in answer.items:  # each line is a sentence of the passage it cites, naming the person
+        assert item.label and item.label in item.text, item
+        assert item.text.rstrip(".") in answer.passages[item.markers[0] - 1].text, item
+    assert "Microsoft" not in answer.text and named.prompts == []  # not a person; nothing written by the model
+
+
+@pytest.mark.skipif(not available(), reason="spaCy's small English pipeline is not installed")
+def test_which_companies_appear_in_the_articles_lists_companies_not_people(named):
+    answer = rag.answer("Which companies appear in these articles?")
+    assert answer.trace.strategy == "overview" and answer.text.startswith("The companies named"), answer.text
+    assert {item.label for item in answer.items} == {"Microsoft", "Google"}, answer.text
+
+
+def test_a_list_of_names_about_a_topic_is_searched_for_it(named):
+    answer = rag.answer("Which people worked on the tram tests?")
+    assert answer.trace.strategy != "overview" and not answer.trace.spec["collection"], answer.text

@@ -223,7 +223,7 @@ def test_open_questions_get_their_own_prompt_and_budget(scripted):
     fact = rag.answer("How much helium does China use every year?")
     assert fact.trace.strategy == "fact"
     small = policy_for(Settings())
-    listing, single = plan(spec("Which companies are named?"), small), plan(spec("Who bought it?"), small)
+    listing, single = plan(spec("Which companies wanted TikTok?"), small), plan(spec("Who bought it?"), small)
     trace = Trace()
     assert listing.budget(trace) > single.budget(trace) and listing.answer_tokens > single.answer_tokens
 

@@ -126,3 +126,13 @@ def test_a_question_about_the_articles_as_a_whole_gets_their_opening_lines(index
     for item in answer.items:  # each line is its article's own sentence, cited to the passage holding it
         assert item.text.rstrip(".") in " ".join(answer.passages[item.markers[0] - 1].text.split()), item
     assert any("reciprocal restrictions" in item.text for item in answer.items), answer.text
+
+
+def test_who_is_mentioned_the_most_names_the_people_of_the_most_articles(indexed: Settings):
+    # Once refused ("the articles do not say"): "people" and "mentioned" name no topic to search for.
+    answer = rag.answer("who is mentioned the most?")
+    assert answer.trace.strategy == "overview" and not answer.refused, answer.trace.why()
+    assert answer.items[0].label == "Donald Trump", answer.text  # named in more of the articles than anyone
+    for item in answer.items:  # each named in its line, a sentence of the passage it cites
+        assert item.label and item.label.split()[-1] in item.text, item
+        assert item.text.rstrip(".") in " ".join(answer.passages[item.markers[0] - 1].text.split()), item

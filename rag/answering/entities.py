@@ -50,14 +50,20 @@ def asked_labels(question: str) -> frozenset[str]:
     """The entity labels a list question asks for, read from the first plural noun after its "which" or "what"
     ("which Chinese companies" -> ORG, "who was involved" -> PERSON); empty when that noun names no kind of name
     ("what moves against Chinese companies", "the main things")."""
+    return asked_kind(question)[0]
+
+
+def asked_kind(question: str) -> tuple[frozenset[str], str]:
+    """`asked_labels` and the noun it read them from ("" for a "who")."""
     if _WHO.search(question):
-        return frozenset({"PERSON"})
+        return frozenset({"PERSON"}), ""
     nouns = [next((w for w in m.group(1).lower().split() if _PLURAL.search(w)), "") for m in _WHICH.finditer(question)]
     for labels, stems in _KINDS:
-        if any(noun.startswith(stems) for noun in nouns):
-            return labels
+        for noun in nouns:
+            if noun.startswith(stems):
+                return labels, noun
     # "who are the starting pitchers …": a "who" asks for people whatever its noun
-    return frozenset({"PERSON"}) if _WHO_ARE.search(question) else frozenset()
+    return (frozenset({"PERSON"}) if _WHO_ARE.search(question) else frozenset()), ""
 
 
 # A government body or a list is not a company: "The U.S. Commerce Department", "Entity List".
@@ -88,10 +94,35 @@ def initials(k: str) -> str:
 
 def pick(question: str, texts: list[str], most: int) -> list[tuple[str, int]]:
     """Up to `most` names of the kind the question asks for, each with the first of `texts` (most relevant
-    first) that names it. A name's kind is the label the recogniser gives it most often over the texts
-    ("Trump" is now and then an ORG; a full name or a title beside it counts for a person). A name the
-    question holds, a common word ("State"), a second spelling ("US" beside "the United States") or a name
-    of the wrong sort (`fits`) is left out."""
+    first) that names it (`asked_names`)."""
+    shown: dict[str, tuple[str, int]] = {}
+    for i, named in enumerate(asked_names(question, texts)):
+        for k, name in named:
+            if not any(_same(k, seen) for seen in shown) and len(shown) < most:
+                shown[k] = (name, i)
+    return list(shown.values())
+
+
+def tally(question: str, texts: list[str], groups: list[int], most: int) -> list[tuple[str, int, int]]:
+    """Up to `most` names of the kind the question asks for, those named in the most groups of `texts` (its
+    articles) first: each name, the first text naming it and how many groups do."""
+    first: dict[str, tuple[str, int]] = {}
+    named_in: dict[str, set[int]] = {}
+    for i, named in enumerate(asked_names(question, texts)):
+        for k, name in named:
+            same = next((seen for seen in first if _same(k, seen)), None)
+            if same is None:
+                first[k], same = (name, i), k
+            named_in.setdefault(same, set()).add(groups[i])
+    ranked = sorted(first, key=lambda k: (-len(named_in[k]), first[k][1]))[:most]
+    return [(first[k][0], first[k][1], len(named_in[k])) for k in ranked]
+
+
+def asked_names(question: str, texts: list[str]) -> list[list[tuple[str, str]]]:
+    """Per text, the names of the kind the question asks for that it holds, as (key, name as shown). A name's
+    kind is the label the recogniser gives it most often over the texts ("Trump" is now and then an ORG; a
+    full name or a title beside it counts for a person). A name the question holds, a common word ("State")
+    or a name of the wrong sort (`fits`) is left out."""
     labels, asked = asked_labels(question), key(question)
     found = [_conjuncts(text, [(_one_sentence(e.text), e.label_) for e in doc.ents])
              for text, doc in zip(texts, nlp.run(texts, nlp.ENTITIES), strict=True)]
@@ -105,16 +136,11 @@ def pick(question: str, texts: list[str], most: int) -> list[tuple[str, int]]:
         v["PERSON"] += sum(votes[p]["PERSON"] for p in people if p.endswith(f" {k}"))
         v["PERSON"] += len(re.findall(rf"\b(?:{_TITLE})\.? (?:[a-z]+ )?{re.escape(k)}\b", text))
     lower = {w for t in texts for w in re.findall(r"\b[a-z][\w-]+", t)}
-    shown: dict[str, tuple[str, int]] = {}
-    for i, entities in enumerate(found):
-        for name, _ in entities:
-            k = key(name)
-            if (votes[k].most_common(1)[0][0] not in labels or len(k) < 2 or k in lower or not fits(name, question)
-                    or re.search(rf"\b{re.escape(k)}\b", asked)):
-                continue
-            if not any(_same(k, seen) for seen in shown) and len(shown) < most:
-                shown[k] = (re.sub(r"['’]s$", "", name.strip(" .,;:")), i)  # "CF Montreal’s" is shown "CF Montreal"
-    return list(shown.values())
+    return [[(key(name), re.sub(r"['’]s$", "", name.strip(" .,;:")))  # "CF Montreal’s" is shown "CF Montreal"
+             for name, _ in entities
+             if votes[key(name)].most_common(1)[0][0] in labels and len(key(name)) >= 2 and key(name) not in lower
+             and fits(name, question) and not re.search(rf"\b{re.escape(key(name))}\b", asked)]
+            for entities in found]
 
 
 # "Apple, Samsung and Mozilla", "Facebook and Microsoft": capitalised names joined by commas and an and/or.

@@ -6,6 +6,8 @@ text and the markers it cites, so a program can use a timeline or a list without
 Item(text='a buyer', markers=(2,), date=None, label='Microsoft')]
     >>> [i.label for i in items_of("- Apple, Samsung: deals [1]\\n- Sam Bankman-Fried, former CEO: on trial [2]")]
     ['Apple', 'Samsung', 'Sam Bankman-Fried, former CEO']
+    >>> [i.label for i in items_of("- Xi Jinping (three articles): Xi spoke [1]\\n- Trump (one article): he said [2]")]
+    ['Xi Jinping', 'Trump']
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _LABELLED = re.compile(r"^(?P<label>[^:\[\]]{1,50}?):\s+(?P<text>.+)$")  # "6 Au
 # A name as a list shows it: capitalised words, "of"/"and"/"the" between ("Bank of England"); a label of
 # several names ("Apple, Samsung: …", names one line holds) is an item per name.
 _NAME = re.compile(r"^[A-Z0-9][\w.&'’-]*(?:\s+(?:of|and|the|de|for|[A-Z0-9][\w.&'’-]*))*$")
+_COUNTED = re.compile(r"\s+\((?:\w+ )?articles?\)$")
 _FORMS = (("%d %b %Y", "%Y-%m-%d"), ("%b %Y", "%Y-%m"), ("%Y", "%Y"))
 
 
@@ -41,6 +44,8 @@ def items_of(text: str) -> list[Item]:
         labelled = _LABELLED.match(body)
         if labelled:
             label, said = labelled.group("label").strip(), _clean(labelled.group("text"))
+            if iso_date(label) is None:
+                label = _COUNTED.sub("", label)  # a name "named in" a count of articles: "Xi (three articles)"
             parts = label.split(", ")
             names = parts if iso_date(label) is None and all(map(_NAME.match, parts)) else [label]
             found += [Item(said, markers, iso_date(name), name) for name in names]

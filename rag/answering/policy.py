@@ -54,7 +54,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "sides": ("open", "answer a comparison of two named sides ('X and Y', 'X vs Y') or of the outlets with a block of "
                       "each side's most relevant lines from the passages, instead of having the model write it"),
     "overview": ("open", "a question about the articles as a whole, naming no topic ('what are these articles "
-                         "about?', 'what's the latest?'), is answered with the newest articles' opening lines, not "
+                         "about?', 'what's the latest?'), is answered with the newest articles' opening lines (with "
+                         "the names rule, 'who is mentioned the most?' with the names most of them hold), not "
                          "searched for its words"),
     "window": ("open", "an open question naming a time ('in August 2020') also searches the articles published "
                        "then, and its lines keep to that time when at least two do"),

@@ -8,9 +8,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
+from rag.answering.entities import asked_kind
 from rag.answering.intent import OPEN_INTENTS, intent, request, topic
 from rag.answering.question import choices, expected_type, question_parts
 from rag.answering.window import Window, window
@@ -60,7 +61,7 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
         options=options, parts=tuple(question_parts(question)), query_parts=tuple(question_parts(query)),
         outlets=tuple(outlets_named(question)),
         window=window(question, newest), entities=entities(question),
-        collection=kind_of in _OVERVIEWS and about_collection(query))
+        collection=kind_of in _OVERVIEWS and about_collection(query, naming(question) if kind_of == "list" else ()))
 
 
 _OVERVIEWS = ("fact", "list", "summary", "latest", "timeline")  # not a yes/no, a why or a comparison
@@ -72,16 +73,38 @@ _ASKING = frozenset(
     "anything".split())
 
 
-def about_collection(query: str) -> bool:
+def about_collection(query: str, asking: Collection[str] = ()) -> bool:
     """Whether a question asks about the collection as a whole ("What are these articles about?", "What's the
     latest?", "Summarize the articles"): none of its words names a topic (a month or a year only sets the time).
+    `asking` are more words that ask, not name a topic (a list's `naming`).
 
     >>> about_collection("What are these articles about?"), about_collection("what's new in september 2020?")
     (True, True)
     >>> about_collection("What's the latest on TikTok?"), about_collection("What happened at Pangong Lake?")
     (False, False)
+    >>> q = "which people appear in these articles?"
+    >>> about_collection(q), about_collection(q, naming(q))
+    (False, True)
+    >>> q = "who is mentioned the most?"
+    >>> about_collection(q, naming(q))
+    True
+    >>> about_collection("which companies are mentioned in the apple story?", naming("which companies"))
+    False
     """
-    return not [w for w in content_words(query) if w not in _ASKING and w not in _MONTH_NAMES and not w.isdigit()]
+    return not [w for w in content_words(query) if w not in _ASKING and w not in asking and w not in _MONTH_NAMES
+                and not w.isdigit()]
+
+
+def naming(question: str) -> frozenset[str]:
+    """The words with which a list asks for names of a kind ("Who is mentioned the most?", "Which people
+    appear …"): its noun of the kind, and words such as "mentioned"; none when it asks for no kind of name."""
+    labels, noun = asked_kind(question)
+    return _NAMING | {noun} if labels else frozenset()
+
+
+# Words a list of names asks with ("Who is mentioned the most?", "the key people involved").
+_NAMING = frozenset("mentioned mention mentions named name names appear appears featured feature involved most often "
+                    "frequently people person".split())
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w’'&.-]*)*")

@@ -172,10 +172,11 @@ class Catalogue:
         rows = self._in(f"{sql.PASSAGES} c.id IN ({{ids}}){where}", chunk_ids, params)
         return {row[0]: sql.passage(row) for row in rows}
 
-    def openings(self, filters: Filters | None, limit: int) -> list[Passage]:
-        """The first chunk of each article passing `filters`, newest article first (undated ones last)."""
+    def openings(self, filters: Filters | None, limit: int, whole: bool = False) -> list[Passage]:
+        """The first chunk (`whole`: every chunk) of the `limit` newest articles passing `filters`, newest article
+        first (undated ones last)."""
         where, params = sql.filter_sql(filters)
-        return [sql.passage(row) for row in self._rows(sql.openings(where), [*params, limit])]
+        return [sql.passage(row) for row in self._rows(sql.openings(where, whole), [*params, limit])]
 
     def article_text(self, article_id: str) -> str | None:
         row = self._rows("SELECT text FROM articles WHERE id=?", [article_id])

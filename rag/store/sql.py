@@ -45,12 +45,13 @@ PASSAGES = ("SELECT c.id, c.article, a.title, a.source, a.published, substr(a.te
             " c.start, c.end FROM chunks c JOIN articles a ON a.id = c.article WHERE")
 
 
-def openings(where: str) -> str:
-    """The first chunk of the newest articles (`where`: filter_sql's clauses; one parameter more, how many). The
-    newest ids are sorted first, so the articles' texts are read only for those."""
+def openings(where: str, whole: bool = False) -> str:
+    """The first chunk of the newest articles, or with `whole` all their chunks in order (`where`: filter_sql's
+    clauses; one parameter more, how many articles). The newest ids are sorted first, so the articles' texts are
+    read only for those."""
     newest = f"SELECT a.id FROM articles a WHERE 1{where} ORDER BY a.published DESC, a.title LIMIT ?"
-    first = "c.start = (SELECT min(f.start) FROM chunks f WHERE f.article = a.id)"
-    return f"{PASSAGES} {first} AND a.id IN ({newest}) ORDER BY a.published DESC, a.title"
+    first = "" if whole else "c.start = (SELECT min(f.start) FROM chunks f WHERE f.article = a.id) AND"
+    return f"{PASSAGES} {first} a.id IN ({newest}) ORDER BY a.published DESC, a.title, c.start"
 
 
 def passage(row: Sequence[Any]) -> Passage:

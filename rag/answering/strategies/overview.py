@@ -2,7 +2,9 @@
 the articles"): it names no topic to search for, and a search for its words finds nothing close (the floor
 refused it). The answer is the opening line of each of the newest articles, newest first (oldest first for a
 timeline), each cited to its article's first passage, after how many articles there are and up to when.
-Nothing is written by the model."""
+A list of names of a kind ("Who is mentioned the most?", "Which companies appear in these articles?") is
+answered with the names the newest articles hold, those named in the most articles first, each with a sentence
+naming it. Nothing is written by the model."""
 
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ from collections.abc import Callable, Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from rag.answering.dates import day_label
+from rag.answering.entities import asked_kind, tally
 from rag.answering.injection import instruction_like
 from rag.answering.items import UNDATED
 from rag.answering.lines import MIN_WORDS, Sims
 from rag.answering.policy import Policy
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.base import Strategy
+from rag.answering.strategies.extractive import lists_names
 from rag.text import sentences
 from rag.trace import Trace
 from rag.tuning import EXTRACTIVE as T
@@ -32,9 +36,13 @@ class OverviewStrategy(Strategy):
         super().__init__(spec, policy)
         self.count = 0  # the articles the collection holds (0: unknown, when filters or a time narrow it)
         self.leads: dict[str, str] = {}  # a passage's chunk id -> the sentence shown for its article
+        self.roster = lists_names(spec, policy)  # names of a kind, not the articles' opening lines
+        self.named: list[tuple[str, int, str, str]] = []  # a name, in how many articles, its sentence and chunk
+        self.read = 0  # the articles a roster read
 
     def passages(self, k: int) -> int:
-        return int(T["overview_articles"])
+        """How many of the newest articles are read: a roster reads every chunk of each."""
+        return int(T["roster_articles" if self.roster else "overview_articles"])
 
     def window(self, filters: Filters | None) -> Filters | None:
         """The user's filters, narrowed to the time the question names ("what's new in September 2020?")."""
@@ -49,7 +57,10 @@ class OverviewStrategy(Strategy):
 
     def choose(self, openings: list[Passage], similar: Callable[[str], Sims]) -> list[tuple[Passage, str]]:
         """Each article's opening passage with the sentence that tells its story: of its first sentences long
-        enough to be one, the closest to its headline (not the headline repeated, a caption or a byline)."""
+        enough to be one, the closest to its headline (not the headline repeated, a caption or a byline). For a
+        roster, `openings` are every chunk of the articles, and the passages are those naming a name shown."""
+        if self.roster:
+            return self._names(openings)
         for passage in openings:
             said = [" ".join(s.split()) for s in sentences(passage.text)[:READ]]
             said = [s for s in said if len(s.split()) >= MIN_WORDS and not instruction_like(s)
@@ -59,9 +70,30 @@ class OverviewStrategy(Strategy):
                 self.leads[passage.chunk_id] = max(zip(scores, said, strict=True))[1]
         return [(p, self.leads[p.chunk_id]) for p in openings if p.chunk_id in self.leads]
 
+    def _names(self, chunks: list[Passage]) -> list[tuple[Passage, str]]:
+        """The names of the asked kind the chunks hold, named in the most articles first, each with the first
+        sentence naming it (newest article first); the chunks of those sentences, in the order they are cited."""
+        said: dict[tuple[str, str], int] = {}  # (article, sentence) -> its chunk (chunks overlap by a sentence)
+        for i, chunk in enumerate(chunks):
+            for sentence in map(" ".join, map(str.split, sentences(chunk.text))):
+                if len(sentence.split()) >= MIN_WORDS and not instruction_like(sentence) \
+                        and sentence.rstrip(".") not in chunk.title:  # a headline's capitals read as names
+                    said.setdefault((chunk.article_id, sentence), i)
+        articles = list(dict.fromkeys(chunk.article_id for chunk in chunks))
+        self.read = len(articles)
+        texts = [sentence for _, sentence in said]
+        found = tally(self.spec.question, texts, [articles.index(a) for a, _ in said], int(T["list_items"]))
+        where = list(said.values())
+        self.named = [(name, count, texts[i], chunks[where[i]].chunk_id) for name, i, count in found]
+        cited = {chunk_id: texts[i] for (_, i, _), (*_, chunk_id) in zip(found, self.named, strict=True)}
+        return [(chunk, cited[chunk.chunk_id]) for chunk in chunks if chunk.chunk_id in cited]
+
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
                  trace: Trace) -> Iterator[str]:
         """The lines; the chain refuses before this when no article passes (no passage was found)."""
+        if self.roster:
+            yield from self._roster(passages, trace)
+            return
         trace.record("overview", f"the opening line of the {len(passages)} newest articles",
                      "the question asks about the articles as a whole, not about a topic in them")
         numbered = list(enumerate(passages, 1))
@@ -80,3 +112,23 @@ class OverviewStrategy(Strategy):
         for marker, passage in numbered:
             when = day_label(passage.published) if passage.published else UNDATED
             yield f"- {when}: {self.leads[passage.chunk_id]} [{marker}]\n"
+
+    def _roster(self, passages: list[Passage], trace: Trace) -> Iterator[str]:
+        marker = {p.chunk_id: n for n, p in enumerate(passages, 1)}
+        read = f"the {self.read} newest of the {self.count}" if self.count > self.read else f"the {self.read}"
+        trace.record("overview", f"{len(self.named)} names from {read} articles, the most named first",
+                     "the question asks which names of a kind the articles hold, naming no topic")
+        kind = asked_kind(self.spec.question)[1] or "people"
+        yield f"The {kind} named in the most of {read} articles:\n\n"
+        for name, count, sentence, chunk_id in self.named:
+            yield f"- {name} ({_in(count)}): {sentence} [{marker[chunk_id]}]\n"
+
+
+_COUNTS = "one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def _in(count: int) -> str:
+    """ "three articles": a count in words, as news writes it, for a figure the line's passage does not hold is
+    read as an invented one by the support check."""
+    said = _COUNTS[count - 1] if count <= len(_COUNTS) else str(count)
+    return f"{said} article{'s' if count > 1 else ''}"
