@@ -208,6 +208,14 @@ def test_a_listed_name_is_shown_without_its_possessive():
     assert "CF Montreal" in [name for name, _ in pick("Which clubs did Inter Miami face?", [line], 8)]
 
 
+def test_a_listed_person_is_one_a_full_name_or_a_title_vouches_for():
+    # the small pipeline tags "Twitter" and "Tik Tok" as people; Zhao Lijian is shown without his title
+    lines = ["Mr Xiaoming was speaking at a live news conference broadcast on Twitter when he made his remarks.",
+             "Chinese Foreign Ministry Spokesperson Zhao Lijian announced the restrictions on Friday.",
+             "Relations have tanked, starting with Tik Tok citing security concerns, and TikTok denies it."]
+    assert [name for name, _ in pick("Who is mentioned the most?", lines, 8)] == ["Xiaoming", "Zhao Lijian"]
+
+
 FARES = [  # two sides of one dispute, told by two outlets
     ("2021-04-02", "Brantwick Courier", "Tram fares to rise in Brantwick",
      "Mayor Ilse Varga called the tram fare rise a fair price for a faster tram network. "

@@ -132,15 +132,31 @@ def asked_names(question: str, texts: list[str]) -> list[list[tuple[str, str]]]:
             votes.setdefault(key(name), Counter())[label] += 1
     people = [k for k, v in votes.items() if v["PERSON"] and " " in k]
     text = " ".join(texts).lower()
+    vouched = set()  # people's names a full name or a title vouches for: "Twitter" alone is no one's
     for k, v in votes.items():
-        v["PERSON"] += sum(votes[p]["PERSON"] for p in people if p.endswith(f" {k}"))
-        v["PERSON"] += len(re.findall(rf"\b(?:{_TITLE})\.? (?:[a-z]+ )?{re.escape(k)}\b", text))
+        backing = (sum(votes[p]["PERSON"] for p in people if p.endswith(f" {k}"))
+                   + len(re.findall(rf"\b(?:{_TITLE})\.? (?:[a-z]+ )?{re.escape(k)}\b", text)))
+        v["PERSON"] += backing
+        if backing or " " in k:
+            vouched.add(k)
     lower = {w for t in texts for w in re.findall(r"\b[a-z][\w-]+", t)}
-    return [[(key(name), re.sub(r"['’]s$", "", name.strip(" .,;:")))  # "CF Montreal’s" is shown "CF Montreal"
-             for name, _ in entities
-             if votes[key(name)].most_common(1)[0][0] in labels and len(key(name)) >= 2 and key(name) not in lower
-             and fits(name, question) and not re.search(rf"\b{re.escape(key(name))}\b", asked)]
-            for entities in found]
+
+    joined = {k.replace(" ", ""): k for k in votes if " " not in k}  # "Tik Tok" is "TikTok", of TikTok's kind
+
+    def shown(name: str) -> bool:
+        k = key(name)
+        kind = votes[joined.get(k.replace(" ", ""), k)].most_common(1)[0][0]
+        return (kind in labels and (kind != "PERSON" or k in vouched) and len(k) >= 2 and k not in lower
+                and fits(name, question) and not re.search(rf"\b{re.escape(k)}\b", asked))
+
+    return [[(key(name), _bare(name)) for name, _ in entities if shown(name)] for entities in found]
+
+
+def _bare(name: str) -> str:
+    """A name as a list shows it: without a possessive ("CF Montreal’s") or a title before a person's name
+    ("Spokesperson Zhao Lijian")."""
+    name = re.sub(r"['’]s$", "", name.strip(" .,;:"))
+    return re.sub(rf"^(?:{_TITLE})\.?\s+(?=[A-Z])", "", name, flags=re.I)
 
 
 # "Apple, Samsung and Mozilla", "Facebook and Microsoft": capitalised names joined by commas and an and/or.
