@@ -378,6 +378,16 @@ def test_an_open_answer_reads_its_best_article_beyond_the_retrieved_chunk():
     assert "eight percent" not in read(whole=0)  # a fact's evidence stays with the chunk and its neighbours
 
 
+def test_a_headline_inside_the_text_is_not_a_line_of_an_open_answer():
+    # a sample article repeats its headline as a line of its text; a why showed it as its first line
+    text = ("China Accuses The US Of Abusing National Security Concept\n"
+            "China has accused the United States of abusing the concept of national security to oppress companies.")
+    passage = Passage("c0", "a1", "China accuses US", "Courier", None, text, 1.0, 0, len(text))
+    shown = [line.text for line in read_lines([passage], lambda texts: [0.5] * len(texts), lambda _: None)]
+    assert shown == ["China has accused the United States of abusing the concept of national security to oppress "
+                     "companies."], shown
+
+
 def _line(text: str, article: str, relevance: float) -> Line:
     return Line(text, [1], [article], relevance, None, None, (1, 0))
 

@@ -90,12 +90,28 @@ def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int 
             anchor = event if event and event.precision == "day" else anchor
             lead = (" ".join(read[len(read) - pointed_at(text, read):]) or None) if leads else None
             read.append(text)
-            if len(text.split()) < MIN_WORDS or instruction_like(text) or text.endswith(":"):
+            if len(text.split()) < MIN_WORDS or instruction_like(text) or text.endswith(":") or heading(text):
                 continue
             found.append(Line(text, [n], [p.article_id], 0.0, event, p.published, (n, i), lead))
     for line, sim in zip(found, sims([line.text for line in found]), strict=True):
         line.relevance = sim
     return merge(sorted(found, key=lambda line: -line.relevance))
+
+
+def heading(text: str) -> bool:
+    """A headline or a subheading inside an article's text: words in capitals, no full stop. It tells no event
+    of its own, and its line repeats the story's title ("China accuses US of Abusing National Security Concept").
+
+    >>> heading("China accuses US of Abusing National Security Concept"), heading("Trump Signed The Order.")
+    (True, False)
+    """
+    if text.rstrip().endswith((".", "?", "!", "”", '"', "’", "'")):
+        return False
+    big = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text) if w.lower() not in _SMALL]
+    return len(big) >= 4 and sum(w[0].isupper() for w in big) >= 0.8 * len(big)
+
+
+_SMALL = frozenset("a an and as at by for from in is are of on or the to vs with".split())
 
 
 def shown_after(chosen: list[Line], alone: bool = False, told: list[str] | None = None) -> list[tuple[Line, str]]:
