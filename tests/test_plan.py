@@ -148,7 +148,7 @@ def test_policies_and_ablation_names():
     assert strong.evidence_tokens > small.evidence_tokens and strong.answer_tokens > small.answer_tokens
     assert not strong.on("opener") and not strong.on("grounding") and strong.on("aliases")
     assert POLICIES["off"] == frozenset()
-    assert rules_named("verdict") == {"opener", "verdict", "contradiction", "halves"}
+    assert rules_named("verdict") == {"opener", "verdict", "contradiction", "halves", "future"}
     assert not policy_for(Settings(ablate="halves,refusal")).on("grounding")
     assert set(RULES) >= POLICIES["small"] | POLICIES["strong"]
     with pytest.raises(ValueError, match="unknown rule"):

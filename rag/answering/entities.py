@@ -108,7 +108,7 @@ def tally(question: str, texts: list[str], groups: list[int], most: int) -> list
     articles) first: each name, the first text naming it and how many groups do."""
     first: dict[str, tuple[str, int]] = {}
     named_in: dict[str, set[int]] = {}
-    for i, named in enumerate(asked_names(question, texts)):
+    for i, named in enumerate(asked_names(question, texts, strict=True)):
         for k, name in named:
             same = next((seen for seen in first if _same(k, seen)), None)
             if same is None:
@@ -118,11 +118,13 @@ def tally(question: str, texts: list[str], groups: list[int], most: int) -> list
     return [(first[k][0], first[k][1], len(named_in[k])) for k in ranked]
 
 
-def asked_names(question: str, texts: list[str]) -> list[list[tuple[str, str]]]:
+def asked_names(question: str, texts: list[str], strict: bool = False) -> list[list[tuple[str, str]]]:
     """Per text, the names of the kind the question asks for that it holds, as (key, name as shown). A name's
     kind is the label the recogniser gives it most often over the texts ("Trump" is now and then an ORG; a
     full name or a title beside it counts for a person). A name the question holds, a common word ("State")
-    or a name of the wrong sort (`fits`) is left out."""
+    or a name of the wrong sort (`fits`) is left out. `strict` (names across the articles, where most are
+    read once and few votes correct a label): a one-word person needs a full name or a title to vouch for it,
+    and a name written apart ("Tik Tok") is of the kind of the name written together ("TikTok")."""
     labels, asked = asked_labels(question), key(question)
     found = [_conjuncts(text, [(_one_sentence(e.text), e.label_) for e in doc.ents])
              for text, doc in zip(texts, nlp.run(texts, nlp.ENTITIES), strict=True)]
@@ -141,12 +143,12 @@ def asked_names(question: str, texts: list[str]) -> list[list[tuple[str, str]]]:
             vouched.add(k)
     lower = {w for t in texts for w in re.findall(r"\b[a-z][\w-]+", t)}
 
-    joined = {k.replace(" ", ""): k for k in votes if " " not in k}  # "Tik Tok" is "TikTok", of TikTok's kind
+    joined = {k.replace(" ", ""): k for k in votes if " " not in k} if strict else {}
 
     def shown(name: str) -> bool:
         k = key(name)
         kind = votes[joined.get(k.replace(" ", ""), k)].most_common(1)[0][0]
-        return (kind in labels and (kind != "PERSON" or k in vouched) and len(k) >= 2 and k not in lower
+        return (kind in labels and (kind != "PERSON" or k in vouched or not strict) and len(k) >= 2 and k not in lower
                 and fits(name, question) and not re.search(rf"\b{re.escape(k)}\b", asked))
 
     return [[(key(name), _bare(name)) for name, _ in entities if shown(name)] for entities in found]

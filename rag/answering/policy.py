@@ -40,6 +40,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "contradiction": ("verdict", "a 'Yes' whose own first sentence denies what the question asks ('Yes, SBF "
                                  "pleaded not guilty') is shown as 'No'"),
     "halves": ("verdict", "check a two-part yes/no question one part at a time; a part that fails answers No"),
+    "future": ("verdict", "a verdict on what will happen ('Will TikTok be banned?') ends by saying it is what the "
+                          "articles expected as of the newest cited one, which cannot tell what happened after"),
     "wide_context": ("budget", "a name question of 25 words or more gets 400 evidence tokens, not 250"),
     "extractive": ("open", "build a summary, timeline, latest or why from the passages' cited sentences, in date "
                            "order, instead of having the model write it"),
@@ -75,7 +77,7 @@ FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
     "strong": frozenset({"floor", "outlets", "parts", "part_evidence", "repair", "recite", "aliases", "echo",
-                         "window", "attribution", "hedge", "overview"}),
+                         "window", "attribution", "hedge", "overview", "future"}),
     "off": frozenset(),
 }
 

@@ -32,6 +32,7 @@ class QuestionSpec:
     window: Window | None  # the dates it asks about, resolved against the newest article
     entities: tuple[str, ...] = field(default=())  # capitalised names it mentions
     collection: bool = False  # it asks about the articles as a whole, not a topic in them (`about_collection`)
+    future: bool = False  # a yes/no on what will happen ("Will TikTok be banned?"; `asks_future`)
 
     @property
     def open(self) -> bool:
@@ -42,7 +43,7 @@ class QuestionSpec:
         """The spec as the trace shows it."""
         return {"intent": self.intent, "query": self.query, "kind": self.kind, "options": list(self.options or ()),
                 "parts": list(self.parts), "query_parts": list(self.query_parts), "outlets": list(self.outlets),
-                "entities": list(self.entities), "collection": self.collection,
+                "entities": list(self.entities), "collection": self.collection, "future": self.future,
                 "window": None if self.window is None else {"since": self.window.since.isoformat(),
                                                             "until": self.window.until.isoformat(),
                                                             "from": self.window.phrase}}
@@ -61,7 +62,8 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
         options=options, parts=tuple(question_parts(question)), query_parts=tuple(question_parts(query)),
         outlets=tuple(outlets_named(question)),
         window=window(question, newest), entities=entities(question),
-        collection=kind_of in _OVERVIEWS and about_collection(query, naming(question) if kind_of == "list" else ()))
+        collection=kind_of in _OVERVIEWS and about_collection(query, naming(question) if kind_of == "list" else ()),
+        future=kind_of == "yesno" and asks_future(question))
 
 
 _OVERVIEWS = ("fact", "list", "summary", "latest", "timeline")  # not a yes/no, a why or a comparison
@@ -100,6 +102,22 @@ def naming(question: str) -> frozenset[str]:
     appear …"): its noun of the kind, and words such as "mentioned"; none when it asks for no kind of name."""
     labels, noun = asked_kind(question)
     return _NAMING | {noun} if labels else frozenset()
+
+
+def asks_future(question: str) -> bool:
+    """Whether a question asks what will happen: articles tell what was expected when they were written.
+
+    >>> asks_future("Will TikTok be banned?"), asks_future("so is the fed going to cut rates")
+    (True, True)
+    >>> asks_future("Did TikTok get banned?"), asks_future("Is Huawei a threat?")
+    (False, False)
+    """
+    return bool(_FUTURE.match(question))
+
+
+_FUTURE = re.compile(r"\W*(?:(?:so|and|but|ok|okay|well)\W+)?(?:will|won['’]?t|wont|shall|"
+                     r"(?:is|are|am)\s+(?:[\w'’-]+\s+){1,5}?(?:going\s+to|gonna|set\s+to|likely\s+to|expected\s+to|about\s+to))"
+                     r"\b", re.I)
 
 
 # Words a list of names asks with ("Who is mentioned the most?", "the key people involved").

@@ -10,9 +10,12 @@ from collections.abc import Callable, Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
+from rag.answering.dates import day_label
 from rag.answering.halves import CHECK, refuted
 from rag.answering.prompt import human_message
 from rag.answering.strategies.base import Strategy
+from rag.answering.verify import Verified
+from rag.ports import Embedder
 from rag.trace import Trace
 from rag.types import Passage
 
@@ -39,3 +42,18 @@ class YesNoStrategy(Strategy):
                 yield denied
                 return
         yield from super().generate(llm, passages, previous, trace)
+
+    def verify(self, passages: list[Passage], raw: str, trace: Trace, embedder: Embedder) -> Verified:
+        """The shared check; then a verdict on what will happen says as of when the articles expected it."""
+        checked = super().verify(passages, raw, trace, embedder)
+        if not self.spec.future or checked.refused or not checked.text:
+            return checked
+        trace.fire("future")
+        if not self.policy.on("future"):
+            return checked
+        dates = [c.passage.published for c in checked.citations if c.passage.published]
+        when = f"as of {day_label(max(dates))}, the newest article cited" if dates else "when they were written"
+        trace.record("future", "said as of when the articles expected it",
+                     "the question asks what will happen; articles tell what was expected when they were written")
+        checked.text += f"\n\nThat is what the articles expected {when}; they cannot tell what happened after."
+        return checked
