@@ -267,6 +267,7 @@ class AnswerChain:
         # The calibration map was fitted on the bundled model's rows: other policies show the raw signal.
         confidence = shown_confidence(signals, turn.question, checked.text, checked.refused,
                                       calibrated=self.policy.name == "small")
-        return Answer(turn.question, checked.text, checked.citations, passages, checked.refused, confidence,
+        text = f"{checked.text}\n\n{checked.after}" if checked.after else checked.text  # after the confidence
+        return Answer(turn.question, text, checked.citations, passages, checked.refused, confidence,
                       dict(turn.timings), checked.checked, signals, turn.trace,
                       [] if checked.refused else items_of(checked.text))

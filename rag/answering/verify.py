@@ -33,6 +33,7 @@ class Verified:
     checked: list[Citation]  # the model's citations as checked, before a refusal dropped them
     refused: bool
     covered: bool  # the passages hold every name and number of the question
+    after: str = ""  # a line shown after the answer that claims nothing (the `future` rule's "as of"); not scored
 
 
 def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy, trace: Trace,

@@ -55,5 +55,6 @@ class YesNoStrategy(Strategy):
         when = f"as of {day_label(max(dates))}, the newest article cited" if dates else "when they were written"
         trace.record("future", "said as of when the articles expected it",
                      "the question asks what will happen; articles tell what was expected when they were written")
-        checked.text += f"\n\nThat is what the articles expected {when}; they cannot tell what happened after."
+        # Shown after the answer, not part of it: the confidence is the verdict's, whatever is said of its date.
+        checked.after = f"That is what the articles expected {when}; they cannot tell what happened after."
         return checked
