@@ -215,6 +215,8 @@ def test_across_the_articles_a_listed_person_is_one_a_full_name_or_a_title_vouch
              "Relations have tanked, starting with Tik Tok citing security concerns, and TikTok denies it."]
     named = [name for name, _, _ in tally("Who is mentioned the most?", lines, [0, 1, 2], 8)]
     assert named == ["Xiaoming", "Zhao Lijian"], named
+    companies = tally("Which companies appear in these articles?", lines, [0, 1, 2], 8)
+    assert [(name, count) for name, _, count in companies] == [("Tik Tok", 1)], companies  # one name, told twice
     assert "Zhao Lijian" in [name for name, _ in pick("Who is mentioned the most?", lines, 8)]  # no title
 
 

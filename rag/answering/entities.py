@@ -110,7 +110,8 @@ def tally(question: str, texts: list[str], groups: list[int], most: int) -> list
     named_in: dict[str, set[int]] = {}
     for i, named in enumerate(asked_names(question, texts, strict=True)):
         for k, name in named:
-            same = next((seen for seen in first if _same(k, seen)), None)
+            same = next((seen for seen in first if _same(k, seen) or k.replace(" ", "") == seen.replace(" ", "")),
+                        None)  # "Tik Tok" is "TikTok"
             if same is None:
                 first[k], same = (name, i), k
             named_in.setdefault(same, set()).add(groups[i])

@@ -16,7 +16,7 @@ from rag.answering.dates import day_label
 from rag.answering.entities import asked_kind, tally
 from rag.answering.injection import instruction_like
 from rag.answering.items import UNDATED
-from rag.answering.lines import MIN_WORDS, Sims
+from rag.answering.lines import MIN_WORDS, Sims, heading
 from rag.answering.policy import Policy
 from rag.answering.spec import QuestionSpec
 from rag.answering.strategies.base import Strategy
@@ -76,7 +76,7 @@ class OverviewStrategy(Strategy):
         said: dict[tuple[str, str], int] = {}  # (article, sentence) -> its chunk (chunks overlap by a sentence)
         for i, chunk in enumerate(chunks):
             for sentence in map(" ".join, map(str.split, sentences(chunk.text))):
-                if len(sentence.split()) >= MIN_WORDS and not instruction_like(sentence) \
+                if len(sentence.split()) >= MIN_WORDS and not instruction_like(sentence) and not heading(sentence) \
                         and sentence.rstrip(".") not in chunk.title:  # a headline's capitals read as names
                     said.setdefault((chunk.article_id, sentence), i)
         articles = list(dict.fromkeys(chunk.article_id for chunk in chunks))
