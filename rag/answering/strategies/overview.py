@@ -79,13 +79,12 @@ class OverviewStrategy(Strategy):
                 if len(sentence.split()) >= MIN_WORDS and not instruction_like(sentence) and not heading(sentence) \
                         and sentence.rstrip(".") not in chunk.title:  # a headline's capitals read as names
                     said.setdefault((chunk.article_id, sentence), i)
-        articles = list(dict.fromkeys(chunk.article_id for chunk in chunks))
+        articles = {a: n for n, a in enumerate(dict.fromkeys(chunk.article_id for chunk in chunks))}
         self.read = len(articles)
-        texts = [sentence for _, sentence in said]
-        found = tally(self.spec.question, texts, [articles.index(a) for a, _ in said], int(T["list_items"]))
-        where = list(said.values())
+        texts, where = [sentence for _, sentence in said], list(said.values())
+        found = tally(self.spec.question, texts, [articles[a] for a, _ in said], int(T["list_items"]))
         self.named = [(name, count, texts[i], chunks[where[i]].chunk_id) for name, i, count in found]
-        cited = {chunk_id: texts[i] for (_, i, _), (*_, chunk_id) in zip(found, self.named, strict=True)}
+        cited = {chunk_id: sentence for _, _, sentence, chunk_id in self.named}
         return [(chunk, cited[chunk.chunk_id]) for chunk in chunks if chunk.chunk_id in cited]
 
     def generate(self, llm: Callable[[], BaseChatModel], passages: list[Passage], previous: str | None,
