@@ -62,9 +62,7 @@ class OverviewStrategy(Strategy):
         if self.roster:
             return self._names(openings)
         for passage in openings:
-            said = [" ".join(s.split()) for s in sentences(passage.text)[:READ]]
-            said = [s for s in said if len(s.split()) >= MIN_WORDS and not instruction_like(s)
-                    and s.rstrip(".") not in passage.title]
+            said = [s for s in _sentences(passage)[:READ] if _tells(s, passage)]
             if said:
                 scores = similar(passage.title)(said)
                 self.leads[passage.chunk_id] = max(zip(scores, said, strict=True))[1]
@@ -75,9 +73,8 @@ class OverviewStrategy(Strategy):
         sentence naming it (newest article first); the chunks of those sentences, in the order they are cited."""
         said: dict[tuple[str, str], int] = {}  # (article, sentence) -> its chunk (chunks overlap by a sentence)
         for i, chunk in enumerate(chunks):
-            for sentence in map(" ".join, map(str.split, sentences(chunk.text))):
-                if len(sentence.split()) >= MIN_WORDS and not instruction_like(sentence) and not heading(sentence) \
-                        and sentence.rstrip(".") not in chunk.title:  # a headline's capitals read as names
+            for sentence in _sentences(chunk):
+                if _tells(sentence, chunk) and not heading(sentence):  # a headline's capitals read as names
                     said.setdefault((chunk.article_id, sentence), i)
         articles = {a: n for n, a in enumerate(dict.fromkeys(chunk.article_id for chunk in chunks))}
         self.read = len(articles)
@@ -121,6 +118,16 @@ class OverviewStrategy(Strategy):
         yield f"The {kind} named in the most of {read} articles:\n\n"
         for name, count, sentence, chunk_id in self.named:
             yield f"- {name} ({_in(count)}): {sentence} [{marker[chunk_id]}]\n"
+
+
+def _sentences(passage: Passage) -> list[str]:
+    return [" ".join(s.split()) for s in sentences(passage.text)]
+
+
+def _tells(sentence: str, passage: Passage) -> bool:
+    """A sentence that can stand as a line: long enough to be one, no instruction, not the headline repeated."""
+    return len(sentence.split()) >= MIN_WORDS and not instruction_like(sentence) \
+        and sentence.rstrip(".") not in passage.title
 
 
 _COUNTS = "one two three four five six seven eight nine ten eleven twelve".split()
