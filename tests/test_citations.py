@@ -238,6 +238,22 @@ def test_the_asked_for_fact_must_be_in_the_passage_that_vouches_for_it():
     assert not cites_asked_fact("The deputy speaker is Dolma Tsering [1].", [Citation(1, speaker, False)], question)
 
 
+def test_the_question_s_own_name_with_a_first_name_added_is_not_the_asked_for_name():
+    ouster = _passage("Wall Street is also absorbing the ouster of Kevin McCarthy as the speaker of the House.",
+                      "ASX set to open higher")
+    cited = [Citation(1, ouster, True)]
+    question = "who became speaker after mccarthy was ousted?"
+    # The passage names no successor: "Kevin" (of the question's McCarthy) is all it vouches for.
+    assert not cites_asked_fact("Jim Jordan became speaker after Kevin McCarthy was ousted [1].", cited, question)
+    vote = _passage("Mike Johnson became speaker three weeks after Kevin McCarthy's ouster.", "House vote")
+    assert cites_asked_fact("Mike Johnson became speaker after Kevin McCarthy’s ouster [1].",
+                            [Citation(1, vote, True)], question)
+    # A word the passage lacks ("Dominic") does not join the name before it to the question's ("Raab").
+    sky = _passage("Sophy Ridge on Sky News asked Mr Raab whether he agreed.", "Raab vows UK retaliation")
+    assert cites_asked_fact("Sophy Ridge interviewed Dominic Raab on Sky News [1].", [Citation(1, sky, True)],
+                            "Who interviewed Dominic Raab on Sky News?")
+
+
 def test_a_figure_in_an_uncited_sentence_is_not_vouched_for_but_one_the_marker_closes_is():
     wechat = _passage("The WeChat app from Tencent Holdings Ltd. has over 1 billion users.", "TikTok and WeChat")
     cited = [Citation(1, wechat, True)]

@@ -44,7 +44,8 @@ def cites_asked_fact(text: str, citations: list[Citation], question: str) -> boo
             scope, run = " ".join(run), []
             cited = [verified[n] for n in markers if n in verified]
             known = _vocabulary(" ".join(map(_given, cited)))
-            held = " ".join(t for t in strip_markers(scope).split() if _vocabulary(t) <= known)
+            # A word the passage lacks leaves a gap, so the words around it do not join into one name.
+            held = " ".join(t if _vocabulary(t) <= known else "|" for t in strip_markers(scope).split())
             if cited and answers_kind(held, question):
                 return True
     return False

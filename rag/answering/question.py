@@ -179,8 +179,22 @@ def answers_kind(answer: str, question: str) -> bool:
     # A day of a month the question names is a date it lacks ("the october friendlies" -> "October 17").
     if kind == "date" and any((day["a"] or day["b"]) not in asked for day in _DAY.finditer(plain)):
         return True
+    if kind == "name":
+        plain = _NAME_RUN.sub(lambda run: "" if _last_word(run[0]) in asked else run[0], plain)
     own = " ".join(t for t in plain.split() if not set(words(t)) <= asked)
     return has_type(own, kind, relative=not asks_calendar(question))
+
+
+# A run of capitalised words that ends in a word of the question is the question's own name with a first name
+# or a title added: "Jim Jordan became speaker after Kevin McCarthy was ousted [1]", cited to a passage naming
+# McCarthy only, answered "who became speaker after mccarthy was ousted?" by its "Kevin".
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+
+
+def _last_word(run: str) -> str:
+    """ "Kevin McCarthy’s" -> "mccarthy" """
+    last = words(run)[-1:]
+    return re.sub(r"['’]s$", "", last[0]) if last else ""
 
 
 def asks_calendar(question: str) -> bool:
