@@ -57,6 +57,11 @@ def test_support_needs_meaning_and_matching_numbers():
     dated = _passage("On January 1 the plant cost less than expected; China uses 4,300 tonnes of helium.")
     assert not support("The plant cost $1 billion [1].", dated, embedder).grounded
     assert support("China uses 4,300 tonnes of helium [1].", dated, embedder).grounded
+    # A score is one figure: "52" of a 52-yard kick does not ground a 52-52 score.
+    game = _passage("The Buckeyes settled for a 52-yard field goal late in the first half.")
+    assert not support("The score of the Michigan Ohio State game was 52-52 [1].", game, embedder).grounded
+    final = _passage("Michigan beat Ohio State 30-24 on Saturday.")
+    assert support("Michigan won the game 30–24 [1].", final, embedder).grounded
 
     assert not support("Raab spoke to Sky News about Hong Kong [1].", passage, embedder).supported
 

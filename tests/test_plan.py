@@ -257,7 +257,8 @@ def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
                                     "rag.answering.dates", "rag.answering.items", "rag.answering.sides",
                                     "rag.answering.recite", "rag.answering.subject",
                                     "rag.answering.prospect", "rag.answering.entities", "rag.answering.outcome",
-                                    "rag.answering.markers", "rag.answering.spec", "rag.answering.lines"])
+                                    "rag.answering.markers", "rag.answering.spec", "rag.answering.lines",
+                                    "rag.answering.support", "rag.answering.condense"])
 def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib

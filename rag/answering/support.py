@@ -64,6 +64,19 @@ def amounts(text: str) -> set[str]:
     return {f"{n.replace(',', '').rstrip('.')} {unit.lower()}" for n, unit in _AMOUNT.findall(text)}
 
 
+_SCORE = re.compile(r"(?<![\w.,])(\d{1,3})\s*[-–—]\s*(\d{1,3})(?![\w.,]\d|\w)")
+
+
+def scores(text: str) -> set[str]:
+    """Pairs of figures such as a score or a vote ("won 23-20" -> "23-20"): each number alone is no proof that
+    the pair was in the passages ("52-52" was read out of a "52-yard field goal").
+
+        >>> sorted(scores("Michigan won 30–24 after a 52-yard kick and a 3 - 1 vote"))
+        ['3-1', '30-24']
+    """
+    return {f"{a}-{b}" for a, b in _SCORE.findall(text)}
+
+
 def _known(term: str, known: set[str]) -> bool:
     """Exact for numbers and short words; a long name may be misspelt slightly ("Parasazan" for "Paradazan")."""
     if term in known:
@@ -103,6 +116,7 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
         pairs = [p for p in pairs if not set(p.split()) <= by_alias]
     capitalised = _capitalised(given) if pairs else set()
     grounded = (all(_known(t, known) for t in terms) and amounts(claim) <= amounts(given)
+                and scores(claim) <= scores(given)
                 and all(_known_phrase(n, given) for n in pairs if set(n.split()) <= capitalised))
     completes = bool(question) and _completes(claim_words, _stems(question), passage_words | title_words)
     if item:  # a list's line "- Huawei: …" is vouched for by a passage that names Huawei
