@@ -14,6 +14,8 @@ with"; "what did the different outlets say about …?" asks for the outlets the 
     ['the hong kong autonomy act', "china's security law"]
     >>> [s.label for s in sides("Compare how China and the US see the TikTok sale")]
     ['China', 'the US']
+    >>> [s.label for s in sides("compare how google and amazon were treated by regulators")]
+    ['google', 'amazon']
     >>> by_outlet("What did the different outlets say about the sale?")
     True
 """
@@ -32,7 +34,7 @@ _LEAD = re.compile(r"^\W*(?:(?:how|what|why|where|when|in what way)\s+(?:did|do|
 _END = re.compile(r"\s+(?:each|both|describ\w*|portray\w*|fram\w*|cover\w*|report\w*|see|saw|view\w*|differ\w*|"
                   r"clash\w*|compar\w*|present\w*|characteri[sz]\w*|say|said|tell|told|on|about|over|for|in|"
                   r"regarding|mak\w*|tak\w*|treat\w*|react\w*|respond\w*|argu\w*|explain\w*|talk\w*|spoke|speak\w*|"
-                  r"discuss\w*|writ\w*|wrote)\b|\s*[:?,;—–]|\s+-\s",
+                  r"discuss\w*|writ\w*|wrote|were|was|are|is|have|has|had|got|get)\b|\s*[:?,;—–]|\s+-\s",
                   re.I)
 _OUTLETS = re.compile(r"\b(?:different|various|several|other|the|all the|both) (?:outlets|papers|newspapers|sources|"
                       r"publications|media outlets|reports|articles)\b", re.I)
