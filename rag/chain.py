@@ -15,7 +15,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.answering import outlets
-from rag.answering.condense import resolve_pronouns
+from rag.answering.condense import lost_topic, resolve_pronouns
 from rag.answering.confidence import raw_confidence, shown_confidence, signals_for
 from rag.answering.evidence import merge_weights, select
 from rag.answering.items import items_of
@@ -150,6 +150,12 @@ class AnswerChain:
                     turn.standalone = rewrite.invoke({"previous": previous, "answer": answer[:300],
                                                       "question": turn.question}).strip() or turn.question
                 turn.resolved, turn.previous = turn.standalone, None  # the model answers the rewrite
+                if lost_topic(turn.question, turn.resolved, previous, answer[:300]):
+                    turn.trace.fire("follow_topic")
+                    if self.policy.on("follow_topic"):
+                        turn.trace.record("follow_topic", f"searched with the previous question: {previous!r}",
+                                          f"the rewrite {turn.resolved!r} dropped the topic of the turn before")
+                        turn.standalone, turn.previous = f"{previous} {turn.resolved}", previous
             else:
                 if not is_refusal(answer):
                     turn.resolved = resolve_pronouns(turn.question, previous, answer)

@@ -5,6 +5,8 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import cast
 
+import pytest
+
 import rag
 from index.pipeline import index_paths
 from rag.answering.prompt import REFUSAL
@@ -118,6 +120,25 @@ def test_llm_condense_rewrites_the_follow_up(scripted):
     events = list(rag.stream("Who interviewed him?", history=history))
     assert isinstance(events[0], rag.Sources) and events[0].question == "Who interviewed Dominic Raab on Sky News?"
     assert len(llm.prompts) == 2
+
+
+@pytest.mark.parametrize("ablate", ["", "follow_topic"])
+def test_a_follow_up_naming_no_topic_keeps_the_topic_the_rewrite_dropped(scripted, ablate: str):
+    # The 1.5B rewrote "and then what?" after a question on Sam Altman as "What happened next?", and the
+    # search for it found Taylor Swift's tour.
+    scripted("What happened next?", "Beijing announced restrictions [1].", condense="llm", ablate=ablate)
+    history = [("What did Liu Xiaoming warn the UK about?", "That it would pay the price [1].")]
+    events = list(rag.stream("and then what?", history=history))
+    assert isinstance(events[0], rag.Sources)
+    searched = events[0].question
+    answer = events[-1]
+    assert isinstance(answer, rag.Answer)
+    if ablate:
+        assert searched == "What happened next?" and "follow_topic" not in [s.rule for s in answer.trace.steps]
+    else:
+        assert searched == "What did Liu Xiaoming warn the UK about? What happened next?"
+        assert [s.rule for s in answer.trace.steps][:1] == ["follow_topic"]
+        assert any("Liu Xiaoming" in p.text for p in answer.passages)
 
 
 def test_filters_restrict_the_passages(scripted):

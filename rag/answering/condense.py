@@ -5,6 +5,12 @@
     >>> resolve_pronouns("Which party do they belong to?", "Which two senators were sanctioned?",
     ...                  "Ted Cruz and Marco Rubio.")
     'Which party do Ted Cruz and Marco Rubio belong to?'
+    >>> lost_topic("and then what?", "What happened next?", "what happened to sam altman?", "He was fired.")
+    True
+    >>> lost_topic("and then what?", "What happened to Sam Altman next?", "what happened to sam altman?", "")
+    False
+    >>> lost_topic("what about huawei?", "What happened to Huawei?", "what happened to sam altman?", "")
+    False
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import re
 
 from rag.answering.names import TITLES
+from rag.answering.spec import topic_words
 
 _NAME = re.compile(r"\b([A-Z][a-z'’.-]+(?:\s+[A-Z][a-z'’.-]+)+)")
 # A title's office: "Secretary of State", "Minister of Defence", "Chief of Staff".
@@ -63,3 +70,10 @@ def resolve_pronouns(question: str, previous_question: str, previous_answer: str
         group = ", ".join(listed[:-1]) + " and " + listed[-1]
         question = _GROUP_PRONOUN.sub(lambda m: f"{group}'s" if m.group(1).lower() == "their" else group, question)
     return question
+
+
+def lost_topic(follow_up: str, rewrite: str, previous: str, answer: str) -> bool:
+    """Whether the model's rewrite of a follow-up that names no topic of its own ("and then what?") dropped the
+    topic of the turn before it: "What happened next?" after "what happened to sam altman?" searched the
+    whole archive and listed Taylor Swift's tour."""
+    return not topic_words(follow_up) and not topic_words(rewrite) & topic_words(f"{previous} {answer}")

@@ -221,7 +221,12 @@ def relevant(ranked: list[Line], question: str, share: float, floor: float, gate
 
 def _topic(question: str) -> set[str]:
     """The question's words about its topic: not how it asks, and not when (a year or a month is the time
-    window's, and any line of that time would share it); a joined pair ("us-china") also as its parts."""
+    window's, and any line of that time would share it); a joined pair ("us-china") also as its parts. "What
+    happened next?" names none: a line need not say "next" (then it kept "next November" and "next year").
+
+        >>> sorted(_topic("us-china timeline in 2020")), _topic("What happened next?")
+        (['china', 'us', 'us-china'], set())
+    """
     found: set[str] = set()
     for word in content_words(question):
         word = word.lower()
@@ -235,7 +240,8 @@ def _topic(question: str) -> set[str]:
 ASKING = frozenset(
     "timeline order happened happen happening summary summarize summarise latest news date dates please step "
     "steps unfold unfolded play played tell know thing things deal going article articles say said whats "
-    "give explain key main points overview update updates recent new newest list ask asked".split())
+    "give explain key main points overview update updates recent new newest list ask asked next later afterwards"
+    .split())
 
 
 def _stem(word: str) -> str:

@@ -61,6 +61,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                          "searched for its words"),
     "window": ("open", "an open question naming a time ('in August 2020') also searches the articles published "
                        "then, and its lines keep to that time when at least two do"),
+    "follow_topic": ("followup", "a follow-up that names no topic ('and then what?'), which the model's rewrite "
+                                 "left without the topic of the turn before, is searched with the previous question"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
     "part_evidence": ("parts", "a fact question in several parts gets each part's best sentence in its evidence "
@@ -77,7 +79,7 @@ FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
     "strong": frozenset({"floor", "outlets", "parts", "part_evidence", "repair", "recite", "aliases", "echo",
-                         "window", "attribution", "hedge", "overview", "future"}),
+                         "window", "attribution", "hedge", "overview", "future", "follow_topic"}),
     "off": frozenset(),
 }
 

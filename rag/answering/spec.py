@@ -93,8 +93,16 @@ def about_collection(query: str, asking: Collection[str] = ()) -> bool:
     >>> about_collection("which companies are mentioned in the apple story?", naming("which companies"))
     False
     """
-    return not [w for w in content_words(query) if w not in _ASKING and w not in asking and w not in _MONTH_NAMES
-                and not w.isdigit()]
+    return not topic_words(query).difference(asking)
+
+
+def topic_words(text: str) -> set[str]:
+    """The words of `text` that name a topic: not the words that ask, a month or a figure.
+
+    >>> sorted(topic_words("and then what happened to sam altman in november?"))
+    ['altman', 'sam']
+    """
+    return {w for w in content_words(text) if w not in _ASKING and w not in _MONTH_NAMES and not w.isdigit()}
 
 
 def naming(question: str) -> frozenset[str]:
