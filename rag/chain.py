@@ -110,7 +110,7 @@ class AnswerChain:
             turn.trace.fire("floor")
         if below and (self.policy.on("floor") or not passages):
             turn.trace.record("floor", "refused without asking the model",
-                              "no passage was found" if not passages else
+                              turn.strategy.nothing_found() if not passages else
                               f"the best passage scores {top:.2f}, below the floor {floor:.2f}")
             yield Token(REFUSAL)
             raw = REFUSAL

@@ -5,17 +5,16 @@ opening lines, each cited (fakes: hashing embedder, scripted model that must not
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
 
 import rag
-from index.pipeline import index_paths
 from rag.answering.nlp import available
 from rag.answering.spec import about_collection
 from rag.fakes import ScriptedChat
 from rag.types import Filters
+from tests.conftest import index_articles
 
 ARTICLES = [  # date, title, text: the first one opens with a photo caption before its story
     ("2021-03-20", "Brantwick tram line opens to riders",
@@ -32,13 +31,8 @@ ARTICLES = [  # date, title, text: the first one opens with a photo caption befo
 
 def _indexed(fake, folder: Path, articles: list[tuple[str, str, str]]) -> ScriptedChat:
     """The articles indexed, and the model they are asked with (it must not be asked)."""
-    folder.mkdir()
-    for n, (date, title, text) in enumerate(articles):
-        (folder / f"{n}.json").write_text(json.dumps({"title": title, "text": text, "date": date, "source": "Courier"}))
-    index_paths([folder], fake.parts())
-    llm = ScriptedChat(replies=[])
-    rag.configure(parts=fake.parts(), llm=llm)
-    return llm
+    return index_articles(fake, folder, [{"title": title, "text": text, "date": date, "source": "Courier"}
+                                         for date, title, text in articles])
 
 
 @pytest.fixture
@@ -127,6 +121,14 @@ def test_which_companies_appear_in_the_articles_lists_companies_not_people(named
     answer = rag.answer("Which companies appear in these articles?")
     assert answer.trace.strategy == "overview" and answer.text.startswith("The companies named"), answer.text
     assert {item.label for item in answer.items} == {"Microsoft", "Google"}, answer.text
+
+
+@pytest.mark.skipif(not available(), reason="spaCy's small English pipeline is not installed")
+def test_a_kind_no_article_names_is_refused_saying_so(named):
+    answer = rag.answer("Which countries are mentioned?")
+    assert answer.refused and named.prompts == []
+    # The "why" line says what was looked for, not that no passage was found.
+    assert answer.trace.steps[-1].reason == "none of the 4 newest articles names countries", answer.trace
 
 
 def test_a_list_of_names_about_a_topic_is_searched_for_it(named):

@@ -42,6 +42,10 @@ class Strategy:
         sentence (rag/answering/evidence.py): a fact's evidence is the few sentences that match it."""
         return 0, SELECTION["min_gain"]
 
+    def nothing_found(self) -> str:
+        """The trace's reason for a refusal with no passage to show."""
+        return "no passage was found"
+
     @property
     def answer_tokens(self) -> int:
         return self.policy.answer_tokens

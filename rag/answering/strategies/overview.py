@@ -109,6 +109,11 @@ class OverviewStrategy(Strategy):
             when = day_label(passage.published) if passage.published else UNDATED
             yield f"- {when}: {self.leads[passage.chunk_id]} [{marker}]\n"
 
+    def nothing_found(self) -> str:
+        if not self.roster:
+            return super().nothing_found()
+        return f"none of the {self.read} newest articles names {asked_kind(self.spec.question)[1] or 'people'}"
+
     def _roster(self, passages: list[Passage], trace: Trace) -> Iterator[str]:
         marker = {p.chunk_id: n for n, p in enumerate(passages, 1)}
         read = f"the {self.read} newest of the {self.count}" if self.count > self.read else f"the {self.read}"
