@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -72,6 +73,21 @@ class FakeParts:
         catalogue.close()
         assert meta is not None
         return meta
+
+
+def index_articles(fake: FakeParts, folder: Path, articles: list[dict[str, str]]) -> ScriptedChat:
+    """Index `articles` (one JSON article file each) with fakes and configure `rag` with a model scripted to
+    write nothing: an answer built from the passages never asks it."""
+    import rag
+    from index.pipeline import index_paths
+
+    folder.mkdir()
+    for n, article in enumerate(articles):
+        (folder / f"{n}.json").write_text(json.dumps(article))
+    index_paths([folder], fake.parts())
+    llm = ScriptedChat(replies=[])
+    rag.configure(parts=fake.parts(), llm=llm)
+    return llm
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
 import pytest
 
 import rag
-from index.pipeline import index_paths
 from rag.answering.dates import event_date
 from rag.answering.entities import key, pick, tally
 from rag.answering.evidence import select
@@ -24,6 +22,7 @@ from rag.retrieve import Scored
 from rag.store.article import ArticleText
 from rag.text import strip_markers
 from rag.types import Passage
+from tests.conftest import index_articles
 
 TRAM = [  # four dated reports of one story, out of order, and one copy of an event told by two outlets
     ("2021-03-20", "Brantwick tram line opens to riders",
@@ -41,21 +40,10 @@ TRAM = [  # four dated reports of one story, out of order, and one copy of an ev
 ]
 
 
-def _collection(fake, folder: Path, articles: list[dict[str, str]]) -> ScriptedChat:
-    """Index `articles` (JSON article files) with fakes; the answers' model is scripted to write nothing."""
-    folder.mkdir()
-    for n, article in enumerate(articles):
-        (folder / f"{n}.json").write_text(json.dumps(article))
-    index_paths([folder], fake.parts())
-    llm = ScriptedChat(replies=[])
-    rag.configure(parts=fake.parts(), llm=llm)
-    return llm
-
-
 @pytest.fixture
 def tram(fake, tmp_path: Path) -> ScriptedChat:
-    return _collection(fake, tmp_path / "tram", [{"title": title, "text": text, "date": date,
-                                                  "source": "Brantwick Courier"} for date, title, text in TRAM])
+    return index_articles(fake, tmp_path / "tram", [{"title": title, "text": text, "date": date,
+                                                     "source": "Brantwick Courier"} for date, title, text in TRAM])
 
 
 def _lines(text: str) -> list[str]:
@@ -124,7 +112,7 @@ def test_a_summary_keeps_to_the_months_the_question_names(tram):
 def test_a_window_few_articles_tell_of_keeps_out_reports_of_another_time(fake, tmp_path: Path):
     # One line dated in August 2020; a 2023 report on the same line must not fill the summary of that month,
     # while an undated report (which may tell of it) may.
-    _collection(fake, tmp_path / "later", [
+    index_articles(fake, tmp_path / "later", [
         {"title": "Brantwick tram line vote", "date": "2020-09-12",
          "text": "On August 6 the Brantwick tram line council voted to fund the tram line extension."},
         {"title": "Brantwick tram line fares rise", "date": "2023-10-07",
@@ -184,8 +172,8 @@ BIDS = [  # who bid for a harbour ferry line: three companies, a ministry and a 
 
 
 def test_a_list_of_companies_names_each_company_with_the_line_that_names_it(fake, tmp_path: Path):
-    llm = _collection(fake, tmp_path / "bids", [{"title": title, "text": text, "date": date}
-                                                for date, title, text in BIDS])
+    llm = index_articles(fake, tmp_path / "bids", [{"title": title, "text": text, "date": date}
+                                                   for date, title, text in BIDS])
     answer = rag.answer("Which companies bid for the Brantwick ferry line?")
     assert answer.trace.strategy == "list" and llm.prompts == [] and not answer.refused, answer.text
     named = {key(item.label or "") for item in answer.items}
@@ -234,8 +222,8 @@ FARES = [  # two sides of one dispute, told by two outlets
 
 @pytest.fixture
 def fares(fake, tmp_path: Path) -> ScriptedChat:
-    return _collection(fake, tmp_path / "fares", [{"title": title, "text": text, "date": date, "outlet": outlet}
-                                                  for date, outlet, title, text in FARES])
+    return index_articles(fake, tmp_path / "fares", [{"title": title, "text": text, "date": date, "outlet": outlet}
+                                                     for date, outlet, title, text in FARES])
 
 
 def _blocks(text: str) -> dict[str, list[str]]:
@@ -440,7 +428,7 @@ def test_a_line_of_the_time_asked_about_is_not_on_topic_for_sharing_only_the_tim
 
 def _ferry_timeline(fake, tmp_path: Path, title: str, text: str) -> rag.Answer:
     """The timeline of one undated article on a harbour ferry strike."""
-    _collection(fake, tmp_path / "ferry", [{"title": title, "source": "Harbour Post", "text": text}])
+    index_articles(fake, tmp_path / "ferry", [{"title": title, "source": "Harbour Post", "text": text}])
     return rag.answer("timeline of the harbour ferry strike")
 
 
@@ -469,7 +457,7 @@ def test_an_article_that_writes_no_year_still_dates_and_orders_its_days(fake, tm
 def test_a_year_borrowed_from_a_dated_article_is_shown_as_a_guess(fake, tmp_path: Path):
     # An undated article's "March 2" takes the year of the dated article most like it; that was shown as a
     # fact, "2 Mar 2020", for an order of 2023 (the bundled articles). It is often right, so it is shown, as a guess.
-    _collection(fake, tmp_path / "ferry", [
+    index_articles(fake, tmp_path / "ferry", [
         {"title": "Harbour ferry strike begins", "source": "Harbour Post", "date": "2020-08-09",
          "text": "The harbour ferry strike began on August 6 when the harbour ferry crews walked out over pay."},
         {"title": "Harbour ferry pay deal", "source": "Harbour Post",
@@ -483,7 +471,7 @@ def test_a_year_borrowed_from_a_dated_article_is_shown_as_a_guess(fake, tmp_path
 def test_a_span_up_to_the_articles_day_is_placed_at_its_start(fake, tmp_path: Path):
     # "a whirlwind four days" on 21 November began on 17 November; it was shown at the article's date, after
     # the 18 November event it came before.
-    _collection(fake, tmp_path / "ferry", [
+    index_articles(fake, tmp_path / "ferry", [
         {"title": "Harbour ferry strike", "source": "Harbour Post", "date": "2020-11-21",
          "text": "It has been a whirlwind four days for the harbour ferry crews since the harbour ferry strike began. "
                  "The harbour ferry council offered a harbour ferry pay deal on November 18."}])
@@ -494,7 +482,7 @@ def test_a_span_up_to_the_articles_day_is_placed_at_its_start(fake, tmp_path: Pa
 def test_a_line_that_opens_a_quote_the_next_sentence_closes_is_shown_closed(fake, tmp_path: Path):
     # "“But the ferry council will not bend either." read as cut off mid-quote (the bundled articles' Houston
     # consulate line); the line now closes it with an ellipsis.
-    _collection(fake, tmp_path / "ferry", [{
+    index_articles(fake, tmp_path / "ferry", [{
         "title": "Harbour ferry strike", "source": "Harbour Post", "date": "2020-08-09",
         "text": "The harbour ferry strike began on August 6 when harbour ferry crews walked out over pay. "
                 "“But the harbour ferry council will not bend on ferry pay either. It cannot pay more,” a harbour "
@@ -529,8 +517,8 @@ ENVOY = [  # a line that points back ("He also urged …") under a line of anoth
 def test_a_line_that_points_back_names_who_it_means(fake, tmp_path: Path):
     # "He also urged Brantwick to end the ferry strike" was shown alone, under a line naming the union leader: a
     # reader took "He" for her. Its passage now holds the sentence naming him, and the line shows it.
-    _collection(fake, tmp_path / "envoy", [{"title": title, "text": text, "date": date, "source": "Courier"}
-                                           for date, title, text in ENVOY])
+    index_articles(fake, tmp_path / "envoy", [{"title": title, "text": text, "date": date, "source": "Courier"}
+                                              for date, title, text in ENVOY])
     answer = rag.answer("What happened with the Brantwick ferry strike?")
     urged = next(line for line in answer.text.splitlines() if "urged Brantwick" in line)
     assert urged.startswith("Norland's ambassador Liu Wei toured"), answer.text
