@@ -145,12 +145,13 @@ class AnswerChain:
             previous, answer = turn.history[-1]
             turn.previous = previous
             if self.settings.condense == "llm":
+                said = answer[:300]  # what the rewrite reads of the last answer
                 with self._llm_errors():
                     rewrite = CONDENSE | self._llm() | StrOutputParser()
-                    turn.standalone = rewrite.invoke({"previous": previous, "answer": answer[:300],
+                    turn.standalone = rewrite.invoke({"previous": previous, "answer": said,
                                                       "question": turn.question}).strip() or turn.question
                 turn.resolved, turn.previous = turn.standalone, None  # the model answers the rewrite
-                if lost_topic(turn.question, turn.resolved, previous, answer[:300]):
+                if lost_topic(turn.question, turn.resolved, previous, said):
                     turn.trace.fire("follow_topic")
                     if self.policy.on("follow_topic"):
                         turn.trace.record("follow_topic", f"searched with the previous question: {previous!r}",

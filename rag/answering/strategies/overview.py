@@ -112,15 +112,18 @@ class OverviewStrategy(Strategy):
     def nothing_found(self) -> str:
         if not self.roster:
             return super().nothing_found()
-        return f"none of the {self.read} newest articles names {asked_kind(self.spec.question)[1] or 'people'}"
+        return f"none of the {self.read} newest articles names {self._kind()}"
+
+    def _kind(self) -> str:
+        """The roster's noun of the asked kind ("companies"); "people" for a "who"."""
+        return asked_kind(self.spec.question)[1] or "people"
 
     def _roster(self, passages: list[Passage], trace: Trace) -> Iterator[str]:
         marker = {p.chunk_id: n for n, p in enumerate(passages, 1)}
         read = f"the {self.read} newest of the {self.count}" if self.count > self.read else f"the {self.read}"
         trace.record("overview", f"{len(self.named)} names from {read} articles, the most named first",
                      "the question asks which names of a kind the articles hold, naming no topic")
-        kind = asked_kind(self.spec.question)[1] or "people"
-        yield f"The {kind} named in the most of {read} articles:\n\n"
+        yield f"The {self._kind()} named in the most of {read} articles:\n\n"
         for name, count, sentence, chunk_id in self.named:
             yield f"- {name} ({_in(count)}): {sentence} [{marker[chunk_id]}]\n"
 
