@@ -345,6 +345,22 @@ def test_a_yes_whose_own_sentence_denies_the_question_is_shown_as_no(scripted):
     assert rag.answer(question).text.startswith("Yes, Microsoft did not buy")
 
 
+def test_a_yes_that_its_passage_denies_is_refused_with_what_the_passage_says(scripted):
+    # "Was SBF found guilty?" came back "Yes, SBF was found guilty [1]", cited to "SBF … has pleaded
+    # not-guilty": close to its passage in words, and kept by the `verdict` rule. Here the passage says China
+    # "has never interfered in the UK's internal affairs".
+    question = "Has China interfered in the UK's internal affairs?"
+    llm = scripted("Yes, China interfered in the UK's internal affairs [1].")
+    answer = rag.answer(question)
+    assert "has never interfered in the UK’s internal affairs" in str(llm.prompts[0][-1].content)
+    assert answer.refused and answer.text.startswith(f"{REFUSAL} They say only: “China respects UK sovereignty and "
+                                                     "has never interfered")
+    assert len(answer.citations) == 1 and "has never interfered" in answer.citations[0].passage.text
+    assert "denied" in [step.rule for step in answer.trace.steps]
+    scripted("Yes, China interfered in the UK's internal affairs [1].", ablate="denied")
+    assert rag.answer(question).text.startswith("Yes, China interfered in the UK's internal affairs")
+
+
 TWO_PARTS = ("Does China use more than 4,300 tonnes of helium every year, while Zhao Lijian announced reciprocal "
              "restrictions on the US embassy?")
 

@@ -39,6 +39,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                            "question's names"),
     "contradiction": ("verdict", "a 'Yes' whose own first sentence denies what the question asks ('Yes, SBF "
                                  "pleaded not guilty') is shown as 'No'"),
+    "denied": ("verdict", "refuse a 'Yes' whose cited passage holds what it affirms only denied ('Yes, SBF was found "
+                          "guilty [1]' citing 'has pleaded not-guilty'), showing that sentence"),
     "halves": ("verdict", "check a two-part yes/no question one part at a time; a part that fails answers No"),
     "future": ("verdict", "a verdict on what will happen ('Will TikTok be banned?') ends by saying it is what the "
                           "articles expected as of the newest cited one, which cannot tell what happened after"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rag.answering.citations import cites_asked_fact, resolve
 from rag.answering.dates import day_label
 from rag.answering.dating import dating_line
+from rag.answering.denial import denying_sentence
 from rag.answering.hedge import unhedged
 from rag.answering.markers import attach_attributions, normalise_markers
 from rag.answering.outcome import asks_winner, tells_result
@@ -101,6 +102,8 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
         prospect = _prospect(spec, passages, policy, trace, embedder)
         if prospect:
             return Verified(*prospect, checked=citations, refused=True, covered=held)
+        if said == "Yes" and (contradicted := _denied(text, citations, policy, trace)):
+            return Verified(*contradicted, checked=citations, refused=True, covered=held)
     denied = options is not None and said == negative(options)
     decided = said is not None and (held or (denied and share >= NO_VERDICT_COVERAGE))
     if decided and not supported and policy.on("verdict") and not declined:
@@ -195,6 +198,23 @@ def _prospect(spec: QuestionSpec, passages: list[Passage], policy: Policy, trace
     n, sentence = found
     trace.record("prospect", "refused", f"the passages tell '{event}' only as a prospect, as passage [{n}] does")
     return f"{REFUSAL} They say only: {_without_end(sentence)} [{n}].", [Citation(n, passages[n - 1], True)]
+
+
+def _denied(text: str, citations: list[Citation], policy: Policy, trace: Trace) -> tuple[str, list[Citation]] | None:
+    """A refusal, with what the passage does say, for a "Yes" whose cited passage holds what it affirms only
+    denied (rag/answering/denial.py)."""
+    first = sentences(text)[0]
+    marked = {int(m) for m in MARKER.findall(first)}
+    for c in citations:
+        sentence = denying_sentence(first, c.passage.text) if not marked or c.marker in marked else None
+        if sentence is None:
+            continue
+        trace.fire("denied")
+        if not policy.on("denied"):
+            return None
+        trace.record("denied", "refused", f"passage [{c.marker}] holds what the answer's 'Yes' affirms only denied")
+        return f"{REFUSAL} They say only: {_without_end(sentence)} [{c.marker}].", [Citation(c.marker, c.passage, True)]
+    return None
 
 
 def _without_end(sentence: str) -> str:
