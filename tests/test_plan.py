@@ -116,6 +116,12 @@ def test_intent_reads_how_people_ask(question, expected):
     # a matchup names what is asked about; a fact asked of it is a fact
     ("fact", "chiefs vs jets - how many yards did mahomes run for?"), ("compare", "chiefs vs jets"),
     ("fact", "ravens vs 49ers preview: how many points per game are the ravens allowing?"),
+    # how something was received is told across articles: before these rules each was read as a fact
+    ("summary", "what are people saying about the apple vision pro?"), ("summary", "what do critics think of gemini?"),
+    ("summary", "how was the new steam deck received?"), ("summary", "what's the reaction to the fed decision?"),
+    ("summary", "opinions on the google antitrust trial?"), ("summary", "what has openai been up to?"),
+    ("why", "how is the war affecting markets?"), ("why", "what were the consequences of the ftx collapse?"),
+    ("fact", "what was the verdict in the sbf trial?"), ("fact", "and how is moscow hitting back?"),
 ])
 def test_intent_reads_open_questions_as_people_type_them(expected, question):
     assert intent(question) == expected

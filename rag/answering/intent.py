@@ -73,7 +73,11 @@ _WHY = re.compile(
     r"\bhow (?:did|does|do|has|have|is|was|can|could|would) .{3,60}\bjustif|\bjustification\b|"
     r"\bwhat (?:impact|effect|consequences?)\b|"
     r"\bhow (?:did|does|do|has|have) .{3,60}\b(?:react|respond|land|go down|retaliat|hit back)\b|"
-    r"\bhow (?:could|would|will|might|can) .{3,60}\b(?:hit|affect|impact|hurt|change|harm)\b", re.I)
+    r"\bhow (?:could|would|will|might|can) .{3,60}\b(?:hit|affect|impact|hurt|change|harm)\b|"
+    # what something does to another: "how is the war affecting markets" ("what is X doing to get …" asks how)
+    r"\bhow (?:is|are|was|were|has|have) .{3,60}\b(?:affect|impact|hurt|harm)(?:ing|ed)\b|"
+    r"\bwhat (?:is|are|was|were|will be|would be) the (?:impacts?|effects?|consequences?|fallout|implications)\b",
+    re.I)
 _QUESTION_WORD = re.compile(r"^\W*(?:what|when|where|who|which|how|why|is|was|are|were|did|does|do|has|have|can|"
                             r"will)\b", re.I)
 _WHY_FIRST = re.compile(r"^\W*(?:why|how come)\b", re.I)
@@ -92,7 +96,15 @@ _SUMMARY = re.compile(
     r"\bthe story (?:behind|of)\b|\bwhat(?:'s| is) this about\b|^\W*tell (?:me|us) (?:everything|all) about\b|"
     r"^\W*what (?:is|was|were|are) (?:the|this|that) [\w'’ -]{3,60} about\W*$|"
     r"\bhow (?:is|are|was|were) .{3,60}\b(?:dealing|handling|coping|responding|doing)\b|"
-    r"^\W*(?:what about|(?:anything|something|more) (?:on|about)|news on)\b", re.I)
+    r"^\W*(?:what about|(?:anything|something|more) (?:on|about)|news on)\b|"
+    # how it was received: "what are people saying about X", "how was X received", "opinions on X"
+    r"\bwhat (?:are|were|do|did|have|has) (?:the )?(?:people|critics|analysts|experts|reviewers|reviews?|fans|"
+    r"observers|commentators|investors|users|others) (?:been )?(?:say(?:ing)?|think(?:ing)?|made|written)\b|"
+    r"\bwhat(?:'s| is| was| were| are) (?:the )?(?:reactions?|reception|consensus|sentiment)"
+    r" (?:to|on|of|about)\b|"
+    r"\bhow (?:was|were|has|have|is|are) .{3,60}\b(?:received|reviewed|perceived)\b|"
+    r"^\W*(?:opinions?|thoughts|reactions?|views|reviews?) (?:on|about|of)\b|"
+    r"\bwhat (?:has|have|is|are) .{3,40}\b(?:been )?up to\b", re.I)
 # "list", "name all/the", "who was involved", "which/what <plural noun> …".
 _LIST_WORDS = re.compile(r"^\W*list\b|\blist (?:the|all|every|them|out)\b|\bname (?:all|the|every|some|a few|any)\b|"
                          r"\bwho (?:was|were|is|are) (?:involved|named|mentioned|the (?:key |main )?(?:players|people|"
