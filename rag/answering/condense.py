@@ -7,6 +7,8 @@
     'Which party do Ted Cruz and Marco Rubio belong to?'
     >>> lost_topic("and then what?", "What happened next?", "what happened to sam altman?", "He was fired.")
     True
+    >>> lost_topic("what happened next?", "What happened next?", "what happened to sam altman?", "He was fired.")
+    True
     >>> lost_topic("and then what?", "What happened to Sam Altman next?", "what happened to sam altman?", "")
     False
     >>> lost_topic("what about huawei?", "What happened to Huawei?", "what happened to sam altman?", "")

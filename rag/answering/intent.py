@@ -23,6 +23,16 @@ from rag.answering.question import expected_type
 from rag.text import content_words
 
 INTENTS = ("fact", "yesno", "list", "summary", "timeline", "compare", "why", "latest")
+# Words that ask about the articles themselves or for a kind of answer, not about a topic in them: a question
+# of only these asks about the collection as a whole (`spec.about_collection`), a follow-up of only these names
+# no topic (`condense.lost_topic`), and an open answer's line need not hold them (`lines.relevant`). "What
+# happened next?" names none: a line need not say "next".
+ASKING = frozenset(
+    "article articles story stories collection archive news headline headlines topic topics cover covers covered "
+    "covering happened happening happen going latest new newest recent update updates today week summary "
+    "summarize summarise overview explain tell give show know ask asked list main key points timeline order date "
+    "dates step steps unfold unfolded play played deal please say says said thing things what's whats more "
+    "anything next later afterwards".split())
 OPEN_INTENTS = frozenset({"list", "summary", "timeline", "compare", "why", "latest"})
 
 _AUX = (r"(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should|shall|may|might|must|"

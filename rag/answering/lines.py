@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from rag.answering.dates import EventDate, after_event, event_date
 from rag.answering.evidence import pointed_at
 from rag.answering.injection import instruction_like
+from rag.answering.intent import ASKING
 from rag.answering.window import MONTHS, Window
 from rag.retrieve import jaccard
 from rag.text import content_words, sentence_spans, sentences
@@ -235,13 +236,6 @@ def _topic(question: str) -> set[str]:
         found |= {_stem(w) for w in [word, *word.split("-")] if len(w) > 1}
     return found
 
-
-# Words about the asking, not the topic ("give me a timeline of ...", "what's the latest on ...").
-ASKING = frozenset(
-    "timeline order happened happen happening summary summarize summarise latest news date dates please step "
-    "steps unfold unfolded play played tell know thing things deal going article articles say said whats "
-    "give explain key main points overview update updates recent new newest list ask asked next later afterwards"
-    .split())
 
 
 def _stem(word: str) -> str:

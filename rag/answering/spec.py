@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from rag.answering.entities import asked_kind
-from rag.answering.intent import OPEN_INTENTS, intent, request, topic
+from rag.answering.intent import ASKING, OPEN_INTENTS, intent, request, topic
 from rag.answering.question import choices, expected_type, question_parts
 from rag.answering.window import Window, window
 from rag.text import STOPWORDS, content_words
@@ -67,12 +67,6 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
 
 
 _OVERVIEWS = ("fact", "list", "summary", "latest", "timeline")  # not a yes/no, a why or a comparison
-# Words that ask about the articles themselves or for a kind of answer, not about a topic in them.
-_ASKING = frozenset(
-    "article articles story stories collection archive news headline headlines topic topics cover covers covered "
-    "covering happened happening happen going latest new newest recent today week summary summarize summarise "
-    "overview tell give show list main key points timeline please say says thing things what's whats more "
-    "anything".split())
 
 
 def about_collection(query: str, asking: Collection[str] = ()) -> bool:
@@ -102,7 +96,7 @@ def topic_words(text: str) -> set[str]:
     >>> sorted(topic_words("and then what happened to sam altman in november?"))
     ['altman', 'sam']
     """
-    return {w for w in content_words(text) if w not in _ASKING and w not in _MONTH_NAMES and not w.isdigit()}
+    return {w for w in content_words(text) if w not in ASKING and w not in _MONTH_NAMES and not w.isdigit()}
 
 
 def naming(question: str) -> frozenset[str]:
