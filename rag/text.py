@@ -91,6 +91,11 @@ def words(text: str) -> list[str]:
     return [w.replace(",", "") for w in _WORD.findall(text.lower().replace("’", "'"))]
 
 
+def without_possessive(word: str) -> str:
+    """ "McCarthy’s" -> "McCarthy", "britain's" -> "britain" """
+    return re.sub(r"['’]s$", "", word)
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
 

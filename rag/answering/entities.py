@@ -18,7 +18,7 @@ from collections import Counter
 
 from rag.answering import nlp
 from rag.answering.names import TITLES
-from rag.text import STOPWORDS
+from rag.text import STOPWORDS, without_possessive
 
 # The asked noun (its start, so "compan" meets company and companies) -> the spaCy labels that answer it.
 _KINDS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
@@ -158,7 +158,7 @@ def asked_names(question: str, texts: list[str], strict: bool = False) -> list[l
 def _bare(name: str) -> str:
     """A name as a list shows it: without a possessive ("CF Montreal’s") or a title before a person's name
     ("Spokesperson Zhao Lijian")."""
-    name = re.sub(r"['’]s$", "", name.strip(" .,;:"))
+    name = without_possessive(name.strip(" .,;:"))
     return re.sub(rf"^(?:{_TITLE})\.?\s+(?=[A-Z])", "", name, flags=re.I)
 
 

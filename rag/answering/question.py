@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text import STOPWORDS, content_words, sentences, strip_markers, words
+from rag.text import STOPWORDS, content_words, sentences, strip_markers, without_possessive, words
 
 _NUMBER_Q = re.compile(
     r"\bhow (many|much|long|old|far|big|large|often|tall|high)\b|\bwhat (percentage|percent|share|amount|number|"
@@ -194,7 +194,7 @@ _NAME_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 def _last_word(run: str) -> str:
     """ "Kevin McCarthy’s" -> "mccarthy" """
     last = words(run)[-1:]
-    return re.sub(r"['’]s$", "", last[0]) if last else ""
+    return without_possessive(last[0]) if last else ""
 
 
 def asks_calendar(question: str) -> bool:

@@ -18,7 +18,7 @@ from rag.answering.outlets import without, without_taglines
 from rag.answering.subject import names_subject, subject_names
 from rag.ports import Embedder
 from rag.text import MARKER as _MARKER
-from rag.text import STOPWORDS, content_words, sentences, words
+from rag.text import STOPWORDS, content_words, sentences, without_possessive, words
 from rag.tuning import SUPPORT
 from rag.types import Passage
 
@@ -51,7 +51,7 @@ def key_terms(claim: str) -> set[str]:
     for i, token in enumerate(tokens):
         token = token.strip(".,'’-")
         if any(ch.isdigit() for ch in token) or (i > 0 and token[:1].isupper() and len(token) > 1):
-            terms.update(re.sub(r"['’]s$", "", w) for w in words(token))
+            terms.update(without_possessive(w) for w in words(token))
     return terms - STOPWORDS
 
 
@@ -199,7 +199,7 @@ def _given_names(question: str, known: set[str]) -> set[str]:
     first, since "Sporting News" is not a person called News."""
     forgiven: set[str] = set()
     for run in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+", question):
-        *given, surname = [_POSSESSIVE.sub("", w.strip(".'’-").lower()) for w in run.split()]
+        *given, surname = [without_possessive(w.strip(".'’-").lower()) for w in run.split()]
         if surname not in STOPWORDS and len(surname) > 2 and surname in known:
             forgiven.update(given)
     return forgiven
@@ -207,15 +207,12 @@ def _given_names(question: str, known: set[str]) -> set[str]:
 
 def _vocabulary(text: str) -> set[str]:
     """The words of `text` with possessives folded: "Britain’s" grounds "Britain"."""
-    return {_POSSESSIVE.sub("", w) for w in words(text)}
-
-
-_POSSESSIVE = re.compile(r"'s$")
+    return {without_possessive(w) for w in words(text)}
 
 
 def _stems(text: str) -> set[str]:
     """Content words with possessives folded ("TikTok's" -> "tiktok")."""
-    return {_POSSESSIVE.sub("", w) for w in content_words(text)}  # words() folded ’ to '
+    return {without_possessive(w) for w in content_words(text)}
 
 
 def names(claim: str) -> list[str]:
@@ -246,9 +243,9 @@ def _capitalised(text: str) -> set[str]:
 
 def _known_phrase(pair: str, given: str) -> bool:
     """The pair occurs as adjacent words in `given` (a possessive or a slight misspelling allowed)."""
-    tokens = [_POSSESSIVE.sub("", w) for w in words(given)]
+    tokens = [without_possessive(w) for w in words(given)]
     known = {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
-    pair = " ".join(_POSSESSIVE.sub("", w) for w in words(pair))
+    pair = " ".join(without_possessive(w) for w in words(pair))
     return pair in known or bool(difflib.get_close_matches(pair, known, n=1, cutoff=0.85))
 
 
