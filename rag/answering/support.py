@@ -170,6 +170,18 @@ def _completes(claim_words: set[str], asked: set[str], passage_words: set[str]) 
     return bool(added) and len(claim_words & asked) >= len(added) and added <= passage_words
 
 
+def restates(sentence: str, question: str) -> bool:
+    """The sentence adds no word to the question but words that say where it stands ("The passage states …").
+
+        >>> restates("The senior Chinese officer killed in the clash was a senior officer [3].",
+        ...          "Who was the senior Chinese officer killed in the clash?")
+        True
+        >>> restates("Xi is set to visit Moscow in the coming months [1].", "When is Xi going to Moscow?")
+        False
+    """
+    return not _stems(_MARKER.sub("", sentence)) - _stems(question) - _NON_CLAIM
+
+
 def covered(question: str, passages: list[Passage], outlets: Sequence[str] = ()) -> bool:
     """Every name and number of the question occurs in the passages: the articles are at least about what is
     asked (a question about a company no passage mentions is not answered by restating it)."""

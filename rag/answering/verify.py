@@ -19,7 +19,7 @@ from rag.answering.prospect import asked_event, only_prospects
 from rag.answering.question import answers_kind, denied_yes, negative, verdict
 from rag.answering.recite import recite
 from rag.answering.spec import QuestionSpec
-from rag.answering.support import coverage
+from rag.answering.support import coverage, restates
 from rag.ports import Embedder
 from rag.text import MARKER, is_refusal, sentences
 from rag.trace import Trace
@@ -154,8 +154,10 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
 def _said_only(text: str, citations: list[Citation], question: str, answered: bool) -> tuple[str, list[Citation]]:
     """The refusal with what the passages do say. When no citation vouches for the asked-for fact, a sentence
     that gives one is what was refused and is left out: "Kevin McCarthy was replaced by Jim Harbaugh [1]" was
-    kept, citing a passage on McCarthy's ouster that does not name his successor."""
+    kept, citing a passage on McCarthy's ouster that does not name his successor. So is a sentence that only
+    restates the question ("The senior Chinese officer killed in the clash was a senior officer [3]")."""
     kept = text if answered else " ".join(s for s in sentences(text) if not answers_kind(s, question))
+    kept = " ".join(s for s in sentences(kept) if not restates(s, question))
     cited = {int(m) for m in MARKER.findall(kept)}
     citations = [c for c in citations if c.marker in cited]
     if not kept or not any(c.supported for c in citations):
