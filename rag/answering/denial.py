@@ -4,8 +4,9 @@
 some seven charges": an article written before the verdict. The claim is close to its passage in meaning and
 in words, so the support check passes it, and the `verdict` rule keeps a "Yes" anyway when the passages name
 the question's names. What gives it away is polarity: the word the claim affirms ("guilty") stands in the
-passages it cites only denied ("not-guilty", "not guilty", "never approved", "no longer CEO"). The articles
-then do not bear the "Yes" out, and what they do say is shown instead.
+passages it cites only denied ("not-guilty", "not guilty", "never approved", "no longer chief executive"). The
+articles then do not bear the "Yes" out, and what they do say is shown instead. A capitalised word is a name,
+the claim's subject, and is not read ("CEO" included).
 
     >>> denied_words("SBF was found guilty", "SBF, as he's known, has pleaded not-guilty to seven charges.")
     ['guilty']
@@ -24,7 +25,7 @@ import re
 from rag.text import STOPWORDS, sentences, strip_markers, words
 
 # A word is denied by one of these at most two words before it ("not guilty", "never been approved", "isn't
-# the CEO", "no longer CEO"), or joined to it ("not-guilty").
+# the chief", "no longer chief executive"), or joined to it ("not-guilty").
 _DENIALS = frozenset({"not", "never", "no", "nor", "neither", "without"})
 _REACH = 2
 _SAID = frozenset({"yes", "found", "stated", "mentioned", "reported", "said", "according", "passage", "article",

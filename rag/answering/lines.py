@@ -237,7 +237,6 @@ def _topic(question: str) -> set[str]:
     return found
 
 
-
 def _stem(word: str) -> str:
     """A crude stem, so "deadlines" meets "deadline", "banning" meets "ban" and "sanctioned" "sanctions"."""
     word = word.lower()
