@@ -199,7 +199,7 @@ def _prospect(spec: QuestionSpec, passages: list[Passage], policy: Policy, trace
         return None
     n, sentence = found
     trace.record("prospect", "refused", f"the passages tell '{event}' only as a prospect, as passage [{n}] does")
-    return f"{REFUSAL} They say only: {_without_end(sentence)} [{n}].", [Citation(n, passages[n - 1], True)]
+    return _says_only(sentence, n, passages[n - 1])
 
 
 def _denied(text: str, citations: list[Citation], policy: Policy, trace: Trace) -> tuple[str, list[Citation]] | None:
@@ -215,8 +215,13 @@ def _denied(text: str, citations: list[Citation], policy: Policy, trace: Trace) 
         if not policy.on("denied"):
             return None
         trace.record("denied", "refused", f"passage [{c.marker}] holds what the answer's 'Yes' affirms only denied")
-        return f"{REFUSAL} They say only: {_without_end(sentence)} [{c.marker}].", [Citation(c.marker, c.passage, True)]
+        return _says_only(sentence, c.marker, c.passage)
     return None
+
+
+def _says_only(sentence: str, marker: int, passage: Passage) -> tuple[str, list[Citation]]:
+    """A refusal that shows one passage sentence, cited: what the passages do say instead."""
+    return f"{REFUSAL} They say only: {_without_end(sentence)} [{marker}].", [Citation(marker, passage, True)]
 
 
 def _without_end(sentence: str) -> str:
