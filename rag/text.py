@@ -100,6 +100,25 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
 
 
+def quotes_closed(text: str) -> str:
+    """A sentence cut out of a quote that runs over several, marked open or closed with an ellipsis where the
+    cut falls, so it does not read as broken.
+
+    >>> quotes_closed("“But the US will not take it either."), quotes_closed("“Is it fair?")
+    ('“But the US will not take it either …”.', '“Is it fair? …”')
+    >>> quotes_closed("It cannot pay more,” he said.")
+    '“… It cannot pay more,” he said.'
+    """
+    opened, closed = text.count("“"), text.count("”")
+    if opened > closed and text.endswith(("?", "!")):
+        return text + " …”"  # the question or exclamation keeps its mark
+    if opened > closed:
+        return re.sub(r"[.,;:]?$", " …”.", text, count=1)
+    if closed > opened:
+        return f"“… {text}"
+    return text
+
+
 def strip_markers(text: str) -> str:
     """`text` without its `[n]` markers (and the space before each)."""
     return re.sub(r"\s*\[\d+\]", "", text)

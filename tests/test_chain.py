@@ -361,6 +361,20 @@ def test_a_yes_that_its_passage_denies_is_refused_with_what_the_passage_says(scr
     assert rag.answer(question).text.startswith("Yes, China interfered in the UK's internal affairs")
 
 
+def test_a_no_whose_passages_never_mention_what_is_asked_is_refused(scripted):
+    # "did amazon lay off workers?" came back "No, Amazon did not lay off workers [2]", citing a passage on a
+    # lawsuit against Amazon: the articles do not say, which is not "No". Here the passages name ByteDance and
+    # never a chief executive or a firing.
+    question = "Did ByteDance fire its chief executive?"
+    scripted("No, ByteDance did not fire its chief executive [1].")
+    answer = rag.answer(question)
+    assert answer.refused and answer.text.startswith(f"{REFUSAL} They say only: ")
+    assert "ByteDance" in answer.text and len(answer.citations) == 1
+    assert "unsaid" in [step.rule for step in answer.trace.steps]
+    scripted("No, ByteDance did not fire its chief executive [1].", ablate="unsaid")
+    assert rag.answer(question).text.startswith("No, ByteDance did not fire its chief executive")
+
+
 TWO_PARTS = ("Does China use more than 4,300 tonnes of helium every year, while Zhao Lijian announced reciprocal "
              "restrictions on the US embassy?")
 

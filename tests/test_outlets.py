@@ -1,5 +1,6 @@
 """A question that names an outlet gets that outlet's article, even when other stories match its words better."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -9,10 +10,16 @@ import rag
 import rag.chain
 from index.pipeline import index_paths
 from rag.answering.outlets import named, outlet_of, short_name, without, without_taglines
-from rag.fakes import ScriptedChat
+from rag.answering.policy import policy_for
+from rag.answering.spec import parse
+from rag.answering.verify import verify
+from rag.config import Settings
+from rag.fakes import HashEmbedder, ScriptedChat
 from rag.retrieve import outlet_search
 from rag.store.corpus import Corpus
+from rag.trace import Trace
 from rag.tuning import SELECTION
+from rag.types import Passage
 from tests.conftest import FakeParts
 
 
@@ -115,3 +122,16 @@ def test_a_feeds_tagline_after_a_named_outlet_is_taken_out():
     question = "Did Cnbc | World Business News Leader, like Live Science: The Most Interesting Articles, agree " \
                "with Cnbc | World Business News Leader?"
     assert without_taglines(question, ["Cnbc", "Live Science"]) == "Did Cnbc, like Live Science, agree with Cnbc?"
+
+
+
+def test_a_no_about_what_an_outlet_reported_stands_though_its_article_never_mentions_it():
+    # About what an outlet reported, "No" is the answer when its article does not say it; about the world, the
+    # articles not mentioning it is no "No" (the `unsaid` rule).
+    sentinel = Passage("c1", "a1", "Councillors back waterfront scheme — The Sentinel", "feed.jsonl",
+                       dt.date(2023, 10, 2), "Councillors approved the marina plan by nine votes to two.", 0.7, 0, 57)
+    policy = policy_for(Settings())
+    for question, kept in (("Did The Sentinel report a ferry strike?", True), ("Was there a ferry strike?", False)):
+        spec = parse(question, question, lambda q: ["The Sentinel"] if "Sentinel" in q else [], None)
+        checked = verify(spec, [sentinel], "No, there was no ferry strike [1].", policy, Trace(), HashEmbedder())
+        assert checked.refused is not kept and checked.text.startswith("No") is kept

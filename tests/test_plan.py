@@ -154,7 +154,8 @@ def test_policies_and_ablation_names():
     assert strong.evidence_tokens > small.evidence_tokens and strong.answer_tokens > small.answer_tokens
     assert not strong.on("opener") and not strong.on("grounding") and strong.on("aliases")
     assert POLICIES["off"] == frozenset()
-    assert rules_named("verdict") == {"opener", "verdict", "contradiction", "denied", "halves", "future"}
+    assert rules_named("verdict") == {"opener", "verdict", "contradiction", "denied", "unsaid", "halves",
+                                       "future"}
     assert not policy_for(Settings(ablate="halves,refusal")).on("grounding")
     assert set(RULES) >= POLICIES["small"] | POLICIES["strong"]
     with pytest.raises(ValueError, match="unknown rule"):
@@ -265,7 +266,7 @@ def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
                                     "rag.answering.prospect", "rag.answering.entities", "rag.answering.outcome",
                                     "rag.answering.markers", "rag.answering.spec", "rag.answering.lines",
                                     "rag.answering.support", "rag.answering.condense",
-                                    "rag.answering.denial"])
+                                    "rag.answering.denial", "rag.answering.bearing", "rag.text"])
 def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib

@@ -20,7 +20,7 @@ from rag.answering.injection import instruction_like
 from rag.answering.intent import ASKING
 from rag.answering.window import MONTHS, Window
 from rag.retrieve import jaccard
-from rag.text import content_words, sentence_spans, sentences
+from rag.text import content_words, quotes_closed, sentence_spans, sentences
 from rag.types import Passage
 
 Sims = Callable[[list[str]], list[float]]  # the question's similarity to each text
@@ -63,14 +63,7 @@ class Line:
         """
         text = " ".join(filter(None, [lead, self.text, *(f"{between} {line.text}".strip() for between, line in then)]))
         markers = list(dict.fromkeys([*self.markers, *(m for _, line in then for m in line.markers)]))
-        opened, closed = text.count("“"), text.count("”")
-        if opened > closed and text.endswith(("?", "!")):
-            text += " …”"  # the question or exclamation keeps its mark: "“Is it fair? …” [1]"
-        elif opened > closed:
-            text = re.sub(r"[.,;:]?$", " …”.", text, count=1)
-        elif closed > opened:
-            text = f"“… {text}"
-        return f"{text} {' '.join(f'[{m}]' for m in markers)}"
+        return f"{quotes_closed(text)} {' '.join(f'[{m}]' for m in markers)}"
 
 
 def lines(passages: list[Passage], sims: Sims, year_of: Callable[[Passage], int | None],

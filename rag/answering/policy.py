@@ -41,6 +41,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                                  "pleaded not guilty') is shown as 'No'"),
     "denied": ("verdict", "refuse a 'Yes' whose cited passage holds what it affirms only denied ('Yes, SBF was found "
                           "guilty [1]' citing 'has pleaded not-guilty'), showing that sentence"),
+    "unsaid": ("verdict", "refuse a 'No' to a question naming no outlet when its cited passages never mention what "
+                          "it asks beyond its names ('did amazon lay off workers?' citing a lawsuit against Amazon)"),
     "halves": ("verdict", "check a two-part yes/no question one part at a time; a part that fails answers No"),
     "future": ("verdict", "a verdict on what will happen ('Will TikTok be banned?') ends by saying it is what the "
                           "articles expected as of the newest cited one, which cannot tell what happened after"),

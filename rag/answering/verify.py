@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answering.bearing import bears_on, nearest_sentence
 from rag.answering.citations import cites_asked_fact, resolve
 from rag.answering.dates import day_label
 from rag.answering.dating import dating_line
@@ -21,7 +22,7 @@ from rag.answering.recite import recite
 from rag.answering.spec import QuestionSpec
 from rag.answering.support import coverage, restates
 from rag.ports import Embedder
-from rag.text import MARKER, is_refusal, sentences
+from rag.text import MARKER, is_refusal, quotes_closed, sentences
 from rag.trace import Trace
 from rag.tuning import NO_VERDICT_COVERAGE, WIDE_CONTEXT
 from rag.types import Citation, Passage
@@ -104,6 +105,8 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             return Verified(*prospect, checked=citations, refused=True, covered=held)
         if said == "Yes" and (contradicted := _denied(text, citations, policy, trace)):
             return Verified(*contradicted, checked=citations, refused=True, covered=held)
+        if said == "No" and not spec.outlets and (unsaid := _unsaid(question, citations, passages, policy, trace)):
+            return Verified(*unsaid, checked=citations, refused=True, covered=held)
     denied = options is not None and said == negative(options)
     decided = said is not None and (held or (denied and share >= NO_VERDICT_COVERAGE))
     if decided and not supported and policy.on("verdict") and not declined:
@@ -219,9 +222,27 @@ def _denied(text: str, citations: list[Citation], policy: Policy, trace: Trace) 
     return None
 
 
+def _unsaid(question: str, citations: list[Citation], passages: list[Passage], policy: Policy,
+            trace: Trace) -> tuple[str, list[Citation]] | None:
+    """A refusal for a "No" to a question about the world (naming no outlet) whose cited passages, or all of
+    them when it cites none, hold none of the question's words beyond its names (rag/answering/bearing.py).
+    About what an outlet reported, "No" is the answer when its article does not say it."""
+    read = [c.passage.text for c in citations] or [p.text for p in passages]
+    if not read or bears_on(question, read):
+        return None
+    trace.fire("unsaid")
+    if not policy.on("unsaid"):
+        return None
+    trace.record("unsaid", "refused", "the answer says 'No', and the passages it cites never mention what the "
+                 "question asks beyond its names")
+    sentence = nearest_sentence(question, citations[0].passage.text) if citations else None
+    return _says_only(sentence, citations[0].marker, citations[0].passage) if sentence else (REFUSAL, [])
+
+
 def _says_only(sentence: str, marker: int, passage: Passage) -> tuple[str, list[Citation]]:
     """A refusal that shows one passage sentence, cited: what the passages do say instead."""
-    return f"{REFUSAL} They say only: {_without_end(sentence)} [{marker}].", [Citation(marker, passage, True)]
+    shown = _without_end(quotes_closed(sentence))  # a quote it cuts is closed: "“China respects … affairs …” [1]."
+    return f"{REFUSAL} They say only: {shown} [{marker}].", [Citation(marker, passage, True)]
 
 
 def _without_end(sentence: str) -> str:

@@ -1,0 +1,51 @@
+"""Do the cited passages bear on what a "No" denies? (the `unsaid` rule)
+
+The small model answers a yes/no question about the world "No" when its passages never mention what is asked:
+"did amazon lay off workers?" came back "No, Amazon did not lay off workers [2]", citing "Amazon tumbled 4 per
+cent after the Federal Trade Commission … filed an antitrust lawsuit against it". Those passages name Amazon and
+say nothing of lay-offs: the articles do not say, which is not the same as "No". The words a question asks with
+beyond its names (its predicate: "lay off workers", "buying") must meet the cited passages somewhere.
+
+    >>> bears_on("did amazon lay off workers?", ["Amazon tumbled 4 per cent after the FTC filed a lawsuit."])
+    False
+    >>> bears_on("did sbf plead guilty?", ["SBF, as he's known, has pleaded not-guilty to seven charges."])
+    True
+    >>> bears_on("did the hackers do any damage?", ["The NCSC said the hackers did not damage the research."])
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answering.spec import topic_words
+from rag.answering.subject import same_stem
+from rag.text import content_words, sentences
+
+
+def asked_words(question: str, texts: Sequence[str]) -> set[str]:
+    """The question's topic words that are not names: not written capitalised in it past its first word, and
+    not written in the texts only capitalised ("amazon" is "Amazon" there)."""
+    joined = " ".join(texts)
+    capitalised = {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", joined)}
+    lower = set(re.findall(r"\b[a-z][\w'’-]*", joined))
+    named = {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", question.split(" ", 1)[-1])}
+    return {w for w in topic_words(question) if w not in named and not (w in capitalised and w not in lower)}
+
+
+def bears_on(question: str, texts: Sequence[str]) -> bool:
+    """Whether the texts hold any of the question's words beyond its names, in some form ("pleaded" for
+    "plead", "not-guilty" for "guilty"); a question of names only is borne on by any text naming them."""
+    asked = asked_words(question, texts)
+    held = {part for w in content_words(" ".join(texts)) for part in [w, *w.split("-")]}
+    return not asked or any(w in held or any(same_stem(w, h) for h in held) for w in asked)
+
+
+def nearest_sentence(question: str, text: str) -> str | None:
+    """The sentence of `text` holding the most of the question's topic words (the first of equals); None when
+    none holds any."""
+    asked = topic_words(question)
+    held = [(len(asked & set(content_words(s))), s) for s in sentences(text)]
+    best = max(held, key=lambda pair: pair[0], default=(0, ""))
+    return best[1] if best[0] else None
