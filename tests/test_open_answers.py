@@ -403,6 +403,14 @@ def test_an_article_on_the_topic_lends_lines_that_do_not_repeat_its_name():
     assert [line.text for line in kept] == [ranked[0].text, ranked[1].text]
 
 
+def test_a_topic_typed_as_one_word_meets_the_lines_that_write_it_as_two():
+    # "what happened at the websummit?" was refused: its lines write "Web Summit".
+    ranked = [_line("Founders in Israel criticised comments by the head of Web Summit, Paddy Cosgrave.", "ws", 0.6),
+              _line("Cosgrave resigned days later.", "ws", 0.4)]
+    kept = relevant(ranked, "what happened at the websummit?", share=0.3, floor=0.25, gate=0.7)
+    assert [line.text for line in kept] == [line.text for line in ranked]
+
+
 def test_a_summary_is_not_shut_out_of_the_story_by_one_line_holding_every_word_of_the_question():
     # One article's line named Sam Altman and OpenAI and scored far above the rest; measured against it, the
     # articles on his firing lent no line. A summary's gate is measured against the second best article.

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rag.answering.dates import EventDate, after_event, event_date
 from rag.answering.evidence import pointed_at
@@ -198,7 +199,7 @@ def relevant(ranked: list[Line], question: str, share: float, floor: float, gate
     line; measured against the second, one line holding every word of the question does not shut out the rest
     of the story)."""
     topic = _topic(question)
-    naming = [line for line in ranked if not topic or topic & {_stem(w) for w in content_words(line.text)}]
+    naming = [line for line in ranked if not topic or topic & _named(line.text)]
     if not naming:
         return []
     told = {a for line in naming for a in line.articles}
@@ -228,6 +229,17 @@ def _topic(question: str) -> set[str]:
             continue
         found |= {_stem(w) for w in [word, *word.split("-")] if len(w) > 1}
     return found
+
+
+def _named(text: str) -> set[str]:
+    """The stems of a line's words, and of each two words written as one: a question's "websummit" names the
+    line's "Web Summit", its "healthcare" a line's "health care".
+
+    >>> sorted(_named("Cosgrave quit Web Summit."))
+    ['cosgrave', 'cosgravequit', 'quit', 'quitweb', 'summit', 'web', 'websummit']
+    """
+    found = content_words(text)
+    return {_stem(w) for w in [*found, *(a + b for a, b in pairwise(found))]}
 
 
 def _stem(word: str) -> str:
