@@ -200,8 +200,10 @@ class AnswerChain:
                 dated = Filters(window.since, window.until, turn.filters.sources if turn.filters else ())
                 found += hybrid_search(turn.spec.query, corpus, self.parts, self.settings.candidates, dated,
                                        self._cache)
-        for part in parts:
-            for outlet in outlets.named(part, corpus.outlets()) if self.policy.on("outlets") else []:
+        named = {part: outlets.named(part, corpus.outlets()) if self.policy.on("outlets") else [] for part in parts}
+        typed = [o for o in turn.spec.outlets if not any(o in n for n in named.values())]  # a compared side
+        for k, part in enumerate(parts):
+            for outlet in [*named[part], *(typed if k == 0 else [])]:
                 turn.trace.fire("outlets")
                 found += outlet_search(part, outlet, corpus, self.parts, PER_OUTLET, turn.filters, self._cache)
         best: dict[str, Scored] = {}

@@ -12,6 +12,7 @@ from index.pipeline import index_paths
 from rag.answering.outlets import named, outlet_of, short_name, without, without_taglines
 from rag.answering.policy import policy_for
 from rag.answering.spec import parse
+from rag.answering.strategies.extractive import ExtractiveStrategy
 from rag.answering.verify import verify
 from rag.config import Settings
 from rag.fakes import HashEmbedder, ScriptedChat
@@ -135,3 +136,29 @@ def test_a_no_about_what_an_outlet_reported_stands_though_its_article_never_ment
         spec = parse(question, question, lambda q: ["The Sentinel"] if "Sentinel" in q else [], None)
         checked = verify(spec, [sentinel], "No, there was no ferry strike [1].", policy, Trace(), HashEmbedder())
         assert checked.refused is not kept and checked.text.startswith("No") is kept
+
+
+
+def test_a_comparison_of_two_outlets_typed_in_lower_case_gets_a_block_from_each(fake: FakeParts, tmp_path: Path):
+    # "compare how the verge and techcrunch covered the sbf trial" went to the model, which wrote that TechCrunch
+    # did not cover it: typed in lower case, no outlet counted as named, so neither was searched.
+    index_paths([_write(tmp_path / "feed.jsonl", _ARTICLES)], fake.parts())
+    rag.configure(parts=fake.parts(), llm=ScriptedChat(replies=["The model wrote this."]))
+    answer = rag.answer("how did the sentinel and daily planet cover the marina plan?")
+    assert answer.trace.spec["outlets"] == ["The Sentinel", "Daily Planet"]
+    assert "**The Sentinel**" in answer.text and "**Daily Planet**" in answer.text, answer.text
+    assert "Councillors approved the marina plan" in answer.text.split("**Daily Planet**")[0]
+
+
+def test_each_compared_outlet_lends_lines_though_the_other_tells_the_story_closer():
+    question = "how did the sentinel and daily planet cover the marina plan?"
+    spec = parse(question, question, lambda q: named(q, ["The Sentinel", "Daily Planet"]), None)
+    strategy = ExtractiveStrategy(spec, policy_for(Settings()))
+    strategy.reads(lambda texts: [0.9 if "harbour" in t else 0.4 for t in texts], lambda _: None, None, {})
+    texts = [("Harbour council — Daily Planet", "The harbour council debated the marina plan for hours on end."),
+             ("Waterfront vote — The Sentinel", "Councillors approved the marina plan by nine votes to two.")]
+    passages = [Passage(f"c{n}", f"a{n}", title, "feed.jsonl", dt.date(2023, 10, 2), text, 0.7, 0, len(text))
+                for n, (title, text) in enumerate(texts)]
+    shown = "".join(strategy.generate(lambda: ScriptedChat(replies=["The model wrote this."]), passages, None,
+                                      Trace()))
+    assert "**The Sentinel**\n- Councillors approved the marina plan" in shown, shown

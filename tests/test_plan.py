@@ -178,6 +178,9 @@ def test_copied_titles_and_quoted_lines_are_dropped():
     answer = ("A fact [1].\nTikTok warning: China threatens retaliation after Microsoft 'theft'… [1]\n> quoted\n"
               "A fact [1].")
     assert drop_echoes(answer, [passage]) == "A fact [1]."
+    # The passage's header as the prompt writes it, date and all (a comparison the model wrote listed four).
+    header = "TikTok warning: China threatens retaliation after… (published 4 Oct 2023) [1]"
+    assert drop_echoes(f"A fact [1].\n{header}", [passage]) == "A fact [1]."
 
 
 def test_small_refuses_an_invented_figure_and_strong_trusts_the_model(scripted):

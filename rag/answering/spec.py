@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rag.answering.entities import asked_kind
 from rag.answering.intent import ASKING, OPEN_INTENTS, intent, request, topic
 from rag.answering.question import choices, expected_type, question_parts
+from rag.answering.sides import sides
 from rag.answering.window import Window, window
 from rag.text import STOPWORDS, content_words
 
@@ -60,10 +61,38 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
         question=question, query=query, intent=kind_of,
         kind=expected_type(asked) if kind_of in ("fact", "yesno") else None,
         options=options, parts=tuple(question_parts(question)), query_parts=tuple(question_parts(query)),
-        outlets=tuple(outlets_named(question)),
+        outlets=tuple(dict.fromkeys([*outlets_named(question), *(compared_outlets(question, outlets_named)
+                                                                  if kind_of == "compare" else [])])),
         window=window(question, newest), entities=entities(question),
         collection=kind_of in _OVERVIEWS and about_collection(query, naming(question) if kind_of == "list" else ()),
         future=kind_of == "yesno" and asks_future(question))
+
+
+def compared_outlets(question: str, outlets_named: Callable[[str], list[str]]) -> list[str]:
+    """The outlets a comparison names as its sides, however typed: a side that is an outlet's name whole ("compare
+    how the verge and techcrunch covered it") is that outlet, where "on the verge of" in a sentence is not.
+
+    >>> from rag.answering.outlets import named
+    >>> known = lambda q: named(q, ["The Verge", "TechCrunch", "Fortune"])
+    >>> compared_outlets("compare how the verge and techcrunch covered the trial", known)
+    ['The Verge', 'TechCrunch']
+    >>> compared_outlets("how did the verge of a deal and fortune's rise compare?", known)
+    []
+    """
+    found = []
+    for side in sides(question):
+        outlet = outlet_for(side.label, outlets_named(" ".join(w[:1].upper() + w[1:] for w in side.label.split())))
+        found += [outlet] if outlet else []
+    return found
+
+
+def outlet_for(label: str, outlets: Collection[str]) -> str | None:
+    """The outlet whose whole name `label` is, however typed ("the verge" -> "The Verge")."""
+    return next((o for o in outlets if _bare(o) == _bare(label)), None)
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"^the\s+", "", name.strip().lower())
 
 
 _OVERVIEWS = ("fact", "list", "summary", "latest", "timeline")  # not a yes/no, a why or a comparison

@@ -276,6 +276,7 @@ def drop_echoes(text: str, passages: list[Passage]) -> str:
     titles = {_bare(p.title) for p in passages}
 
     def echo(line: str) -> bool:
+        line = _HEADER_DATE.sub("", line)  # a passage's header as the prompt writes it: "Title… (published 4 Oct)"
         forms = {_bare(line), _bare(re.sub(r"^\s*(?:[-•*]\s*)?(?:[\w ,]{1,20}:\s)?", "", line))}
         # the prompt shortens long titles ("…"), so a copied title may be a title's beginning
         return line.lstrip().startswith(">") or any(
@@ -289,6 +290,9 @@ def drop_echoes(text: str, passages: list[Passage]) -> str:
         seen.add(_bare(line))
         kept.append(line)
     return "\n".join(kept).strip()
+
+
+_HEADER_DATE = re.compile(r"\s*\(published [^)]*\)")
 
 
 def _bare(line: str) -> str:

@@ -33,7 +33,7 @@ from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
 from rag.answering.sides import by_outlet, names_whole, side_of, sides
-from rag.answering.spec import QuestionSpec
+from rag.answering.spec import QuestionSpec, outlet_for
 from rag.answering.strategies.open import OpenStrategy
 from rag.retrieve import jaccard, lexical_overlap
 from rag.store.article import ArticleText
@@ -133,6 +133,8 @@ class ExtractiveStrategy(OpenStrategy):
             ranked = inside
         # Lower for a timeline (each article's events) and the latest (a newer article over a closer one).
         gate = T["story_gate"] if self.spec.intent in ("timeline", "latest") else T["gate"]
+        if self.spec.intent == "compare" and self.spec.outlets:
+            gate = 0.0  # each outlet compared tells its side, though another outlet's article is closer
         second = self.spec.intent in ("summary", "why")  # spans the story's articles, not the one closest line's
         ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate, 2 if second else 1)
         self.outlets = [outlet_of(p.title) for p in passages]
@@ -246,8 +248,8 @@ class ExtractiveStrategy(OpenStrategy):
         written = [block for block in written if block[2]]
         if len(written) < 2:
             return []
-        return [("\n" if i else "") + f"**{_as_written(label, chosen)}**\n" + "".join(f"- {text}\n" for text in texts)
-                for i, (label, chosen, texts) in enumerate(written)]
+        return [("\n" if i else "") + f"**{outlet_for(label, self.spec.outlets) or _as_written(label, chosen)}**\n"
+                + "".join(f"- {text}\n" for text in texts) for i, (label, chosen, texts) in enumerate(written)]
 
     def _why(self, ranked: list[Line]) -> list[str]:
         chosen = spread(ranked, int(T["why_lines"]))
