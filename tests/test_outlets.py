@@ -125,7 +125,6 @@ def test_a_feeds_tagline_after_a_named_outlet_is_taken_out():
     assert without_taglines(question, ["Cnbc", "Live Science"]) == "Did Cnbc, like Live Science, agree with Cnbc?"
 
 
-
 def test_a_no_about_what_an_outlet_reported_stands_though_its_article_never_mentions_it():
     # About what an outlet reported, "No" is the answer when its article does not say it; about the world, the
     # articles not mentioning it is no "No" (the `unsaid` rule).
@@ -136,7 +135,6 @@ def test_a_no_about_what_an_outlet_reported_stands_though_its_article_never_ment
         spec = parse(question, question, lambda q: ["The Sentinel"] if "Sentinel" in q else [], None)
         checked = verify(spec, [sentinel], "No, there was no ferry strike [1].", policy, Trace(), HashEmbedder())
         assert checked.refused is not kept and checked.text.startswith("No") is kept
-
 
 
 def test_a_comparison_of_two_outlets_typed_in_lower_case_gets_a_block_from_each(fake: FakeParts, tmp_path: Path):
@@ -151,6 +149,8 @@ def test_a_comparison_of_two_outlets_typed_in_lower_case_gets_a_block_from_each(
 
 
 def test_each_compared_outlet_lends_lines_though_the_other_tells_the_story_closer():
+    # Held to 0.7 of the best article's score, the outlet whose article tells the story less closely lent no
+    # line, and the model wrote the comparison.
     question = "how did the sentinel and daily planet cover the marina plan?"
     spec = parse(question, question, lambda q: named(q, ["The Sentinel", "Daily Planet"]), None)
     strategy = ExtractiveStrategy(spec, policy_for(Settings()))
