@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 
 from rag.answering.spec import topic_words
-from rag.answering.subject import same_stem
+from rag.answering.subject import any_held
 from rag.text import content_words, sentences
 
 
@@ -39,7 +39,7 @@ def bears_on(question: str, texts: Sequence[str]) -> bool:
     "plead", "not-guilty" for "guilty"); a question of names only is borne on by any text naming them."""
     asked = asked_words(question, texts)
     held = {part for w in content_words(" ".join(texts)) for part in [w, *w.split("-")]}
-    return not asked or any(w in held or any(same_stem(w, h) for h in held) for w in asked)
+    return not asked or any_held(asked, held)
 
 
 def nearest_sentence(question: str, text: str) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from langchain_core.prompts import ChatPromptTemplate
 
 from rag.answering.dates import day_label
@@ -39,6 +41,10 @@ def _quoted(text: str) -> str:
     """Every line of a passage behind "> ": what an article says is material to answer from, and the system
     prompt says never to obey it (one token a line)."""
     return "\n".join(f"> {line}" for line in text.splitlines() if line.strip())
+
+
+# The date a header carries, as `_header` writes it: an answer that copies a header is dropped (verify.drop_echoes).
+HEADER_DATE = re.compile(r"\s*\(published [^)]*\)")
 
 
 def _header(passage: Passage) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Collection, Iterable
 
 from rag.answering.names import TITLES
 from rag.text import MARKER, STOPWORDS
@@ -40,8 +41,12 @@ def subject_names(claim: str, question: str) -> set[str]:
 def names_subject(names: set[str], passage: str) -> bool:
     """Whether the passage names any of `names`: as written, as an acronym of its capitalised runs ("United
     States" -> "us"), or as a form sharing the name's stem ("Chinese" for "china")."""
-    held = _words(passage) | _acronyms(passage)
-    return any(name in held or any(same_stem(name, word) for word in held) for name in names)
+    return any_held(names, _words(passage) | _acronyms(passage))
+
+
+def any_held(words: Iterable[str], held: Collection[str]) -> bool:
+    """Whether any of `words` is in `held` as written or as a form sharing its stem (`same_stem`)."""
+    return any(w in held or any(same_stem(w, h) for h in held) for w in words)
 
 
 def same_stem(name: str, word: str) -> bool:

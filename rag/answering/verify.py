@@ -15,7 +15,7 @@ from rag.answering.hedge import unhedged
 from rag.answering.markers import attach_attributions, normalise_markers
 from rag.answering.outcome import asks_winner, tells_result
 from rag.answering.policy import Policy
-from rag.answering.prompt import REFUSAL
+from rag.answering.prompt import HEADER_DATE, REFUSAL
 from rag.answering.prospect import asked_event, only_prospects
 from rag.answering.question import answers_kind, denied_yes, negative, verdict
 from rag.answering.recite import recite
@@ -276,7 +276,7 @@ def drop_echoes(text: str, passages: list[Passage]) -> str:
     titles = {_bare(p.title) for p in passages}
 
     def echo(line: str) -> bool:
-        line = _HEADER_DATE.sub("", line)  # a passage's header as the prompt writes it: "Title… (published 4 Oct)"
+        line = HEADER_DATE.sub("", line)  # a passage's header as the prompt writes it: "Title… (published 4 Oct)"
         forms = {_bare(line), _bare(re.sub(r"^\s*(?:[-•*]\s*)?(?:[\w ,]{1,20}:\s)?", "", line))}
         # the prompt shortens long titles ("…"), so a copied title may be a title's beginning
         return line.lstrip().startswith(">") or any(
@@ -290,9 +290,6 @@ def drop_echoes(text: str, passages: list[Passage]) -> str:
         seen.add(_bare(line))
         kept.append(line)
     return "\n".join(kept).strip()
-
-
-_HEADER_DATE = re.compile(r"\s*\(published [^)]*\)")
 
 
 def _bare(line: str) -> str:
