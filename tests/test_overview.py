@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import rag
+from rag.answering.intent import intent
 from rag.answering.nlp import available
-from rag.answering.spec import about_collection
+from rag.answering.spec import about_collection, naming
 from rag.fakes import ScriptedChat
 from rag.types import Filters
 from tests.conftest import index_articles
@@ -121,6 +122,22 @@ def test_which_companies_appear_in_the_articles_lists_companies_not_people(named
     answer = rag.answer("Which companies appear in these articles?")
     assert answer.trace.strategy == "overview" and answer.text.startswith("The companies named"), answer.text
     assert {item.label for item in answer.items} == {"Microsoft", "Google"}, answer.text
+
+
+@pytest.mark.skipif(not available(), reason="spaCy's small English pipeline is not installed")
+@pytest.mark.parametrize("question", ["which people are quoted in these articles?", "who gets quoted the most?",
+                                      "who is interviewed in these articles?",
+                                      "who are the key players in these stories?"])
+def test_the_people_of_the_articles_asked_in_other_words_are_listed_not_refused(named, question):
+    # "quoted", "interviewed", "key players": once read as a topic to search for, and the floor refused it.
+    answer = rag.answer(question)
+    assert answer.trace.strategy == "overview" and not answer.refused, answer.text
+    assert [item.label for item in answer.items] == ["Ada Brook", "Tom Fenwick"], answer.text
+
+
+def test_who_was_quoted_saying_something_still_asks_for_one_person():
+    assert intent("who was quoted saying the tram line would open in April?") == "fact"
+    assert not about_collection("who was quoted saying the tram line would open?", naming("who was quoted saying"))
 
 
 @pytest.mark.skipif(not available(), reason="spaCy's small English pipeline is not installed")

@@ -37,8 +37,9 @@ _KINDS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
 _WHICH = re.compile(r"\b(?:which|what|name|list|who\s+(?:are|were))\s+(?:of\s+the\s+|all\s+(?:the\s+)?|the\s+)?"
                     r"((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
 _PLURAL = re.compile(r"(?:[^s]s|ies|people|men|women|media|staff)$", re.I)
-_WHO = re.compile(r"\bwho\s+(?:was|were|is|are)\s+(?:involved|named|mentioned|the\s+(?:key\s+)?(?:players|people))\b",
-                  re.I)
+_WHO = re.compile(r"\bwho\s+(?:(?:was|were|is|are)\s+(?:involved|named|mentioned|"
+                  r"the\s+(?:key\s+|main\s+)?(?:players|people))|(?:was|were|is|are|gets|got)\s+(?:quoted|cited|"
+                  r"interviewed))\b", re.I)
 _WHO_ARE = re.compile(r"^\W*who\s+(?:are|were)\s+the\b", re.I)
 # "President", "Mr": before a name, it marks a person. Longest first, and in one order in every process (a
 # frozenset's order changes with the hash seed).

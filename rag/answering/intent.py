@@ -120,7 +120,11 @@ _LIST_WORDS = re.compile(r"^\W*list\b|\blist (?:the|all|every|them|out)\b|\bname
                          r"\bwho (?:was|were|is|are) (?:involved|named|mentioned|the (?:key |main )?(?:players|people|"
                          r"figures|names|parties))\b|\bwhat are all\b|\bwhich of the\b|\b(?:who|what) (?:all|else)\b|"
                          r"\bthe names of\b|\b(?:people|companies|firms|countries|officials|players|parties|groups|"
-                         r"organi[sz]ations|individuals|entities) (?:involved|named|mentioned)\b", re.I)
+                         r"organi[sz]ations|individuals|entities) (?:involved|named|mentioned)\b|"
+                         # "who is quoted the most?", "who gets interviewed in these articles?" (not "who was
+                         # quoted saying …", which asks for one person)
+                         r"\bwho (?:is|was|are|were|gets|got) (?:quoted|cited|interviewed)(?: the)?"
+                         r"(?: most(?: often)?)?(?: in (?:these|the) (?:articles|stories|news))?\W*$", re.I)
 # "What are the countries involved …", "who are the main rivals": a plural noun after "what/which/who are the"
 # (a reason or a point is a why or a summary, read by their own rules).
 _ARE_THE = re.compile(r"^\W*(?:what|which|who) (?:are|were) (?:the|all the|some of the)\s+"

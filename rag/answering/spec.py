@@ -151,9 +151,11 @@ _FUTURE = re.compile(r"\W*(?:(?:so|and|but|ok|okay|well)\W+)?(?:will|won['’]?t
                      r"\b", re.I)
 
 
-# Words a list of names asks with ("Who is mentioned the most?", "the key people involved").
+# Words a list of names asks with ("Who is mentioned the most?", "the key people involved", "which people are
+# quoted", "what countries come up in the news here").
 _NAMING = frozenset("mentioned mention mentions named name names appear appears featured feature involved most often "
-                    "frequently people person".split())
+                    "frequently people person players figures quoted quote quotes cited interviewed discussed "
+                    "talked referenced come comes came here gets got".split())
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w’'&.-]*)*")
