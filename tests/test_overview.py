@@ -82,7 +82,8 @@ def test_the_overview_keeps_to_the_filters_the_user_set(collection):
 
 def test_questions_naming_a_topic_are_not_about_the_whole_collection():
     assert all(map(about_collection, ["Summarize the articles", "whats new", "Give me a timeline",
-                                      "What topics do these stories cover?", "what happened in 2020?"]))
+                                      "What topics do these stories cover?", "what happened in 2020?",
+                                      "what are the main events in these articles in order?"]))
     assert not any(map(about_collection, ["What happened with TikTok?", "tram timeline please",
                                           "Which companies are mentioned in these articles?", "who is zhao lijian"]))
 

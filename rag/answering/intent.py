@@ -32,7 +32,7 @@ ASKING = frozenset(
     "covering happened happening happen going latest new newest recent update updates today week summary "
     "summarize summarise overview explain tell give show know ask asked list main key points timeline order date "
     "dates step steps unfold unfolded play played deal please say says said thing things what's whats more "
-    "anything next later afterwards".split())
+    "anything next later afterwards event events".split())
 OPEN_INTENTS = frozenset({"list", "summary", "timeline", "compare", "why", "latest"})
 
 _AUX = (r"(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should|shall|may|might|must|"
