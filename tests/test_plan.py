@@ -305,3 +305,10 @@ def test_the_topic_of_a_latest_question_drops_how_it_asks():
     assert topic("where are things now with the google antitrust case", "latest") == "the google antitrust case"
     assert topic("what happened most recently with sam altman?", "latest") == "sam altman?"
     assert topic("the tiktok sale, whats the latest", "latest") == "the tiktok sale"
+
+
+def test_the_topic_keeps_who_a_how_is_x_doing_question_asks_about():
+    # "how is india responding to china" was searched for "china" alone: the India article was not retrieved
+    # and the summary told of the UK, the US and helium.
+    assert topic("how is india responding to china", "summary") == "india to china"
+    assert topic("how is beijing handling the ban?", "summary") == "beijing the ban?"

@@ -251,6 +251,16 @@ _LEAD = re.compile(r"^[\W_]*(?:(?:of|on|for|about|with|at|in|to|over|re|what(?:'
                    r"everything)\b[\W_]*)*", re.I)
 
 
+def _subject(cue: str) -> str:
+    """The words a "how is X doing" cue holds between its asking words and its verb ("how is india responding"
+    -> "india"); "" for any other cue."""
+    inside = _HOW_IS.match(cue)
+    return " ".join(inside.group(1).split()[:-1]) if inside else ""
+
+
+_HOW_IS = re.compile(r"^\W*how(?:['’]s|\s+(?:is|are|was|were))\s+(.+)$", re.I)
+
+
 def topic(question: str, kind: str) -> str:
     """What a summary, a timeline or the latest is about, for retrieval: the words that only ask for the kind
     of answer are taken off, since they pull the search towards passages that use them ("tiktok timeline
@@ -262,6 +272,8 @@ def topic(question: str, kind: str) -> str:
     'the TikTok sale?'
     >>> topic("How did the speaker race play out?", "timeline")  # the cue holds the topic
     'How did the speaker race play out?'
+    >>> topic("how is india responding to china", "summary"), topic("how is tiktok doing?", "summary")
+    ('india to china', 'tiktok?')
     """
     cue = _WRAPPERS.get(kind)
     if cue is None:
@@ -270,7 +282,7 @@ def topic(question: str, kind: str) -> str:
     kept, at = [], 0
     for match in cue.finditer(asked):
         if len(match.group(0).split()) <= 4:  # a longer match holds the topic ("how did X unfold")
-            kept.append(asked[at:match.start()])
+            kept += [asked[at:match.start()], _subject(match.group(0))]
             at = match.end()
     rest = " ".join(_ORPHANS.sub(" ", " ".join([*kept, asked[at:]])).split())
     rest = _TAIL.sub("", _LEAD.sub("", rest))
