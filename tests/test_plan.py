@@ -122,6 +122,10 @@ def test_intent_reads_how_people_ask(question, expected):
     ("summary", "opinions on the google antitrust trial?"), ("summary", "what has openai been up to?"),
     ("why", "how is the war affecting markets?"), ("why", "what were the consequences of the ftx collapse?"),
     ("fact", "what was the verdict in the sbf trial?"), ("fact", "and how is moscow hitting back?"),
+    # read as facts before: a response told in the past participle, "things", "what's X been up to", "X news"
+    ("why", "how has china responded to the sanctions"), ("why", "how did china retaliate?"),
+    ("why", "how have investors reacted?"), ("summary", "how are things between the uk and china"),
+    ("summary", "what's china been up to"), ("latest", "tiktok news"), ("fact", "what is fake news?"),
 ])
 def test_intent_reads_open_questions_as_people_type_them(expected, question):
     assert intent(question) == expected

@@ -71,7 +71,8 @@ _LATEST = re.compile(r"^\W*(?:(?:what'?s|what is|what are|whats|any|give me|tell
                      r"(?:latest|lastest|most recent|newest|(?:recent|new|fresh) (?:news|developments?|updates?))\b|"
                      r"^\W*(?:any (?:news|updates?)|what'?s new|updates?) (?:on|with|about|in|for|from)\b|"
                      r"\b(?:latest|lastest|newest|any (?:news|updates?))\W*$|\bat now\b|"
-                     r"\b(?P<tail>updates?)\W*$|"  # "tyreek hill update" (not a question: see `intent`)
+                     r"\b(?P<tail>updates?|(?<=\w )news)\W*$|"  # "tyreek hill update", "tiktok news" (not a question:
+                     # see `intent`)
                      r"\b(?:where|how) (?:do|does|did) .{0,60}\bstand\b|\bwhere are things\b|"
                      r"\bcurrent (?:state|status|situation)\b|\bwhat(?:'s| is) the status (?:of|on|with)\b|"
                      r"\b(?:happening|going on|happened) (?:now|right now|currently|these days|at the moment|lately|"
@@ -82,7 +83,8 @@ _WHY = re.compile(
     r"\bwhat(?:'s| is| was| are| were) (?:behind|driving)\b|\breasons?\b|\b(?:motives?|motivation|rationale)\b|"
     r"\bhow (?:did|does|do|has|have|is|was|can|could|would) .{3,60}\bjustif|\bjustification\b|"
     r"\bwhat (?:impact|effect|consequences?)\b|"
-    r"\bhow (?:did|does|do|has|have) .{3,60}\b(?:react|respond|land|go down|retaliat|hit back)\b|"
+    r"\bhow (?:did|does|do|has|have) .{3,60}\b(?:react(?:ed|s)?|respond(?:ed|s)?|land(?:ed|s)?|go(?:ne)? down|"
+    r"retaliat(?:e|ed|es)|hit back)\b|"
     r"\bhow (?:could|would|will|might|can) .{3,60}\b(?:hit|affect|impact|hurt|change|harm)\b|"
     # what something does to another: "how is the war affecting markets" ("what is X doing to get …" asks how)
     r"\bhow (?:is|are|was|were|has|have) .{3,60}\b(?:affect|impact|hurt|harm)(?:ing|ed)\b|"
@@ -114,7 +116,7 @@ _SUMMARY = re.compile(
     r" (?:to|on|of|about)\b|"
     r"\bhow (?:was|were|has|have|is|are) .{3,60}\b(?:received|reviewed|perceived)\b|"
     r"^\W*(?:opinions?|thoughts|reactions?|views|reviews?) (?:on|about|of)\b|"
-    r"\bwhat (?:has|have|is|are) .{3,40}\b(?:been )?up to\b", re.I)
+    r"\bwhat(?:['’]s| has| have| is| are) .{3,40}\b(?:been )?up to\b|\bhow (?:are|were) things\b", re.I)
 # "list", "name all/the", "who was involved", "which/what <plural noun> …".
 _LIST_WORDS = re.compile(r"^\W*list\b|\blist (?:the|all|every|them|out)\b|\bname (?:all|the|every|some|a few|any)\b|"
                          r"\bwho (?:was|were|is|are) (?:involved|named|mentioned|the (?:key |main )?(?:players|people|"
