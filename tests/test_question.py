@@ -94,7 +94,11 @@ def test_a_second_question_typed_after_the_first_is_a_part_of_its_own(question: 
       ("agree", "disagree")),
      # An opening clause, then a question for a name: not a yes/no question.
      ("Considering a BBC article and a Forbes report, which club, known as the Lions, is based in London?", None),
-     ("Considering the reports from The Verge and TechCrunch, has Google changed its stance?", ("Yes", "No"))],
+     ("Considering the reports from The Verge and TechCrunch, has Google changed its stance?", ("Yes", "No")),
+     # two answers offered inside the question, not only at its end: once read as yes/no ("Yes, … after …")
+     ("did trump sign the orders before or after the consulate closed?", ("before", "after")),
+     ("Did stocks rise or fall after the Fed spoke?", ("rise", "fall")),
+     ("did the uk vote for or against the motion?", ("for", "against"))],
 )
 def test_a_closed_question_names_the_words_its_answer_starts_with(question: str, options: tuple[str, str] | None):
     assert choices(question) == options

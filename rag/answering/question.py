@@ -83,7 +83,7 @@ def choices(question: str) -> tuple[str, str] | None:
         a, b = either.group(1), either.group(2)
         if b.lower() == "not":
             break  # "Is Huawei a threat or not?" is a yes/no question
-        if (either.group(3) or _opposite(a, b)) and not {a.lower(), b.lower()} & STOPWORDS:
+        if _paired(a, b) or ((either.group(3) or _opposite(a, b)) and not {a.lower(), b.lower()} & STOPWORDS):
             return a, b
     return "Yes", "No"
 
@@ -128,6 +128,17 @@ def negative(options: tuple[str, str]) -> str | None:
         return "No"
     a, b = options
     return b if _opposite(a, b) else None
+
+
+# Words that offer two answers wherever the question puts them: "did X sign before or after Y?"
+_PAIRS = frozenset(frozenset(pair.split("/")) for pair in (
+    "before/after", "earlier/later", "more/less", "more/fewer", "higher/lower", "up/down", "rise/fall", "rose/fell",
+    "increase/decrease", "increased/decreased", "win/lose", "won/lost", "for/against"))
+
+
+def _paired(a: str, b: str) -> bool:
+    """`a or b` offers two answers in any place of the question ("before or after the closure?")."""
+    return frozenset({a.lower(), b.lower()}) in _PAIRS
 
 
 def _opposite(a: str, b: str) -> bool:
