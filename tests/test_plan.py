@@ -126,6 +126,10 @@ def test_intent_reads_how_people_ask(question, expected):
     ("why", "how has china responded to the sanctions"), ("why", "how did china retaliate?"),
     ("why", "how have investors reacted?"), ("summary", "how are things between the uk and china"),
     ("summary", "what's china been up to"), ("latest", "tiktok news"), ("fact", "what is fake news?"),
+    # a topic typed alone: what the articles say of it (as a fact, "huawei?" was answered from the model's own
+    # knowledge); a word naming the fact wanted keeps it one
+    ("summary", "huawei?"), ("summary", "pangong lake"), ("summary", "the helium plant"),
+    ("fact", "tiktok ban date"), ("fact", "sbf verdict"),
 ])
 def test_intent_reads_open_questions_as_people_type_them(expected, question):
     assert intent(question) == expected
@@ -266,8 +270,9 @@ def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
     assert "unknown rule" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("module", ["rag.answering.intent", "rag.answering.window", "rag.answering.outlets",
-                                    "rag.store.outlet", "rag.answering.question", "evals.refusal",
+@pytest.mark.parametrize("module", ["rag.answering.intent", "rag.answering.several", "rag.answering.window",
+                                    "rag.answering.outlets", "rag.store.outlet", "rag.answering.question",
+                                    "evals.refusal",
                                     "rag.answering.dates", "rag.answering.items", "rag.answering.sides",
                                     "rag.answering.recite", "rag.answering.subject",
                                     "rag.answering.prospect", "rag.answering.entities", "rag.answering.outcome",

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 
 from rag.answering.question import expected_type
+from rag.answering.several import AUX as _AUX
+from rag.answering.several import asks_for_several
 from rag.text import content_words
 
 INTENTS = ("fact", "yesno", "list", "summary", "timeline", "compare", "why", "latest")
@@ -35,8 +37,6 @@ ASKING = frozenset(
     "anything next later afterwards event events".split())
 OPEN_INTENTS = frozenset({"list", "summary", "timeline", "compare", "why", "latest"})
 
-_AUX = (r"(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should|shall|may|might|must|"
-        r"isn't|wasn't|aren't|weren't|didn't|doesn't|don't|hasn't|haven't|won't)")
 # "Could you (please) …", "Can you tell me …", "Please …", "I'd like to know …": a request, not a yes/no.
 _POLITE = re.compile(
     r"^\W*(?:(?:could|can|would|will) (?:you|u)\s+(?:please\s+)?|please\s+|i(?:'d| would) like (?:to know\s+)?|"
@@ -127,22 +127,6 @@ _LIST_WORDS = re.compile(r"^\W*list\b|\blist (?:the|all|every|them|out)\b|\bname
                          # quoted saying …", which asks for one person)
                          r"\bwho (?:is|was|are|were|gets|got) (?:quoted|cited|interviewed)(?: the)?"
                          r"(?: most(?: often)?)?(?: in (?:these|the) (?:articles|stories|news))?\W*$", re.I)
-# "What are the countries involved …", "who are the main rivals": a plural noun after "what/which/who are the"
-# (a reason or a point is a why or a summary, read by their own rules).
-_ARE_THE = re.compile(r"^\W*(?:what|which|who) (?:are|were) (?:the|all the|some of the)\s+"
-                      r"((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
-# "… tiktok's operations in which countries?": the asking word inside the question, before its noun.
-_IN_WHICH = re.compile(r"\b(?:in|of|from|for|to|by|with|on|at|against) (?:which|what)\s+([\w'’-]+)", re.I)
-_NOT_ITEMS = frozenset({"reasons", "causes", "motives", "effects", "consequences", "implications", "details", "terms",
-                        "points", "takeaways", "highlights", "facts", "latest", "news", "developments", "odds",
-                        "chances"})
-# At the head of the question ("People from which countries …"), not a relative "in which".
-_WHICH = re.compile(rf"^\W*(?:[\w'’-]+\s+){{0,3}}?(?:which|what)\s+((?:[\w'’-]+\s+){{0,3}}?[\w'’-]+?)\s+"
-                    rf"(?={_AUX}\b|get\b|got\b)", re.I)
-_HEAD_WHICH = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}?(?:which|what)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
-_IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "media", "police", "staff", "personnel"})
-_COUNTS = frozenset({"two", "three", "four", "five", "both"})
-_NOT_PLURAL = re.compile(r"(?:ss|us|is|news|ics|series|species)$", re.I)
 _NAME_FIRST = re.compile(r"^\W*(?:and\s+)?(?:who|whom|whose|which)\b", re.I)
 _AUX_FIRST = re.compile(rf"^\W*{_AUX}\b", re.I)
 # MultiHop-style and ordinary long yes/no questions open with a clause: "After X reported …, did Y …?"
@@ -171,40 +155,6 @@ def is_closed(question: str) -> bool:
     clause = _CLAUSE.search(question) if _OPENER.search(question) else None
     return clause is not None and not re.fullmatch(r"what|which|who|whom|whose|where|when|why|how", clause.group(1),
                                                    re.I)
-
-
-def asks_for_several(question: str) -> bool:
-    """"Which companies …", "what tit-for-tat moves have …", "which Chinese firms bid …": the noun asked about
-    is plural. Without a verb to end the noun ("which companies bid"), the first word after the "which" that is
-    not a name is the noun ("which Chinese firms bid"; "which company owns" asks for one)."""
-    for match in _WHICH.finditer(question):
-        span = match.group(1).lower().split()
-        if any(w.isdigit() or w in _COUNTS for w in span):
-            continue  # "between which two fingers": a counted pair is one fact
-        noun = span[-1].strip("'’")
-        if _plural(noun) and noun not in _NOT_ITEMS:  # "what reasons did X give" asks why
-            return True
-    are_the = _ARE_THE.search(question)
-    if are_the:  # the first plural among the next three words: "what are the main challenges ASOS faces", but
-        # not the subject of a verb in -ing ("what are the workers extracting …" asks for one thing)
-        words = are_the.group(1).lower().split()
-        at = next((i for i, w in enumerate(words) if _plural(w)), None)
-        after = words[at + 1] if at is not None and at + 1 < len(words) else ""
-        return at is not None and words[at] not in _NOT_ITEMS and not after.endswith("ing")
-    if any(_plural(m.group(1).lower()) and m.group(1).lower() not in _NOT_ITEMS for m in _IN_WHICH.finditer(question)):
-        return True
-    head = _HEAD_WHICH.search(question)
-    for word in head.group(1).split() if head else ():
-        if word[0].isupper() and word.lower() not in _COUNTS:
-            continue  # a name or a nationality before the noun: "which Chinese firms", "which US officials"
-        w = word.lower()
-        return (_plural(w) and w not in _COUNTS and w not in _NOT_ITEMS and not re.search(r"['’]s?$", w)
-                and not re.fullmatch(_AUX, w))
-    return False
-
-
-def _plural(word: str) -> bool:
-    return word in _IRREGULAR_PLURALS or (word.endswith("s") and not _NOT_PLURAL.search(word) and len(word) > 3)
 
 
 def main_clause(question: str) -> str:
@@ -238,9 +188,23 @@ def intent(question: str) -> str:
         return "compare"
     if _WHY.search(asked):
         return "why"
-    if _SUMMARY.search(asked):
+    if _SUMMARY.search(asked) or _bare_topic(asked):
         return "summary"
     return "yesno" if is_closed(asked) else "fact"
+
+
+# A topic typed alone ("huawei?", "pangong lake"): as a fact, the small model answered "huawei?" from what it
+# knew ("a major competitor to Apple"). A question word, or a word naming the fact wanted ("tiktok ban date"),
+# keeps it a question.
+_BARE = re.compile(r"^\W*(?:[\w'’.&-]+\s+){0,2}[\w'’.&-]+\W*$")
+_ASKS = re.compile(r"\b(?:what|when|where|who|whom|whose|which|how|why|whats|what's)\b|\b(?:date|day|year|time|"
+                   r"price|cost|age|number|amount|score|result|verdict|deadline|name|ceo|owner|total|fine|sentence)s?"
+                   r"\W*$", re.I)
+
+
+def _bare_topic(asked: str) -> bool:
+    return bool(_BARE.match(asked)) and not _ASKS.search(asked) and not _QUESTION_WORD.match(asked) \
+        and expected_type(asked) is None
 
 
 # The cues that wrap a topic ("a timeline of X", "what happened at X", "the latest on X"). A list's, a
