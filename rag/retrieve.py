@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -137,6 +138,7 @@ def hybrid_search(
     cache: SentenceCache | None = None,
 ) -> list[Scored]:
     """The full pipeline: fuse, rescore at sentence level, drop near-duplicates, best `k`."""
+    question = corpus.spelled_apart(question)
     cache = cache or SentenceCache()
     vector, fused = _fused(question, corpus, parts, filters, cache)
     scored = _rescore(question, vector, fused[:RESCORE], corpus, parts, cache)
@@ -206,7 +208,8 @@ def lexical_overlap(weights: dict[str, float], text: str) -> float:
     total = sum(weights.values())
     if total == 0:
         return 0.0
-    present = set(content_words(text))
+    found = content_words(text)
+    present = {*found, *(a + b for a, b in pairwise(found))}  # "websummit" is in "Web Summit"
     return sum(w for word, w in weights.items() if word in present) / total
 
 

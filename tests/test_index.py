@@ -192,6 +192,20 @@ def test_common_words_are_left_out_of_the_keyword_search(fake: FakeParts, seed_d
     assert corpus.keyword("China trade", 3) and searched[-1] == ["trade"]  # all common: the rarer one
 
 
+def test_a_name_typed_as_one_word_is_searched_as_the_articles_write_it(fake: FakeParts, seed_dir: Path):
+    # "pangonglake" matched nothing the samples hold; they write "Pangong Lake".
+    from rag.retrieve import hybrid_search, lexical_overlap
+
+    index_paths([seed_dir], fake.parts())
+    corpus = Corpus.open(fake.parts())
+    assert corpus.spelled_apart("where is pangonglake?") == "where is pangong lake?"
+    assert corpus.spelled_apart("tiktok ban") == "tiktok ban"  # words the archive holds stay as typed
+    assert corpus.spelled_apart("where is xqzvbwlake?") == "where is xqzvbwlake?"  # no split the archive holds
+    found = hybrid_search("where is pangonglake?", corpus, fake.parts(), 3)
+    assert any("Pangong Lake" in s.info.text for s in found)
+    assert lexical_overlap({"pangonglake": 2.0, "where": 1.0}, "the shore of Pangong Lake") == 2.0 / 3
+
+
 def test_a_rerun_reads_only_files_whose_size_or_time_changed(fake: FakeParts, seed_dir: Path, monkeypatch):
     import os
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -125,6 +126,24 @@ class Corpus:
         if missing:
             self._df.update(dict.fromkeys(missing, 0) | self.catalogue.doc_freq(missing))
         return {w: self._df[w] for w in words}
+
+    def spelled_apart(self, query: str) -> str:
+        """The query with a word the archive never holds written as two it holds side by side, where it does
+        ("websummit" -> "web summit"): typed as one word, a name matched nothing the articles write."""
+        words = list(dict.fromkeys(content_words(query)))
+        for word, count in self.doc_freq(words).items():
+            apart = self._apart(word) if not count and len(word) >= 6 and word.isalpha() else None
+            if apart:
+                query = re.sub(rf"\b{re.escape(word)}\b", apart, query, flags=re.I)
+        return query
+
+    def _apart(self, word: str) -> str | None:
+        """`word` as two words of at least three letters that some chunk holds as a phrase, the split whose
+        rarer half is commonest first; None when none does."""
+        halves = [(word[:i], word[i:]) for i in range(3, len(word) - 2)]
+        df = self.doc_freq([half for pair in halves for half in pair])
+        held = sorted((pair for pair in halves if df[pair[0]] and df[pair[1]]), key=lambda p: -min(df[p[0]], df[p[1]]))
+        return next((f"{a} {b}" for a, b in held[:3] if self.catalogue.keyword([f"{a} {b}"], 1)), None)
 
     def idf(self, word: str) -> float:
         """Inverse document frequency over chunks."""
