@@ -129,7 +129,8 @@ def test_intent_reads_how_people_ask(question, expected):
     # a topic typed alone: what the articles say of it (as a fact, "huawei?" was answered from the model's own
     # knowledge); a word naming the fact wanted keeps it one
     ("summary", "huawei?"), ("summary", "pangong lake"), ("summary", "the helium plant"),
-    ("fact", "tiktok ban date"), ("fact", "sbf verdict"),
+    ("summary", "the man united takeover"), ("fact", "tiktok ban date"), ("fact", "sbf verdict"),
+    ("fact", "uber q3 income"),
 ])
 def test_intent_reads_open_questions_as_people_type_them(expected, question):
     assert intent(question) == expected

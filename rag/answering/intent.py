@@ -196,10 +196,10 @@ def intent(question: str) -> str:
 # A topic typed alone ("huawei?", "pangong lake"): as a fact, the small model answered "huawei?" from what it
 # knew ("a major competitor to Apple"). A question word, or a word naming the fact wanted ("tiktok ban date"),
 # keeps it a question.
-_BARE = re.compile(r"^\W*(?:[\w'’.&-]+\s+){0,2}[\w'’.&-]+\W*$")
+_BARE = re.compile(r"^\W*(?:[\w'’.&-]+\s+){0,3}[\w'’.&-]+\W*$")
 _ASKS = re.compile(r"\b(?:what|when|where|who|whom|whose|which|how|why|whats|what's)\b|\b(?:date|day|year|time|"
-                   r"price|cost|age|number|amount|score|result|verdict|deadline|name|ceo|owner|total|fine|sentence)s?"
-                   r"\W*$", re.I)
+                   r"price|cost|age|number|amount|score|result|verdict|deadline|name|ceo|owner|total|fine|sentence|"
+                   r"income|revenue|profit|sales|rate)s?\W*$", re.I)
 
 
 def _bare_topic(asked: str) -> bool:
