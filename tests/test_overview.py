@@ -12,7 +12,7 @@ import pytest
 import rag
 from rag.answering.intent import intent
 from rag.answering.nlp import available
-from rag.answering.spec import about_collection, naming
+from rag.answering.spec import about_collection, naming, parse
 from rag.fakes import ScriptedChat
 from rag.types import Filters
 from tests.conftest import index_articles
@@ -86,6 +86,9 @@ def test_questions_naming_a_topic_are_not_about_the_whole_collection():
                                       "what are the main events in these articles in order?"]))
     assert not any(map(about_collection, ["What happened with TikTok?", "tram timeline please",
                                           "Which companies are mentioned in these articles?", "who is zhao lijian"]))
+    # a counted set is one some article tells of ("the 28 entities"): once listed from the whole collection
+    entities = parse("who are the 28 entities?", "who are the 28 entities?", lambda _: [], None)
+    assert entities.intent == "list" and not entities.collection
 
 
 NAMED = [  # who a collection names most: Ada Brook in three articles, Tom Fenwick in two

@@ -64,7 +64,8 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
         outlets=tuple(dict.fromkeys([*outlets_named(question), *(compared_outlets(question, outlets_named)
                                                                   if kind_of == "compare" else [])])),
         window=window(question, newest), entities=entities(question),
-        collection=kind_of in _OVERVIEWS and about_collection(query, naming(question) if kind_of == "list" else ()),
+        collection=kind_of in _OVERVIEWS and about_collection(query, naming(question) if kind_of == "list" else ())
+        and not _COUNTED_SET.search(question),
         future=kind_of == "yesno" and asks_future(question))
 
 
@@ -158,6 +159,9 @@ _NAMING = frozenset("mentioned mention mentions named name names appear appears 
                     "talked referenced come comes came here gets got".split())
 
 
+# "the 28 entities", "the two companies": a set some article tells of, to search for, not the whole collection.
+_COUNTED_SET = re.compile(r"\bthe\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\s+"
+                          r"(?!(?:most|main|biggest|top|stories|articles|topics|headlines|events|news)\b)\w", re.I)
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w’'&.-]*)*")
 
 
