@@ -130,7 +130,7 @@ def test_intent_reads_how_people_ask(question, expected):
     # knowledge); a word naming the fact wanted keeps it one
     ("summary", "huawei?"), ("summary", "pangong lake"), ("summary", "the helium plant"),
     ("summary", "the man united takeover"), ("fact", "tiktok ban date"), ("fact", "sbf verdict"),
-    ("fact", "uber q3 income"),
+    ("fact", "uber q3 income"), ("list", "who are the 5 most mentioned people?"),
 ])
 def test_intent_reads_open_questions_as_people_type_them(expected, question):
     assert intent(question) == expected

@@ -15,7 +15,7 @@ AUX = (r"(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should
 # "What are the countries involved …", "who are the main rivals": a plural noun after "what/which/who are the"
 # (a reason or a point is a why or a summary, read by their own rules).
 _ARE_THE = re.compile(r"^\W*(?:what|which|who) (?:are|were) (?:the|all the|some of the)\s+"
-                      r"((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
+                      r"((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
 # "… tiktok's operations in which countries?": the asking word inside the question, before its noun.
 _IN_WHICH = re.compile(r"\b(?:in|of|from|for|to|by|with|on|at|against) (?:which|what)\s+([\w'’-]+)", re.I)
 _NOT_ITEMS = frozenset({"reasons", "causes", "motives", "effects", "consequences", "implications", "details", "terms",
