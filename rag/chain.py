@@ -18,6 +18,7 @@ from rag.answering import outlets
 from rag.answering.condense import lost_topic, resolve_pronouns
 from rag.answering.confidence import raw_confidence, shown_confidence, signals_for
 from rag.answering.evidence import merge_weights, select
+from rag.answering.intent import OPEN_INTENTS, intent
 from rag.answering.items import items_of
 from rag.answering.policy import Policy, policy_for
 from rag.answering.prompt import REFUSAL
@@ -151,6 +152,7 @@ class AnswerChain:
                     turn.standalone = rewrite.invoke({"previous": previous, "answer": said,
                                                       "question": turn.question}).strip() or turn.question
                 turn.resolved, turn.previous = turn.standalone, None  # the model answers the rewrite
+                self._keep_intent(turn, previous)
                 if lost_topic(turn.question, turn.resolved, previous, said):
                     turn.trace.fire("follow_topic")
                     if self.policy.on("follow_topic"):
@@ -165,6 +167,18 @@ class AnswerChain:
                 turn.standalone = f"{previous} {turn.resolved}"
         turn.timings["condense"] = time.perf_counter() - started
         return turn
+
+    def _keep_intent(self, turn: Turn, previous: str) -> None:
+        """A follow-up asking for an open kind of answer keeps it: the small model rewrote "give me a timeline"
+        after "what happened at pangong lake?" as "When did China build at least 186 huts …?", a fact."""
+        typed = intent(turn.question)
+        if typed not in OPEN_INTENTS or intent(turn.resolved) == typed:
+            return
+        turn.trace.fire("follow_intent")
+        if self.policy.on("follow_intent"):
+            turn.trace.record("follow_intent", f"asked as a {typed} of the question before: {previous!r}",
+                              f"the rewrite {turn.resolved!r} asks for another kind of answer")
+            turn.resolved = turn.standalone = f"{previous.strip()} ({turn.question.strip()})"
 
     def _parse(self, turn: Turn) -> Turn:
         """The question read once: intent, parts, outlets, time window, entities (rag/answering/spec.py)."""

@@ -141,6 +141,22 @@ def test_a_follow_up_naming_no_topic_keeps_the_topic_the_rewrite_dropped(scripte
         assert any("Liu Xiaoming" in p.text for p in answer.passages)
 
 
+@pytest.mark.parametrize("ablate", ["", "follow_intent"])
+def test_a_follow_up_asking_for_a_timeline_keeps_asking_for_one(scripted, ablate: str):
+    # The 1.5B rewrote "give me a timeline" after "what happened at pangong lake?" as a question for one date,
+    # and the answer was one sentence.
+    llm = scripted("When did China build the huts?", "In May [1].", condense="llm", ablate=ablate)
+    history = [("What happened at Pangong Lake?", "China built huts along the shore [1].")]
+    answer = rag.answer("give me a timeline", history=history)
+    rules = [s.rule for s in answer.trace.steps]
+    if ablate:
+        assert answer.trace.spec["intent"] == "fact" and "follow_intent" not in rules
+    else:
+        assert answer.trace.spec["intent"] == "timeline" and rules[0] == "follow_intent"
+        assert answer.items and all(item.markers for item in answer.items), answer.text  # dated, cited lines
+        assert any("Pangong" in p.text for p in answer.passages) and len(llm.prompts) == 1  # only the rewrite
+
+
 def test_filters_restrict_the_passages(scripted):
     import datetime as dt
 

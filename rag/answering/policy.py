@@ -67,6 +67,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                        "then, and its lines keep to that time when at least two do"),
     "follow_topic": ("followup", "a follow-up that names no topic ('and then what?'), which the model's rewrite "
                                  "left without the topic of the turn before, is searched with the previous question"),
+    "follow_intent": ("followup", "a follow-up asking for an open kind of answer ('give me a timeline', 'summarize "
+                                  "that'), which the model's rewrite turned into another kind, is asked as that kind "
+                                  "of the question before"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
     "part_evidence": ("parts", "a fact question in several parts gets each part's best sentence in its evidence "
@@ -83,7 +86,8 @@ FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES) - {"aliases"},
     "strong": frozenset({"floor", "outlets", "parts", "part_evidence", "repair", "recite", "aliases", "echo",
-                         "window", "attribution", "hedge", "overview", "future", "follow_topic"}),
+                         "window", "attribution", "hedge", "overview", "future", "follow_topic",
+                         "follow_intent"}),
     "off": frozenset(),
 }
 
