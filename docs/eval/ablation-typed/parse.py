@@ -13,12 +13,12 @@ from rag.answering.spec import parse
 
 questions: dict[str, None] = {}
 for name in glob.glob("evals/suites/*.jsonl") + glob.glob("docs/eval/ablation-*/*.jsonl"):
-    for line in open(name):
+    for line in Path(name).read_text().splitlines():
         try:
             case = json.loads(line)
         except ValueError:
             continue
-        if "question" in case and case.get("split") != "test":
+        if isinstance(case, dict) and "question" in case and case.get("split") != "test":
             questions[case["question"]] = None
 for case in multihop.load(Path(sys.argv[2])).cases:
     if case.split == "dev":
@@ -27,5 +27,5 @@ read = {}
 for q in questions:
     spec = parse(q, q, lambda _: [], dt.date(2023, 12, 20))
     read[q] = [spec.intent, spec.collection, spec.query, list(spec.options or ()), list(spec.parts)]
-json.dump(read, open(sys.argv[1], "w"), indent=0)
+Path(sys.argv[1]).write_text(json.dumps(read, indent=0))
 print(len(read), "questions")
