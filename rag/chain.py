@@ -171,7 +171,7 @@ class AnswerChain:
     def _keep_intent(self, turn: Turn, previous: str) -> None:
         """A follow-up asking for an open kind of answer keeps it: the small model rewrote "give me a timeline"
         after "what happened at pangong lake?" as "When did China build at least 186 huts …?", a fact."""
-        typed = intent(turn.question)
+        typed = intent(turn.question, bare=False)  # "and about russia?" asks the question before again
         if typed not in OPEN_INTENTS or intent(turn.resolved) == typed:
             return
         turn.trace.fire("follow_intent")

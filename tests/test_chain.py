@@ -157,6 +157,15 @@ def test_a_follow_up_asking_for_a_timeline_keeps_asking_for_one(scripted, ablate
         assert any("Pangong" in p.text for p in answer.passages) and len(llm.prompts) == 1  # only the rewrite
 
 
+def test_a_follow_up_naming_another_topic_keeps_the_question_before(scripted):
+    # "and about russia?" reads as a topic typed alone; after a question it asks that question again.
+    llm = scripted("What did Raab say about Russia?", "Russia must stop [1].", condense="llm")
+    history = [("What did Raab say about China?", "Business will not return to normal [1].")]
+    answer = rag.answer("and about russia?", history=history)
+    assert answer.trace.spec["intent"] == "fact" and "follow_intent" not in answer.trace.fired
+    assert len(llm.prompts) == 2  # the rewrite, then the answer to it
+
+
 def test_filters_restrict_the_passages(scripted):
     import datetime as dt
 

@@ -166,9 +166,11 @@ def main_clause(question: str) -> str:
     return question
 
 
-def intent(question: str) -> str:
+def intent(question: str, bare: bool = True) -> str:
     """One of `INTENTS` for the question as typed (after any follow-up was resolved). A yes/no question is one
-    whatever it is about ("Does A differ from B?"); a question for a name is a fact or, plural, a list."""
+    whatever it is about ("Does A differ from B?"); a question for a name is a fact or, plural, a list. With
+    `bare` off, a topic typed alone is not read as a summary (a follow-up "and about russia?" asks the question
+    before of another topic)."""
     asked = request(question)
     if asked == question and is_closed(asked):
         return "yesno"
@@ -188,7 +190,7 @@ def intent(question: str) -> str:
         return "compare"
     if _WHY.search(asked):
         return "why"
-    if _SUMMARY.search(asked) or _bare_topic(asked):
+    if _SUMMARY.search(asked) or (bare and _bare_topic(asked)):
         return "summary"
     return "yesno" if is_closed(asked) else "fact"
 
