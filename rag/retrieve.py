@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 
@@ -18,7 +17,7 @@ from rag.answering import outlets
 from rag.parts import Parts
 from rag.ports import Vectors
 from rag.store.corpus import Corpus
-from rag.text import content_words, sentence_spans
+from rag.text import content_words, sentence_spans, with_joined
 from rag.tuning import RETRIEVAL as T
 from rag.types import Filters, Passage
 
@@ -208,8 +207,7 @@ def lexical_overlap(weights: dict[str, float], text: str) -> float:
     total = sum(weights.values())
     if total == 0:
         return 0.0
-    found = content_words(text)
-    present = {*found, *(a + b for a, b in pairwise(found))}  # "websummit" is in "Web Summit"
+    present = set(with_joined(content_words(text)))  # "websummit" is in "Web Summit"
     return sum(w for word, w in weights.items() if word in present) / total
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 # Raised whenever the sentence rules below change: it is part of an index's chunking signature, so the next
 # index run re-chunks the archive with the new sentence boundaries (2: initials and "no." before a number; 3: two
@@ -98,6 +99,15 @@ def without_possessive(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
+
+
+def with_joined(found: list[str]) -> list[str]:
+    """The words, then each two side by side written as one: a question's "websummit" meets "Web Summit".
+
+    >>> with_joined(["web", "summit", "founder"])
+    ['web', 'summit', 'founder', 'websummit', 'summitfounder']
+    """
+    return [*found, *(a + b for a, b in pairwise(found))]
 
 
 def quotes_closed(text: str) -> str:

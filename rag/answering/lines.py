@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from rag.answering.dates import EventDate, after_event, event_date
 from rag.answering.evidence import pointed_at
@@ -21,7 +20,7 @@ from rag.answering.injection import instruction_like
 from rag.answering.intent import ASKING
 from rag.answering.window import MONTHS, Window
 from rag.retrieve import jaccard
-from rag.text import content_words, quotes_closed, sentence_spans, sentences
+from rag.text import content_words, quotes_closed, sentence_spans, sentences, with_joined
 from rag.types import Passage
 
 Sims = Callable[[list[str]], list[float]]  # the question's similarity to each text
@@ -238,8 +237,7 @@ def _named(text: str) -> set[str]:
     >>> sorted(_named("Cosgrave quit Web Summit."))
     ['cosgrave', 'cosgravequit', 'quit', 'quitweb', 'summit', 'web', 'websummit']
     """
-    found = content_words(text)
-    return {_stem(w) for w in [*found, *(a + b for a, b in pairwise(found))]}
+    return {_stem(w) for w in with_joined(content_words(text))}
 
 
 def _stem(word: str) -> str:
