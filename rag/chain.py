@@ -257,7 +257,9 @@ class AnswerChain:
             turn.trace.fire("part_evidence")
             if self.policy.on("part_evidence"):
                 part_sims = [self._sims(part) for part in parts]
-        return select(turn.scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets,
+        scored = outlets.own_chunks(turn.scored, turn.spec.outlets, turn.spec.intent, turn.trace,
+                                    self.policy.on("outlet_only"))
+        return select(scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets,
                       whole, min_gain, part_sims, self._antecedents(turn) if extractive else None)
 
     def _antecedents(self, turn: Turn) -> Callable[[int], bool]:

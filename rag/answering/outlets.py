@@ -10,17 +10,27 @@ outlet rides in each title ("… — The Verge", index/load.py), so a named outl
     []
     >>> without_taglines("Did The Roar | Sports Writers Blog agree?", ["The Roar"])
     'Did The Roar agree?'
+    >>> attributed("what did the verge say about the trial?", ["The Verge"])
+    ['The Verge']
+    >>> attributed("is tiktok on the verge of a sale?", ["The Verge"])
+    []
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from rag.store.corpus import Corpus
+from rag.trace import Trace
+
+if TYPE_CHECKING:
+    from rag.retrieve import Scored
 from rag.store.outlet import _TAGLINE_SEPARATOR, SEPARATOR, outlet_of, short_name
 
-__all__ = ["SEPARATOR", "lookup", "named", "outlet_of", "short_name", "without", "without_taglines"]
+__all__ = ["SEPARATOR", "attributed", "lookup", "named", "outlet_of", "own_chunks", "short_name", "without",
+           "without_taglines"]
 
 
 def lookup(corpus: Corpus) -> Callable[[str], list[str]]:
@@ -37,6 +47,44 @@ def named(question: str, outlets: Iterable[str]) -> list[str]:
         if match is not None:
             found.append((match.start(), outlet))
     return [outlet for _, outlet in sorted(found)]
+
+
+# What follows an outlet's name when a question asks what it reported ("what did the verge say", "fortune's take",
+# "techcrunch coverage"), and what comes before it ("according to cnbc"): so typed in lower case it is the outlet,
+# where "on the verge of" or "at the age of" is not.
+_REPORTED = re.compile(
+    r"\s*(?:['’]s\s+)?(?:been\s+)?(?:say|says|said|saying|report|reports|reported|reporting|write|writes|wrote|written|"
+    r"writing|cover|covers|covered|covering|coverage|claim|claims|claimed|describe|describes|described|tell|tells|"
+    r"told|think|thinks|thought|suggest|suggests|suggested|note|notes|noted|mention|mentions|mentioned|argue|argues|"
+    r"argued|article|articles|story|stories|piece|pieces|take|headline|headlines)\b", re.I)
+_ACCORDING = re.compile(r"(?:according\s+to|(?:reported|written|published|covered)\s+(?:by|in))\s+$", re.I)
+
+
+def attributed(question: str, outlets: Iterable[str]) -> list[str]:
+    """The outlets `question` names however typed, where it asks what they reported ("what did the verge say
+    about …", "according to techcrunch", "fortune's take on …"), in the order it names them."""
+    found: list[tuple[int, str]] = []
+    for outlet in set(outlets):
+        for match in _mentions(outlet, question, any_case=True):
+            if _REPORTED.match(question, match.end()) or _ACCORDING.search(question[:match.start()]):
+                found.append((match.start(), outlet))
+                break
+    return [outlet for _, outlet in sorted(found)]
+
+
+def own_chunks(scored: list[Scored], outlets: Sequence[str], intent: str, trace: Trace, on: bool) -> list[Scored]:
+    """The retrieved chunks from the articles of the `outlets` a question names, when any is (the `outlet_only`
+    rule): asked what an outlet reported, the model cited another outlet's story of the same event ("The Verge
+    said … [2]" for a TechCrunch passage). A yes/no weighs each outlet's claim and a comparison sets them side
+    by side: both keep every chunk."""
+    own = [s for s in scored if outlet_of(s.info.title) in outlets]
+    if not own or intent in ("yesno", "compare"):
+        return scored
+    trace.fire("outlet_only")
+    if not on or len(own) == len(scored):
+        return scored
+    trace.record("outlet_only", f"evidence from {', '.join(outlets)} only", "the question asks what it reported")
+    return own
 
 
 def without(question: str, outlet: str) -> str:
@@ -68,7 +116,7 @@ def _mention(outlet: str, question: str) -> re.Match[str] | None:
     return next(_mentions(outlet, question), None)
 
 
-def _mentions(outlet: str, question: str) -> Iterator[re.Match[str]]:
+def _mentions(outlet: str, question: str, any_case: bool = False) -> Iterator[re.Match[str]]:
     words = outlet.split()
     if len(outlet) < 3 or not words:
         return
@@ -76,5 +124,5 @@ def _mentions(outlet: str, question: str) -> Iterator[re.Match[str]]:
     core = r"\s+".join(re.escape(w) for w in (words[1:] if the else words))
     pattern = rf"(?<![\w-])(?:the\s+){'' if the else '?'}(?P<core>{core})(?![\w-])"
     for match in re.finditer(pattern, question, re.I):
-        if match.group("core")[0].isupper():
+        if any_case or match.group("core")[0].isupper():
             yield match

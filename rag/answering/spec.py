@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rag.answering.entities import asked_kind
 from rag.answering.intent import ASKING, OPEN_INTENTS, intent, request, topic
+from rag.answering.outlets import attributed
 from rag.answering.question import choices, expected_type, question_parts
 from rag.answering.sides import sides
 from rag.answering.window import Window, window
@@ -62,7 +63,8 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
         kind=expected_type(asked) if kind_of in ("fact", "yesno") else None,
         options=options, parts=tuple(question_parts(question)), query_parts=tuple(question_parts(query)),
         outlets=tuple(dict.fromkeys([*outlets_named(question), *(compared_outlets(question, outlets_named)
-                                                                  if kind_of == "compare" else [])])),
+                                                                  if kind_of == "compare" else []),
+                                     *typed_outlets(question, outlets_named)])),
         window=window(question, newest), entities=entities(question),
         collection=kind_of in _OVERVIEWS and about_collection(query, naming(question) if kind_of == "list" else ())
         and not _COUNTED_SET.search(question),
@@ -82,9 +84,26 @@ def compared_outlets(question: str, outlets_named: Callable[[str], list[str]]) -
     """
     found = []
     for side in sides(question):
-        outlet = outlet_for(side.label, outlets_named(" ".join(w[:1].upper() + w[1:] for w in side.label.split())))
+        outlet = outlet_for(side.label, outlets_named(_capitals(side.label)))
         found += [outlet] if outlet else []
     return found
+
+
+def typed_outlets(question: str, outlets_named: Callable[[str], list[str]]) -> list[str]:
+    """The outlets a question asks what they reported, however typed ("what did the verge say about it?").
+
+    >>> from rag.answering.outlets import named
+    >>> known = lambda q: named(q, ["The Verge", "TechCrunch", "The Age"])
+    >>> typed_outlets("what did the verge say about the ftx trial?", known)
+    ['The Verge']
+    >>> typed_outlets("according to techcrunch, who resigned at the age of 60?", known)
+    ['TechCrunch']
+    """
+    return attributed(question, outlets_named(_capitals(question)))
+
+
+def _capitals(text: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in text.split())
 
 
 def outlet_for(label: str, outlets: Collection[str]) -> str | None:
