@@ -9,7 +9,7 @@ import pytest
 import rag
 import rag.chain
 from index.pipeline import index_paths
-from rag.answering.outlets import named, outlet_of, short_name, without, without_taglines
+from rag.answering.outlets import attributed, named, outlet_of, short_name, without, without_taglines
 from rag.answering.policy import policy_for
 from rag.answering.spec import parse
 from rag.answering.strategies.extractive import ExtractiveStrategy
@@ -36,6 +36,34 @@ from tests.conftest import FakeParts
 def test_an_outlet_counts_as_named_only_when_written_as_a_name(question: str, expected: list[str]):
     outlets = ["The Verge", "TechCrunch", "The Guardian", "Cnbc", "The Age", "Fortune"]
     assert named(question, outlets) == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what did the verge say about the ftx trial?", ["The Verge"]),
+    ("what has techcrunch been reporting on openai", ["TechCrunch"]),
+    ("according to cnbc, how much did nike make?", ["Cnbc"]),
+    ("fortune's take on the layoffs", ["Fortune"]),
+    ("how did the guardian cover it and what did fortune write?", ["The Guardian", "Fortune"]),
+    ("is tiktok on the verge of a sale?", []),
+    ("who retired at the age of 40?", []),
+    ("did the founder make a fortune?", []),
+])
+def test_an_outlet_typed_in_lower_case_counts_where_the_question_asks_what_it_reported(question: str,
+                                                                                       expected: list[str]):
+    assert attributed(question, ["The Verge", "TechCrunch", "The Guardian", "Cnbc", "The Age", "Fortune"]) == expected
+
+
+def test_asked_what_an_outlet_reported_the_answer_cites_only_that_outlets_article(fake: FakeParts, tmp_path: Path):
+    # Two outlets tell the trial; the other outlet's sentence matches the question's words better.
+    articles = [("Trial opens in New York", "Daily Planet", "The fraud trial of the exchange founder opened on "
+                 "Tuesday in New York, and the fraud trial drew crowds."),
+                ("Week one in court", "The Sentinel", "Jurors heard from the former girlfriend of the founder, "
+                 "who ran the trading firm.")]
+    index_paths([_write(tmp_path / "feed.jsonl", articles)], fake.parts())
+    rag.configure(parts=fake.parts(), llm=ScriptedChat(replies=["The Sentinel said the trial opened [1]."]))
+    got = rag.answer("what did the sentinel say about the fraud trial?")
+    assert [p.title for p in got.passages] == ["Week one in court — The Sentinel"]
+    assert [s.rule for s in got.trace.steps][:1] == ["outlet_only"]
 
 
 def test_an_outlet_is_known_by_its_name_without_its_section_or_tagline():
@@ -74,17 +102,19 @@ def test_the_named_outlets_article_reaches_the_prompt(fake: FakeParts, tmp_path:
     index_paths([_write(tmp_path / "feed.jsonl", _ARTICLES)], fake.parts())
     question = "What did The Sentinel report about the harbour council's marina plan?"
 
-    def sources() -> set[str]:
-        rag.configure(parts=fake.parts(candidates=3), llm=ScriptedChat(replies=["x [1]."]))
+    def sources(ablate: str = "") -> set[str]:
+        rag.configure(parts=fake.parts(candidates=3, ablate=ablate), llm=ScriptedChat(replies=["x [1]."]))
         return {p.title for p in rag.answer(question).passages}
 
     sentinel = "Councillors back waterfront scheme — The Sentinel"
-    assert sentinel in sources()
+    assert sources() == {sentinel}  # asked what The Sentinel reported: its article only (`outlet_only`)
+    assert sentinel in sources("outlet_only")  # preferred among the others
     monkeypatch.setattr(rag.chain, "PER_OUTLET", 0)
     assert sentinel not in sources()  # the words alone do not retrieve it
     monkeypatch.setattr(rag.chain, "PER_OUTLET", 2)
     monkeypatch.setitem(SELECTION, "named_outlet", 0.0)
-    assert sentinel not in sources()  # retrieved, but its sentences match the question worse than the others'
+    assert sentinel in sources()
+    assert sentinel not in sources("outlet_only")  # retrieved, but its sentences match the question worse
 
 
 def test_an_outlet_search_keeps_to_that_outlet(fake: FakeParts, tmp_path: Path):
