@@ -161,7 +161,7 @@ def test_policies_and_ablation_names():
     strong = policy_for(Settings(answer_policy="auto", llm_url="http://127.0.0.1:1/v1"))
     assert (small.name, strong.name) == ("small", "strong")
     assert strong.evidence_tokens > small.evidence_tokens and strong.answer_tokens > small.answer_tokens
-    assert not strong.on("opener") and not strong.on("grounding") and strong.on("aliases")
+    assert not strong.on("opener") and not strong.on("grounding") and strong.on("aliases") and small.on("aliases")
     assert POLICIES["off"] == frozenset()
     assert rules_named("verdict") == {"opener", "verdict", "contradiction", "denied", "unsaid", "halves",
                                        "future"}

@@ -6,8 +6,8 @@ gains more questions than it loses. The policies:
 
 - `small`: every rule: the checks a 1.5B model needs (it rarely refuses on its own and invents names);
 - `strong`: a capable model behind `llm_url`: no forced opener and no part-by-part verdict, names accepted
-  by alias ("United States" for "US"), wider evidence and longer answers, and the model's own refusal
-  trusted (the support check flags citations; it does not turn answers into refusals);
+  by alias ("United States" for "US", as under `small`), wider evidence and longer answers, and the model's
+  own refusal trusted (the support check flags citations; it does not turn answers into refusals);
 - `off`: plain RAG: the model answers from the retrieved passages and its markers are resolved and checked.
 
 `auto` is `small` for the bundled model and `strong` for a model behind `llm_url`.
@@ -87,7 +87,7 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
 }
 FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
-    "small": frozenset(RULES) - {"aliases"},
+    "small": frozenset(RULES),
     "strong": frozenset({"floor", "outlets", "outlet_only", "parts", "part_evidence", "repair", "recite", "aliases",
                          "echo", "window", "attribution", "hedge", "overview", "future", "follow_topic",
                          "follow_intent"}),
