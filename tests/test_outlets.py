@@ -9,7 +9,7 @@ import pytest
 import rag
 import rag.chain
 from index.pipeline import index_paths
-from rag.answering.outlets import attributed, named, outlet_of, short_name, without, without_taglines
+from rag.answering.outlets import asked, attributed, named, outlet_of, short_name, without, without_taglines
 from rag.answering.policy import policy_for
 from rag.answering.spec import parse
 from rag.answering.strategies.extractive import ExtractiveStrategy
@@ -51,6 +51,19 @@ def test_an_outlet_counts_as_named_only_when_written_as_a_name(question: str, ex
 def test_an_outlet_typed_in_lower_case_counts_where_the_question_asks_what_it_reported(question: str,
                                                                                        expected: list[str]):
     assert attributed(question, ["The Verge", "TechCrunch", "The Guardian", "Cnbc", "The Age", "Fortune"]) == expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what did the verge say about the ftx trial?", ["The Verge"]),
+    ("According to TechCrunch, who was removed from OpenAI's board?", ["TechCrunch"]),
+    ("how has fortune covered the layoffs?", ["Fortune"]),
+    # one clue of a question, not all of it: other outlets' articles may hold the others
+    ("Which company, described by TechCrunch as a rival, was sued by Epic in a trial The Verge covered?", []),
+    ("Who was compared to Warren Buffett, though not by TechCrunch?", []),
+])
+def test_an_outlet_is_asked_about_when_the_question_opens_by_asking_what_it_reported(question: str,
+                                                                                     expected: list[str]):
+    assert asked(question, ["The Verge", "TechCrunch", "Fortune"]) == expected
 
 
 def test_asked_what_an_outlet_reported_the_answer_cites_only_that_outlets_article(fake: FakeParts, tmp_path: Path):

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from rag.retrieve import Scored
 from rag.store.outlet import _TAGLINE_SEPARATOR, SEPARATOR, outlet_of, short_name
 
-__all__ = ["SEPARATOR", "attributed", "lookup", "named", "outlet_of", "own_chunks", "short_name", "without",
+__all__ = ["SEPARATOR", "asked", "attributed", "lookup", "named", "outlet_of", "own_chunks", "short_name", "without",
            "without_taglines"]
 
 
@@ -72,11 +72,34 @@ def attributed(question: str, outlets: Iterable[str]) -> list[str]:
     return [outlet for _, outlet in sorted(found)]
 
 
+def asked(question: str, outlets: Iterable[str]) -> list[str]:
+    """The `outlets` whose reporting the question as a whole asks for: named, however typed, in its first few
+    words and as the one that reported ("what did the verge say about …", "according to cnbc, …", "how has
+    techcrunch covered …"). An outlet named further on ("…, as reported by TechCrunch, …") sources one clue of
+    the question, not all of it.
+
+    >>> asked("what did the verge say about the trial?", ["The Verge"])
+    ['The Verge']
+    >>> asked("Who is the founder, as reported by TechCrunch, who faces trial?", ["TechCrunch"])
+    []
+    """
+    found = []
+    for outlet in outlets:
+        match = _mention(outlet, question, any_case=True)
+        if match is not None and len(question[:match.start()].split()) <= _OPENING_WORDS and (
+                _REPORTED.match(question, match.end()) or _ACCORDING.search(question[:match.start()])):
+            found.append(outlet)
+    return found
+
+
+_OPENING_WORDS = 3  # "what did", "how has", "according to", "summarize what"
+
+
 def own_chunks(scored: list[Scored], outlets: Sequence[str], intent: str, trace: Trace, on: bool) -> list[Scored]:
-    """The retrieved chunks from the articles of the `outlets` a question names, when any is (the `outlet_only`
-    rule): asked what an outlet reported, the model cited another outlet's story of the same event ("The Verge
-    said … [2]" for a TechCrunch passage). A yes/no weighs each outlet's claim and a comparison sets them side
-    by side: both keep every chunk."""
+    """The retrieved chunks from the articles of the `outlets` whose reporting a question asks for (`asked`),
+    when any is (the `outlet_only` rule): asked what an outlet reported, the model cited another outlet's story
+    of the same event ("The Verge said … [2]" for a TechCrunch passage). A yes/no weighs each outlet's claim and
+    a comparison sets them side by side: both keep every chunk."""
     own = [s for s in scored if outlet_of(s.info.title) in outlets]
     if not own or intent in ("yesno", "compare"):
         return scored
@@ -112,8 +135,8 @@ def without_taglines(question: str, outlets: Iterable[str]) -> str:
 _TAGLINE = re.compile(rf"(?:{_TAGLINE_SEPARATOR})[A-Z][\w&]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w&]*)*")
 
 
-def _mention(outlet: str, question: str) -> re.Match[str] | None:
-    return next(_mentions(outlet, question), None)
+def _mention(outlet: str, question: str, any_case: bool = False) -> re.Match[str] | None:
+    return next(_mentions(outlet, question, any_case), None)
 
 
 def _mentions(outlet: str, question: str, any_case: bool = False) -> Iterator[re.Match[str]]:

@@ -71,9 +71,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                                   "that'), which the model's rewrite turned into another kind, is asked as that kind "
                                   "of the question before"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
-    "outlet_only": ("outlets", "a question that names the outlets it asks about (not a yes/no or a comparison: "
-                               "'what did the verge say about the trial?') is answered from their articles only, "
-                               "when they hold any of its evidence"),
+    "outlet_only": ("outlets", "a question that opens by asking what an outlet reported ('what did the verge say "
+                               "about the trial?', 'according to cnbc, …'; not a yes/no or a comparison) is "
+                               "answered from that outlet's articles only, when they hold any of its evidence"),
     "parts": ("parts", "retrieve for each part of a question that asks several things"),
     "part_evidence": ("parts", "a fact question in several parts gets each part's best sentence in its evidence "
                                "first"),
