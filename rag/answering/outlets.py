@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rag.store.corpus import Corpus
+from rag.store.outlet import _TAGLINE_SEPARATOR, SEPARATOR, outlet_of, short_name
 from rag.trace import Trace
 
 if TYPE_CHECKING:
     from rag.retrieve import Scored
-from rag.store.outlet import _TAGLINE_SEPARATOR, SEPARATOR, outlet_of, short_name
 
 __all__ = ["SEPARATOR", "asked", "attributed", "lookup", "named", "outlet_of", "own_chunks", "short_name", "without",
            "without_taglines"]
@@ -65,10 +65,8 @@ def attributed(question: str, outlets: Iterable[str]) -> list[str]:
     about …", "according to techcrunch", "fortune's take on …"), in the order it names them."""
     found: list[tuple[int, str]] = []
     for outlet in set(outlets):
-        for match in _mentions(outlet, question, any_case=True):
-            if _REPORTED.match(question, match.end()) or _ACCORDING.search(question[:match.start()]):
-                found.append((match.start(), outlet))
-                break
+        match = next((m for m in _mentions(outlet, question, any_case=True) if _reporting(question, m)), None)
+        found += [(match.start(), outlet)] if match else []
     return [outlet for _, outlet in sorted(found)]
 
 
@@ -86,13 +84,17 @@ def asked(question: str, outlets: Iterable[str]) -> list[str]:
     found = []
     for outlet in outlets:
         match = _mention(outlet, question, any_case=True)
-        if match is not None and len(question[:match.start()].split()) <= _OPENING_WORDS and (
-                _REPORTED.match(question, match.end()) or _ACCORDING.search(question[:match.start()])):
+        if match and len(question[:match.start()].split()) <= _OPENING_WORDS and _reporting(question, match):
             found.append(outlet)
     return found
 
 
 _OPENING_WORDS = 3  # "what did", "how has", "according to", "summarize what"
+
+
+def _reporting(question: str, mention: re.Match[str]) -> bool:
+    """Whether the outlet `mention` names is the one that reported: "the verge said", "according to cnbc"."""
+    return bool(_REPORTED.match(question, mention.end()) or _ACCORDING.search(question[:mention.start()]))
 
 
 def own_chunks(scored: list[Scored], outlets: Sequence[str], intent: str, trace: Trace, on: bool) -> list[Scored]:
