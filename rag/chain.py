@@ -257,8 +257,8 @@ class AnswerChain:
             turn.trace.fire("part_evidence")
             if self.policy.on("part_evidence"):
                 part_sims = [self._sims(part) for part in parts]
-        scored = outlets.own_chunks(turn.scored, outlets.asked(turn.spec.question, turn.spec.outlets),
-                                    turn.spec.intent, turn.trace, self.policy.on("outlet_only"))
+        scored = outlets.own_chunks(turn.scored, turn.spec.reported, turn.spec.intent, turn.trace,
+                                    self.policy.on("outlet_only"))
         return select(scored, corpus.article, sims, weights, turn.strategy.kind, budget, most, turn.spec.outlets,
                       whole, min_gain, part_sims, self._antecedents(turn) if extractive else None)
 

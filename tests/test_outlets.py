@@ -77,6 +77,7 @@ def test_asked_what_an_outlet_reported_the_answer_cites_only_that_outlets_articl
     got = rag.answer("what did the sentinel say about the fraud trial?")
     assert [p.title for p in got.passages] == ["Week one in court — The Sentinel"]
     assert [s.rule for s in got.trace.steps][:1] == ["outlet_only"]
+    assert got.trace.spec["reported"] == ["The Sentinel"]  # read once, with the question
 
 
 def test_an_outlet_is_known_by_its_name_without_its_section_or_tagline():

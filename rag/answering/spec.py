@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rag.answering.entities import asked_kind
 from rag.answering.intent import ASKING, OPEN_INTENTS, intent, request, topic
+from rag.answering.outlets import asked as outlets_asked
 from rag.answering.outlets import attributed
 from rag.answering.question import choices, expected_type, question_parts
 from rag.answering.sides import sides
@@ -31,6 +32,7 @@ class QuestionSpec:
     parts: tuple[str, ...]  # the question's parts when it asks several things; one part otherwise
     query_parts: tuple[str, ...]  # the same of the query (a follow-up's query holds the previous question)
     outlets: tuple[str, ...]  # outlets of the collection the question names
+    reported: tuple[str, ...]  # those whose reporting it asks for as a whole ("what did the verge say …")
     window: Window | None  # the dates it asks about, resolved against the newest article
     entities: tuple[str, ...] = field(default=())  # capitalised names it mentions
     collection: bool = False  # it asks about the articles as a whole, not a topic in them (`about_collection`)
@@ -45,7 +47,8 @@ class QuestionSpec:
         """The spec as the trace shows it."""
         return {"intent": self.intent, "query": self.query, "kind": self.kind, "options": list(self.options or ()),
                 "parts": list(self.parts), "query_parts": list(self.query_parts), "outlets": list(self.outlets),
-                "entities": list(self.entities), "collection": self.collection, "future": self.future,
+                "reported": list(self.reported), "entities": list(self.entities), "collection": self.collection,
+                "future": self.future,
                 "window": None if self.window is None else {"since": self.window.since.isoformat(),
                                                             "until": self.window.until.isoformat(),
                                                             "from": self.window.phrase}}
@@ -58,13 +61,14 @@ def parse(question: str, query: str, outlets_named: Callable[[str], list[str]],
     query = topic(query, kind_of)
     options = choices(question) if kind_of == "yesno" else None
     asked = request(question)
+    outlets = tuple(dict.fromkeys([*outlets_named(question), *(compared_outlets(question, outlets_named)
+                                                               if kind_of == "compare" else []),
+                                   *typed_outlets(question, outlets_named)]))
     return QuestionSpec(
         question=question, query=query, intent=kind_of,
         kind=expected_type(asked) if kind_of in ("fact", "yesno") else None,
         options=options, parts=tuple(question_parts(question)), query_parts=tuple(question_parts(query)),
-        outlets=tuple(dict.fromkeys([*outlets_named(question), *(compared_outlets(question, outlets_named)
-                                                                  if kind_of == "compare" else []),
-                                     *typed_outlets(question, outlets_named)])),
+        outlets=outlets, reported=tuple(outlets_asked(question, outlets)),
         window=window(question, newest), entities=entities(question),
         collection=kind_of in _OVERVIEWS and about_collection(query, naming(question) if kind_of == "list" else ())
         and not _COUNTED_SET.search(question),
