@@ -160,9 +160,14 @@ def test_a_bare_yes_is_checked_as_the_questions_statement():
     assert not citations[0].supported
 
 
-def test_a_restated_title_is_not_support():
-    passage = _passage("The company confirmed the talks on Sunday.", "TikTok warning: China threatens retaliation")
-    assert not support("TikTok warning: China threatens retaliation [1].", passage, HashEmbedder()).supported
+def test_a_headline_supports_the_fact_it_states_and_its_figure_in_any_spelling():
+    # A short excerpt whose headline alone gives the figure ("$4.3B" and "$4.3 billion" are one amount).
+    passage = _passage("Binance launched in June 2017 and soon became the largest crypto exchange.",
+                       "Binance to pay $4.3B in fines and CEO to step down — TechCrunch")
+    assert support("Binance has to pay $4.3 billion in fines [1].", passage, HashEmbedder()).supported
+    assert not support("Binance has to pay $5.3 billion in fines [1].", passage, HashEmbedder()).supported
+    assert not support("Binance has to pay $4.3 billion in fines [1].", _passage(passage.text, "Crypto"),
+                       HashEmbedder()).supported
 
 
 def test_a_name_assembled_from_known_words_is_not_grounded():

@@ -10,6 +10,7 @@ import rag
 from evals.runner import _unfired
 from newsrag.cli import main
 from newsrag.jsonable import jsonable as _jsonable
+from rag.answering.echo import drop_echoes
 from rag.answering.entities import asked_labels
 from rag.answering.intent import intent, topic
 from rag.answering.policy import POLICIES, RULES, policy_for, rules_named
@@ -17,7 +18,6 @@ from rag.answering.prompt import REFUSAL
 from rag.answering.spec import parse
 from rag.answering.strategies import plan
 from rag.answering.support import support
-from rag.answering.verify import drop_echoes
 from rag.config import Settings
 from rag.fakes import HashEmbedder
 from rag.trace import Trace
@@ -190,6 +190,10 @@ def test_copied_titles_and_quoted_lines_are_dropped():
     # The passage's header as the prompt writes it, date and all (a comparison the model wrote listed four).
     header = "TikTok warning: China threatens retaliation after… (published 4 Oct 2023) [1]"
     assert drop_echoes(f"A fact [1].\n{header}", [passage]) == "A fact [1]."
+    # An answer that is one headline and nothing else states the article's first claim: kept, cited.
+    assert drop_echoes(f"[1] {passage.title}.", [passage]) == f"{passage.title} [1]"
+    other = Passage("c", "b", "Oracle wins TikTok bid", "s.txt", None, "x", 1.0, 0, 1)
+    assert drop_echoes(f"{passage.title}\n{other.title}", [passage, other]) == ""  # a copied list of headlines
 
 
 def test_small_refuses_an_invented_figure_and_strong_trusts_the_model(scripted):

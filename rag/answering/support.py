@@ -17,6 +17,7 @@ from rag.answering.names import TITLES
 from rag.answering.outlets import without, without_taglines
 from rag.answering.subject import names_subject, subject_names
 from rag.ports import Embedder
+from rag.store.outlet import headline
 from rag.text import MARKER as _MARKER
 from rag.text import STOPWORDS, content_words, sentences, without_possessive, words
 from rag.tuning import SUPPORT
@@ -55,13 +56,22 @@ def key_terms(claim: str) -> set[str]:
     return terms - STOPWORDS
 
 
-_AMOUNT = re.compile(r"(\d[\d,.]*)\s*(billion|million|trillion|thousand|tonnes|tons|percent|per cent|%)", re.I)
+_AMOUNT = re.compile(r"(\d[\d,.]*)(?:\s*(billion|million|trillion|thousand|tonnes|tons|percent|per cent|%)"
+                     r"|(bn|mn|[bmk])(?![\w.,]\w))", re.I)
+# The same unit as headlines and answers write it: "$4.3B" is "$4.3 billion", "62%" "62 per cent".
+_UNITS = {"b": "billion", "bn": "billion", "m": "million", "mn": "million", "k": "thousand", "%": "percent",
+          "per cent": "percent", "tons": "tonnes"}
 
 
 def amounts(text: str) -> set[str]:
     """Numbers with their magnitude or unit ("$1 billion" -> "1 billion"): "1" alone is too common a word
-    to show that a figure was in the passages."""
-    return {f"{n.replace(',', '').rstrip('.')} {unit.lower()}" for n, unit in _AMOUNT.findall(text)}
+    to show that a figure was in the passages.
+
+        >>> sorted(amounts("Binance to pay $4.3B, a 2.7M extension, 62% and 1 per cent, the 3M company"))
+        ['1 percent', '2.7 million', '3 million', '4.3 billion', '62 percent']
+    """
+    return {f"{n.replace(',', '').rstrip('.')} {_UNITS.get(unit.lower(), unit.lower())}"
+            for n, word, short in _AMOUNT.findall(text) for unit in [word or short]}
 
 
 _SCORE = re.compile(r"(?<![\w.,])(\d{1,3})\s*[-–—]\s*(\d{1,3})(?![\w.,]\d|\w)")
@@ -91,19 +101,18 @@ def support(claim: str, passage: Passage, embedder: Embedder, context: str = "",
     With `question`, a claim that restates the question supports by the words it adds to it: a long question
     answered "The person who ... is Sam Altman" is as close to the passage as "Sam Altman" is.
 
-    Meaning is judged against the passage's body, not its title: a claim that only repeats the title
-    ("TikTok warning: China threatens retaliation [1]") does not answer anything. With `subject` (the question),
-    a claim naming the question's subject needs a passage that names it (the `subject` rule)."""
+    Meaning is judged against the passage's sentences and its headline, which is the article's first claim (a
+    short excerpt's headline may be all that states the fact: "Binance to pay $4.3B in fines …"); whether a
+    claim answers the question is the caller's check. With `subject` (the question), a claim naming the question's
+    subject needs a passage that names it (the `subject` rule)."""
     claim = _MARKER.sub("", claim).strip()
-    parts = sentences(passage.text) or [passage.text]
+    parts = [*(sentences(passage.text) or [passage.text]), *([headline(passage.title)] if passage.title else [])]
     vectors = embedder.embed([claim, *parts], "document")
     similarity = float(np.max(vectors[1:] @ vectors[0])) if len(parts) else 0.0
     claim_words = _stems(claim)
     passage_words = _stems(passage.text)
     title_words = _stems(passage.title)
     lexical = len(claim_words & passage_words) / len(claim_words) if claim_words else 0.0
-    if claim_words and claim_words <= title_words and lexical < SUPPORT_LEXICAL:
-        similarity = lexical = 0.0  # a restated title
     held = _given(passage)
     given = f"{held} {context}"
     known = _vocabulary(given)

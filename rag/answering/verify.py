@@ -11,11 +11,12 @@ from rag.answering.citations import cites_asked_fact, resolve
 from rag.answering.dates import day_label
 from rag.answering.dating import dating_line
 from rag.answering.denial import denying_sentence
+from rag.answering.echo import drop_echoes
 from rag.answering.hedge import unhedged
 from rag.answering.markers import attach_attributions, normalise_markers
 from rag.answering.outcome import asks_winner, tells_result
 from rag.answering.policy import Policy
-from rag.answering.prompt import HEADER_DATE, REFUSAL
+from rag.answering.prompt import REFUSAL
 from rag.answering.prospect import asked_event, only_prospects
 from rag.answering.question import answers_kind, denied_yes, negative, verdict
 from rag.answering.recite import recite
@@ -267,30 +268,3 @@ def _dating(spec: QuestionSpec, passages: list[Passage], policy: Policy, trace: 
     trace.record("dating", f"answered with the sentence of passage [{n}] that dates it",
                  "the model's answer was refused, and a passage sentence holds a date and the question's words")
     return Verified(text, citations, citations, False, held)
-
-
-def drop_echoes(text: str, passages: list[Passage]) -> str:
-    """The answer without lines that only repeat the prompt: a passage's quoted lines ("> …") or its title
-    (behind a bullet or a date, with or without a marker). A small model writing at length falls into
-    copying its input's layout."""
-    titles = {_bare(p.title) for p in passages}
-
-    def echo(line: str) -> bool:
-        line = HEADER_DATE.sub("", line)  # a passage's header as the prompt writes it: "Title… (published 4 Oct)"
-        forms = {_bare(line), _bare(re.sub(r"^\s*(?:[-•*]\s*)?(?:[\w ,]{1,20}:\s)?", "", line))}
-        # the prompt shortens long titles ("…"), so a copied title may be a title's beginning
-        return line.lstrip().startswith(">") or any(
-            t == bare or (len(bare) >= 15 and t.startswith(bare)) for t in titles for bare in forms)
-
-    seen: set[str] = set()
-    kept = []
-    for line in text.split("\n"):
-        if echo(line) or (line.strip() and _bare(line) in seen):  # copied, or the same line again
-            continue
-        seen.add(_bare(line))
-        kept.append(line)
-    return "\n".join(kept).strip()
-
-
-def _bare(line: str) -> str:
-    return re.sub(r"\W+", " ", MARKER.sub("", line).replace("…", "")).strip().lower()

@@ -3,6 +3,8 @@ titles so), shortened to the name questions use ("FOX News - Lifestyle" -> "FOX 
 
     >>> short_name("FOX News - Lifestyle"), short_name("Cnbc | World Business News Leader")
     ('FOX News', 'Cnbc')
+    >>> headline("Taylor Swift is Time’s Person of the Year — The Independent - Life and Style")
+    'Taylor Swift is Time’s Person of the Year'
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ def outlet_of(title: str) -> str | None:
     if SEPARATOR not in title:
         return None
     return short_name(title.rsplit(SEPARATOR, 1)[1]) or None
+
+
+def headline(title: str) -> str:
+    """The title without the outlet after its last separator: what the article itself says."""
+    return title.rsplit(SEPARATOR, 1)[0] if SEPARATOR in title else title
 
 
 def short_name(outlet: str) -> str:
