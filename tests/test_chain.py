@@ -48,7 +48,8 @@ def test_a_headline_is_shown_whole_when_its_cut_part_names_what_is_asked():
     passage = Passage("a:0", "a", title, "a.txt", None, "The clinic appointed a new executive.", 0.9, 0, 10)
     assert f"[1] {title[:-11]}\n" in format_passages([passage], "Who is Mayo Clinic's chief AI officer?")
     assert f"[1] {title}\n" in format_passages([passage], "What did Fox News say about the chief AI officer?")
-    assert "[1] Mayo Clinic sees AI as a transformative…\n" in format_passages([passage], "Is Mayo Clinic worried?")
+    for question in ("What did Fox News say of Mayo?", "Is Mayo Clinic worried?"):
+        assert "[1] Mayo Clinic sees AI as a transformative…\n" in format_passages([passage], question)
 
 
 def test_evidence_fits_the_budget_and_points_into_the_article(scripted):

@@ -65,9 +65,9 @@ def _short(title: str, asked: frozenset[str] = frozenset(), limit: int = 45) -> 
     if len(title) <= limit:
         return title
     head = title[:limit].rsplit(" ", 1)[0]
-    if not asked & _words(title[len(head):]):
+    whole = headline(title)  # the outlet after it is no fact of the story, and shown only when asked about
+    if not asked & _words(whole[len(head):]):
         return head + "…"
-    whole = headline(title)  # the outlet too only when the question names it
     return title if asked & _words(title[len(whole):]) else whole
 
 
