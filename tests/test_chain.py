@@ -9,10 +9,10 @@ import pytest
 
 import rag
 from index.pipeline import index_paths
-from rag.answering.prompt import REFUSAL, format_passages
+from rag.answering.prompt import REFUSAL
 from rag.fakes import ScriptedChat
 from rag.retriever import NewsRetriever
-from rag.types import Event, Passage
+from rag.types import Event
 from tests.conftest import FakeParts
 
 
@@ -41,15 +41,6 @@ def test_prompt_numbers_passages_with_title_and_date(scripted):
         # a long headline is cut at a word, under 46 characters: its head tells the story, and is cheap to read
         assert title == passage.title or (title.endswith("…") and passage.title.startswith(title[:-1])
                                           and 20 <= len(title) <= 46), header
-
-
-def test_a_headline_is_shown_whole_when_its_cut_part_names_what_is_asked():
-    title = "Mayo Clinic sees AI as a transformative force, appoints Dr. Bhavik Patel as chief AI officer — FOX News"
-    passage = Passage("a:0", "a", title, "a.txt", None, "The clinic appointed a new executive.", 0.9, 0, 10)
-    assert f"[1] {title[:-11]}\n" in format_passages([passage], "Who is Mayo Clinic's chief AI officer?")
-    assert f"[1] {title}\n" in format_passages([passage], "What did Fox News say about the chief AI officer?")
-    for question in ("What did Fox News say of Mayo?", "Is Mayo Clinic worried?"):
-        assert "[1] Mayo Clinic sees AI as a transformative…\n" in format_passages([passage], question)
 
 
 def test_evidence_fits_the_budget_and_points_into_the_article(scripted):

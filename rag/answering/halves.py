@@ -38,7 +38,7 @@ def check_part(generate: Runnable[dict[str, str], str], part: str, passages: lis
     """The part as asked, the model's reply about it, and the passages it was shown."""
     pool = part_passages(part, passages, outlets_named)
     asked = part.strip().rstrip("?") + "?"
-    return asked, generate.invoke({"context": format_passages(pool, asked), "part": asked}), pool
+    return asked, generate.invoke({"context": format_passages(pool), "part": asked}), pool
 
 
 def refuted(generate: Runnable[dict[str, str], str], parts: list[str], passages: list[Passage],

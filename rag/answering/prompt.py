@@ -7,8 +7,6 @@ import re
 from langchain_core.prompts import ChatPromptTemplate
 
 from rag.answering.dates import day_label
-from rag.store.outlet import headline
-from rag.text import content_words, without_possessive
 from rag.types import Passage
 
 REFUSAL = "The articles do not say."
@@ -33,11 +31,10 @@ def format_date(passage: Passage) -> str:
     return day_label(passage.published) if passage.published else "undated"
 
 
-def format_passages(passages: list[Passage], question: str = "") -> str:
+def format_passages(passages: list[Passage]) -> str:
     """`[n] Title (12 Sep 2020)` then the passage text, quoted. Source file names are left to the UI: they cost
     prompt tokens and tell the model nothing."""
-    asked = _words(question)
-    return "\n".join(f"[{n}] {_header(p, asked)}\n{_quoted(p.text)}" for n, p in enumerate(passages, 1))
+    return "\n".join(f"[{n}] {_header(p)}\n{_quoted(p.text)}" for n, p in enumerate(passages, 1))
 
 
 def _quoted(text: str) -> str:
@@ -50,29 +47,17 @@ def _quoted(text: str) -> str:
 HEADER_DATE = re.compile(r"\s*\(published [^)]*\)")
 
 
-def _header(passage: Passage, asked: frozenset[str] = frozenset()) -> str:
+def _header(passage: Passage) -> str:
     """Title and, when known, the date: an "(undated)" marker made the model refuse date questions."""
-    title = _short(passage.title, asked)
+    title = _short(passage.title)
     return f"{title} (published {format_date(passage)})" if passage.published else title
 
 
-def _short(title: str, asked: frozenset[str] = frozenset(), limit: int = 45) -> str:
+def _short(title: str, limit: int = 45) -> str:
     """The headline's head: it tells the model which story a passage is from, and every character is read
     before the first token (45 against 70: dev prompts 14-18 tokens shorter, first token 4-7% sooner, dev
-    factoid answers 243 -> 249 right; docs/eval/ablation.md, round twenty-two). The whole headline when what
-    the cut leaves out names a word of the question: a short excerpt's headline may be all that states the
-    fact ("Mayo Clinic sees AI as … , appoints Dr. Bhavik Patel as chief AI officer")."""
-    if len(title) <= limit:
-        return title
-    head = title[:limit].rsplit(" ", 1)[0]
-    whole = headline(title)  # the outlet after it is no fact of the story, and shown only when asked about
-    if not asked & _words(whole[len(head):]):
-        return head + "…"
-    return title if asked & _words(title[len(whole):]) else whole
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(without_possessive(w) for w in content_words(text))
+    factoid answers 243 -> 249 right; docs/eval/ablation.md, round twenty-two)."""
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def human_message(question: str, passages: list[Passage], previous: str | None = None,
@@ -84,4 +69,4 @@ def human_message(question: str, passages: list[Passage], previous: str | None =
     if closed:
         # Small models restate a yes/no question as a statement, which answers neither way.
         asked += f"\nStart the answer with {closed[0]} or {closed[1]}, then give the facts that decide it."
-    return {"context": format_passages(passages, question), "question": asked}
+    return {"context": format_passages(passages), "question": asked}
