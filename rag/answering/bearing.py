@@ -1,4 +1,5 @@
-"""Do the cited passages bear on what a "No" denies? (the `unsaid` rule)
+"""Do the cited passages bear on the question? What a "No" denies (the `unsaid` rule), and what a fact
+answer is about (the `off_topic` rule).
 
 The small model answers a yes/no question about the world "No" when its passages never mention what is asked:
 "did amazon lay off workers?" came back "No, Amazon did not lay off workers [2]", citing "Amazon tumbled 4 per
@@ -12,6 +13,10 @@ beyond its names (its predicate: "lay off workers", "buying") must meet the cite
     True
     >>> bears_on("did the hackers do any damage?", ["The NCSC said the hackers did not damage the research."])
     True
+
+A fact answer has the same failure with a value: "how many jobs did spotify cut?" came back "Taylor Swift has
+already sold over $100 million worth of music [2]", a figure its passage does hold, about something else. When
+the question names something (a word the passages write as a name), a passage it cites must name some of it.
 """
 
 from __future__ import annotations
@@ -20,18 +25,37 @@ import re
 from collections.abc import Sequence
 
 from rag.answering.spec import topic_words
-from rag.answering.subject import any_held
+from rag.answering.subject import any_held, names_subject
 from rag.text import content_words, sentences
 
 
-def asked_words(question: str, texts: Sequence[str]) -> set[str]:
-    """The question's topic words that are not names: not written capitalised in it past its first word, and
-    not written in the texts only capitalised ("amazon" is "Amazon" there)."""
+def named_words(question: str, texts: Sequence[str]) -> set[str]:
+    """The question's topic words that are names: written capitalised in it past its first word, or written in
+    the texts only capitalised ("spotify" typed, "Spotify" written)."""
     joined = " ".join(texts)
     capitalised = {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", joined)}
     lower = set(re.findall(r"\b[a-z][\w'’-]*", joined))
     named = {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", question.split(" ", 1)[-1])}
-    return {w for w in topic_words(question) if w not in named and not (w in capitalised and w not in lower)}
+    return {w for w in topic_words(question) if w in named or (w in capitalised and w not in lower)}
+
+
+def asked_words(question: str, texts: Sequence[str]) -> set[str]:
+    """The question's topic words that are not names (`named_words`)."""
+    return topic_words(question) - named_words(question, texts)
+
+
+def names_asked(question: str, cited: Sequence[str], texts: Sequence[str]) -> bool:
+    """Whether any of the `cited` texts names something the question names (`named_words`, read over `texts`,
+    all the passages given), in any spelling `names_subject` accepts; True when the question names nothing.
+
+    >>> read = ["Spotify cuts jobs", "The tour crashed Ticketmaster's site."]
+    >>> names_asked("how many jobs did spotify cut?", [read[1]], read)
+    False
+    >>> names_asked("how many jobs did spotify cut?", ["SPOTIFY: 1,500 roles go"], read)
+    True
+    """
+    names = named_words(question, texts)
+    return not names or any(names_subject(names, text) for text in cited)
 
 
 def bears_on(question: str, texts: Sequence[str]) -> bool:

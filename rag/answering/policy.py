@@ -27,6 +27,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
                             "sentence with its verb tells it as a prospect ('could be suspended', 'wants X to pass')"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "
                            "names it too ('Bumble's new CEO is X [3]' needs a passage naming Bumble)"),
+    "off_topic": ("refusal", "refuse a fact answer when the question names something (a word the passages write as "
+                             "a name) and no passage it cites names any of it ('how many jobs did spotify cut?' "
+                             "answered from a passage on Taylor Swift's tour)"),
     "outcome": ("refusal", "refuse an answer to 'who won …' unless a cited passage has a sentence naming the winner "
                            "the answer's first sentence gives, telling a result ('won', 'beat'), naming the contest"),
     "dating": ("refusal", "answer a refused 'when' question with the passage sentence that holds a date and most "

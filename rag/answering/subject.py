@@ -58,7 +58,10 @@ def same_stem(name: str, word: str) -> bool:
 
 
 def _acronyms(text: str) -> set[str]:
-    runs = re.findall(r"\b(?!The\b)[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+)+", text)
+    """The initials of its runs of capitalised words, a hyphened name's parts each counted too ("Sam
+    Bankman-Fried" -> "sb" and "sbf"), and its dotted initials ("U.S." -> "us")."""
+    run = r"\b(?!The\b)[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+)+"
+    runs = re.findall(run, text) + re.findall(run, text.replace("-", " "))
     dotted = re.findall(r"\b(?:[A-Z]\.){2,}", text)
     return {"".join(w[0] for w in run.split() if w != "of").lower() for run in runs} | {
         d.replace(".", "").lower() for d in dotted}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answering.bearing import bears_on, nearest_sentence
+from rag.answering.bearing import bears_on, names_asked, nearest_sentence
 from rag.answering.citations import cites_asked_fact, resolve
 from rag.answering.dates import day_label
 from rag.answering.dating import dating_line
@@ -21,7 +21,7 @@ from rag.answering.prospect import asked_event, only_prospects
 from rag.answering.question import answers_kind, denied_yes, negative, verdict
 from rag.answering.recite import recite
 from rag.answering.spec import QuestionSpec
-from rag.answering.support import coverage, restates
+from rag.answering.support import _given, coverage, restates
 from rag.ports import Embedder
 from rag.text import MARKER, is_refusal, quotes_closed, sentences
 from rag.trace import Trace
@@ -130,6 +130,8 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
                          + (" where a supported citation vouches for it" if supported else ""))
     refused = (declined or hedged or (policy.on("grounding") and not grounded)
                or (policy.on("asked_fact") and not answered))
+    if not refused and spec.intent == "fact" and _off_topic(spec, passages, supported, policy, trace):
+        return Verified(REFUSAL, [], citations, True, held)
     if not refused and asks_winner(question):
         trace.fire("outcome")
         cited = {c.marker: c.passage.text for c in supported}
@@ -153,6 +155,19 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             else:
                 text, citations = REFUSAL, []
     return Verified(text, citations, checked, refused, held)
+
+
+def _off_topic(spec: QuestionSpec, passages: list[Passage], supported: list[Citation], policy: Policy,
+               trace: Trace) -> bool:
+    """Whether a fact answer is refused because no passage it cites names anything the question names
+    (rag/answering/bearing.py). No "They say only": what its passages say is about something else."""
+    if names_asked(spec.question, [_given(c.passage) for c in supported], [_given(p) for p in passages]):
+        return False
+    trace.fire("off_topic")
+    if not policy.on("off_topic"):
+        return False
+    trace.record("off_topic", "refused", "the question names something no passage the answer cites names")
+    return True
 
 
 def _said_only(text: str, citations: list[Citation], question: str, answered: bool) -> tuple[str, list[Citation]]:
