@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rag.answering.names import TITLES
 from rag.answering.spec import topic_words
 from rag.answering.subject import any_held, names_subject
 from rag.text import content_words, sentences
@@ -37,6 +38,12 @@ def named_words(question: str, texts: Sequence[str]) -> set[str]:
     lower = set(re.findall(r"\b[a-z][\w'’-]*", joined))
     named = {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", question.split(" ", 1)[-1])}
     return {w for w in topic_words(question) if w in named or (w in capitalised and w not in lower)}
+
+
+def asked_names(question: str, texts: Sequence[str]) -> set[str]:
+    """`named_words` as the passages write them: without a possessive ("openai's" names "OpenAI"), and without
+    a title ("CEO" is written capitalised, but it names no one)."""
+    return named_words(re.sub(r"['’]s\b", "", question), texts) - TITLES
 
 
 def asked_words(question: str, texts: Sequence[str]) -> set[str]:
@@ -54,7 +61,7 @@ def names_asked(question: str, cited: Sequence[str], texts: Sequence[str]) -> bo
     >>> names_asked("how many jobs did spotify cut?", ["SPOTIFY: 1,500 roles go"], read)
     True
     """
-    names = named_words(question, texts)
+    names = asked_names(question, texts)
     return not names or any(names_subject(names, text) for text in cited)
 
 
