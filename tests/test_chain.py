@@ -400,6 +400,22 @@ def test_a_no_whose_passages_never_mention_what_is_asked_is_refused(scripted):
     assert rag.answer(question).text.startswith("No, ByteDance did not fire its chief executive")
 
 
+def test_a_fact_answer_whose_passages_name_nothing_the_question_names_is_refused(scripted):
+    # "how many jobs did spotify cut?" came back "Taylor Swift has already sold over $100 million worth of
+    # music [2]": a figure its passage holds, about something else. Here the question asks about Japan, and the
+    # passage cited tells of China.
+    reply = "China uses more than 4,300 tonnes of helium every year [1]."
+    scripted(reply)
+    answer = rag.answer("How much helium does Japan use every year?")
+    assert answer.refused and answer.text == REFUSAL and not answer.citations
+    assert "off_topic" in [step.rule for step in answer.trace.steps]
+    scripted(reply, ablate="off_topic")
+    assert rag.answer("How much helium does Japan use every year?").text == reply
+    # A name typed in lower case is read as the passages write it ("china": "China"), and this passage names it.
+    scripted(reply)
+    assert rag.answer("how much helium does china use every year?").text == reply
+
+
 TWO_PARTS = ("Does China use more than 4,300 tonnes of helium every year, while Zhao Lijian announced reciprocal "
              "restrictions on the US embassy?")
 

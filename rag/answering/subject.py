@@ -11,6 +11,8 @@ subject is supported only by a passage that names it too (in any spelling: "Chin
     ['bumble']
     >>> names_subject({"china"}, "Chinese troops have built at least 186 huts.")
     True
+    >>> names_subject({"sbf"}, "Sam Bankman-Fried was found guilty.")
+    True
 """
 
 from __future__ import annotations
