@@ -9,6 +9,8 @@ the label its noun asks for and a line that names it; the line, cited, is what s
     ('bytedance', 'microsoft', 'united states')
     >>> fits("The U.S. Commerce Department", "Which companies …?"), fits("Microsoft", "Which companies …?")
     (False, True)
+    >>> fits("National Research Center", "Which companies …?"), fits("BGI Research", "Which companies …?")
+    (False, True)
 """
 
 from __future__ import annotations
@@ -67,10 +69,12 @@ def asked_kind(question: str) -> tuple[frozenset[str], str]:
     return (frozenset({"PERSON"}) if _WHO_ARE.search(question) else frozenset()), ""
 
 
-# A government body or a list is not a company: "The U.S. Commerce Department", "Entity List".
+# A government body, a place of research or learning, or a list is not a company: "The U.S. Commerce
+# Department", "National Research Center", "Qingdao National Laboratory of Marine Science", "Entity List".
 _INSTITUTION = re.compile(r"\b(?:department|ministry|party|committee|commission|government|council|agency|list|"
                           r"office|embassy|consulate|parliament|congress|senate|house|court|administration|"
-                          r"bureau|army|police|state|news)\b", re.I)
+                          r"bureau|army|police|state|news|cent(?:er|re)|laborator(?:y|ies)|institute|"
+                          r"universit(?:y|ies)|academy|college|school|hospital|museum)\b", re.I)
 _COMPANY = re.compile(r"\b(?:compan|firm|business|brand|startup|maker|rival|bidder|buyer|retailer|platform|app)",
                       re.I)
 
