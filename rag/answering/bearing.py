@@ -41,9 +41,15 @@ def named_words(question: str, texts: Sequence[str]) -> set[str]:
 
 
 def asked_names(question: str, texts: Sequence[str]) -> set[str]:
-    """`named_words` as the passages write them: without a possessive ("openai's" names "OpenAI"), and without
-    a title ("CEO" is written capitalised, but it names no one)."""
-    return named_words(re.sub(r"['’]s\b", "", question), texts) - TITLES
+    """`named_words` as the passages write them: without a possessive ("openai's" names "OpenAI"), a web
+    address's ending ("CBSSports.com" names CBSSports, as a headline's "— CBSSports.com" does), and without a
+    title ("CEO" is written capitalised, but it names no one).
+
+    >>> sorted(asked_names("Did CBSSports.com report on Tyreek Hill's goal?", []))
+    ['cbssports', 'hill', 'tyreek']
+    """
+    bare = re.sub(r"(?<=[A-Za-z0-9])\.(?=[a-z]{2,}\b)", " ", re.sub(r"['’]s\b", "", question))
+    return named_words(bare, texts) - TITLES
 
 
 def asked_words(question: str, texts: Sequence[str]) -> set[str]:
