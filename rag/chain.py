@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
@@ -18,6 +19,7 @@ from rag.answering import outlets
 from rag.answering.condense import lost_topic, resolve_pronouns
 from rag.answering.confidence import raw_confidence, shown_confidence, signals_for
 from rag.answering.evidence import merge_weights, select
+from rag.answering.initials import spell
 from rag.answering.intent import OPEN_INTENTS, intent
 from rag.answering.items import items_of
 from rag.answering.policy import Policy, policy_for
@@ -192,8 +194,8 @@ class AnswerChain:
         return turn
 
     def _retrieve(self, turn: Turn) -> Turn:
-        """Candidates for the whole question and, when it asks several things, for each part on its own, so
-        every part's evidence can reach the prompt; and for each outlet a part names, that outlet's best."""
+        """Candidates for the whole question (its initials written out), for each part when it asks several
+        things, so every part's evidence can reach the prompt, and for each outlet a part names, its best."""
         started = time.perf_counter()
         assert turn.spec is not None
         if turn.spec.collection:
@@ -204,16 +206,19 @@ class AnswerChain:
         parts = list(turn.spec.query_parts) if self.policy.on("parts") else [turn.spec.query]
         if len(turn.spec.query_parts) > 1:
             turn.trace.fire("parts")
+        search = partial(hybrid_search, corpus=corpus, parts=self.parts, k=self.settings.candidates, cache=self._cache)
         found: list[Scored] = []
         for query in dict.fromkeys([turn.spec.query, *parts]):
-            found += hybrid_search(query, corpus, self.parts, self.settings.candidates, turn.filters, self._cache)
+            found += search(query, filters=turn.filters)
+        if spelled := spell(turn.spec, [s.info for s in found], turn.trace, self.policy.on("initials")):
+            turn.spec = spelled  # the name written out finds the sentences that write it so
+            found += search(spelled.query, filters=turn.filters)
         window = turn.spec.window
         if window is not None and turn.spec.open and not (turn.filters and (turn.filters.since or turn.filters.until)):
             turn.trace.fire("window")  # the articles of the time asked about, though others match better
             if self.policy.on("window"):
-                dated = Filters(window.since, window.until, turn.filters.sources if turn.filters else ())
-                found += hybrid_search(turn.spec.query, corpus, self.parts, self.settings.candidates, dated,
-                                       self._cache)
+                found += search(turn.spec.query, filters=Filters(window.since, window.until,
+                                                                 turn.filters.sources if turn.filters else ()))
         named = {part: outlets.named(part, corpus.outlets()) if self.policy.on("outlets") else [] for part in parts}
         typed = [o for o in turn.spec.outlets if not any(o in n for n in named.values())]  # a compared side
         for k, part in enumerate(parts):
@@ -221,9 +226,8 @@ class AnswerChain:
                 turn.trace.fire("outlets")
                 found += outlet_search(part, outlet, corpus, self.parts, PER_OUTLET, turn.filters, self._cache)
         best: dict[str, Scored] = {}
-        for s in found:
-            if s.info.chunk_id not in best or best[s.info.chunk_id].score < s.score:
-                best[s.info.chunk_id] = s
+        for s in found:  # a chunk found by several searches keeps its best score (the first of equal ones)
+            best[s.info.chunk_id] = max(best.get(s.info.chunk_id, s), s, key=lambda found: found.score)
         turn.scored = sorted(best.values(), key=lambda s: -s.score)
         turn.timings["retrieve"] = time.perf_counter() - started
         return turn
@@ -275,10 +279,8 @@ class AnswerChain:
     def _sims(self, query: str) -> Callable[[list[str]], list[float]]:
         """The query's similarity to each text (sentence vectors cached across questions)."""
         vector = self._cache.query(self.parts, query)
-
         def sims(texts: list[str]) -> list[float]:
             return [float(x) for x in self._cache.embed(self.parts, texts, self._corpus()) @ vector] if texts else []
-
         return sims
 
     def _finish(self, turn: Turn, passages: list[Passage], raw: str, top: float, started: float) -> Answer:

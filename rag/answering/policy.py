@@ -73,6 +73,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "follow_intent": ("followup", "a follow-up asking for an open kind of answer ('give me a timeline', 'summarize "
                                   "that'), which the model's rewrite turned into another kind, is asked as that kind "
                                   "of the question before"),
+    "initials": ("query", "a word typed as a name's initials ('sbf', 'CZ') is read as the name the retrieved "
+                          "passages write for them ('Sam Bankman-Fried (sbf)'): searched again, and given to the "
+                          "model, with it"),
     "outlets": ("outlets", "search and prefer the outlets a question names; strip feed taglines"),
     "outlet_only": ("outlets", "a question that opens by asking what an outlet reported ('what did the verge say "
                                "about the trial?', 'according to cnbc, …'; not a yes/no or a comparison) is "
@@ -91,8 +94,8 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
 FAMILIES = sorted({family for family, _ in RULES.values()})
 POLICIES: dict[str, frozenset[str]] = {
     "small": frozenset(RULES),
-    "strong": frozenset({"floor", "outlets", "outlet_only", "parts", "part_evidence", "repair", "recite", "aliases",
-                         "echo", "window", "attribution", "hedge", "overview", "future", "follow_topic",
+    "strong": frozenset({"floor", "initials", "outlets", "outlet_only", "parts", "part_evidence", "repair", "recite",
+                         "aliases", "echo", "window", "attribution", "hedge", "overview", "future", "follow_topic",
                          "follow_intent"}),
     "off": frozenset(),
 }

@@ -6,12 +6,14 @@ this one object, so no stage re-reads the question with rules of its own.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from rag.answering.entities import asked_kind
+from rag.answering.initials import written_out
 from rag.answering.intent import ASKING, OPEN_INTENTS, intent, request, topic
 from rag.answering.outlets import asked as outlets_asked
 from rag.answering.outlets import attributed
@@ -42,6 +44,14 @@ class QuestionSpec:
     def open(self) -> bool:
         """An open question (a list, a summary, a timeline, …): answered at length, not with one fact."""
         return self.intent in OPEN_INTENTS
+
+    def spelled(self, names: dict[str, str]) -> QuestionSpec:
+        """The spec with each name typed by its initials written out beside them (`initials`)."""
+        def out(text: str) -> str:
+            return written_out(text, names)
+        return dataclasses.replace(self, question=out(self.question), query=out(self.query),
+                                   parts=tuple(map(out, self.parts)), query_parts=tuple(map(out, self.query_parts)),
+                                   entities=entities(out(self.question)))
 
     def describe(self) -> dict[str, object]:
         """The spec as the trace shows it."""
