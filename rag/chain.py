@@ -90,7 +90,6 @@ class AnswerChain:
             events = self.stream(str(inputs["question"]), inputs.get("history") or (),  # type: ignore[arg-type]
                                  inputs.get("filters"))  # type: ignore[arg-type]
             return next(e for e in events if isinstance(e, Answer))
-
         return RunnableLambda(run)
 
     def stream(
@@ -210,7 +209,8 @@ class AnswerChain:
         found: list[Scored] = []
         for query in dict.fromkeys([turn.spec.query, *parts]):
             found += search(query, filters=turn.filters)
-        if spelled := spell(turn.spec, [s.info for s in found], turn.trace, self.policy.on("initials")):
+        if spelled := spell(turn.spec, [s.info for s in found], turn.trace, self.policy.on("initials"),
+                            self.parts.embedder):
             turn.spec = spelled  # the name written out finds the sentences that write it so
             found += search(spelled.query, filters=turn.filters)
         window = turn.spec.window

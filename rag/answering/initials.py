@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING
 
 from rag.answering.intent import ASKING
 from rag.answering.names import TITLES
+from rag.ports import Embedder
 from rag.text import STOPWORDS
 from rag.trace import Trace
+from rag.tuning import INITIALS_KNOWN
 from rag.types import Passage
 
 if TYPE_CHECKING:
@@ -33,14 +35,18 @@ if TYPE_CHECKING:
 
 _TYPED = re.compile(r"\b[A-Za-z]{2,5}\b")
 # A run of capitalised words ("of", "and", "for" may join them: "Securities and Exchange Commission").
-_RUN = re.compile(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*(?:\s+(?:(?:of|and|for)\s+)?[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*)+")
+_WORD = r"[A-Z][a-z][\w'’]*(?:-[A-Z][a-z][\w'’]*)*"  # "Bankman-Fried", not "US"
+_RUN = re.compile(rf"{_WORD}(?:\s+(?:(?:of|and|for)\s+)?{_WORD})+")
 _JOINS = frozenset({"of", "and", "for"})
 
 
-def spell(spec: QuestionSpec, passages: Sequence[Passage], trace: Trace, on: bool) -> QuestionSpec | None:
+def spell(spec: QuestionSpec, passages: Sequence[Passage], trace: Trace, on: bool,
+          embedder: Embedder) -> QuestionSpec | None:
     """The spec with the names it types by their initials written out, as the passages (the candidates) write
-    them; None when it types none, or the rule is off."""
-    names = spelled_out(spec.question, [f"{p.title}\n{p.text}" for p in passages])
+    them; None when it types none, or the rule is off. Initials the embedder already reads as their name
+    ("US" for "United States") are left as typed: searching them again would find the same passages."""
+    found = spelled_out(spec.question, [f"{p.title}\n{p.text}" for p in passages])
+    names = {typed: name for typed, name in found.items() if not _known(typed, name, embedder)}
     if names:
         trace.fire("initials")
     if not names or not on:
@@ -50,6 +56,11 @@ def spell(spec: QuestionSpec, passages: Sequence[Passage], trace: Trace, on: boo
     spelled = spec.spelled(names)
     trace.spec = spelled.describe()
     return spelled
+
+
+def _known(typed: str, name: str, embedder: Embedder) -> bool:
+    vectors = embedder.embed([typed, name], "document")
+    return float(vectors[0] @ vectors[1]) >= INITIALS_KNOWN
 
 
 def spelled_out(question: str, texts: Sequence[str]) -> dict[str, str]:
