@@ -416,14 +416,30 @@ def test_a_fact_answer_whose_passages_name_nothing_the_question_names_is_refused
     assert rag.answer("how much helium does china use every year?").text == reply
 
 
+def test_a_name_typed_by_its_initials_is_searched_and_asked_written_out(scripted):
+    # "sbf trial timeline" was told from the few sentences that write "SBF", not from those telling the trial of
+    # "Sam Bankman-Fried": the embedder does not read them as one name. The samples write "Chinese Communist Party".
+    reply = "Mike Pompeo said TikTok was feeding data to the Chinese Communist Party [1]."
+    llm = scripted(reply)
+    answer = rag.answer("Who said TikTok was feeding data to the CCP?")
+    asked = str(llm.prompts[0][-1].content).rsplit("Question: ", 1)[1]
+    assert asked.startswith("Who said TikTok was feeding data to the Chinese Communist Party (CCP)?")
+    assert ("initials", "read 'CCP' as 'Chinese Communist Party'") in [(s.rule, s.outcome) for s in answer.trace.steps]
+    assert any("Chinese Communist Party" in c.passage.text for c in answer.citations)
+    llm = scripted(reply, ablate="initials")  # typed as "CCP" only, no passage clears the floor
+    assert rag.answer("Who said TikTok was feeding data to the CCP?").refused and llm.prompts == []
+
+
 TWO_PARTS = ("Does China use more than 4,300 tonnes of helium every year, while Zhao Lijian announced reciprocal "
              "restrictions on the US embassy?")
 
 
+# The hashing embedder does not read "US" as "United States", as MiniLM does (test_real_index), so these leave
+# the question's "US" as typed.
 def test_a_two_part_yes_no_question_whose_part_does_not_hold_is_answered_no_naming_that_part(scripted):
     llm = scripted("Yes, China uses more than 4,300 tonnes a year [1].",
                    "No, the passages say the restrictions were on Chinese diplomats [2].",
-                   "Yes, both hold [1].")
+                   "Yes, both hold [1].", ablate="initials")
     answer = rag.answer(TWO_PARTS)
     assert answer.text.startswith("No. The articles do not bear out this part of the question: "
                                   "“Zhao Lijian announced reciprocal restrictions on the US embassy?”")
@@ -435,7 +451,8 @@ def test_a_two_part_yes_no_question_whose_part_does_not_hold_is_answered_no_nami
 
 
 def test_a_two_part_yes_no_question_whose_parts_all_hold_gets_the_whole_answer(scripted):
-    llm = scripted("Yes, reported [1].", "Yes, reported [2].", "Yes, China uses more than 4,300 tonnes a year [1].")
+    llm = scripted("Yes, reported [1].", "Yes, reported [2].", "Yes, China uses more than 4,300 tonnes a year [1].",
+                   ablate="initials")
     answer = rag.answer(TWO_PARTS)
     assert len(llm.prompts) == 3
     assert answer.text.startswith("Yes, China uses more than 4,300 tonnes")

@@ -53,3 +53,21 @@ def test_server_mode_indexes_into_a_real_chroma_server(tmp_path: Path, seed_dir:
         passages = rag.retrieve("What did Dominic Raab say about China?", k=3)
         assert any("Raab" in p.title for p in passages)
     assert not (tmp_path / "home" / "chroma").exists()  # nothing went to the embedded store
+
+
+def test_only_initials_the_real_embedder_does_not_know_are_written_out(tmp_path: Path, seed_dir: Path):
+    # MiniLM reads "US" as "United States" (0.80) but not "CCP" as "Chinese Communist Party" (0.35): only the
+    # second is searched again written out.
+    from rag import api
+    from rag.answering.initials import spell
+    from rag.answering.spec import parse
+    from rag.trace import Trace
+
+    _newsrag("index", str(seed_dir), env=_env(tmp_path / "home"))
+    rag.configure(Settings(home=tmp_path / "home"))
+    question = "Did a US official say TikTok fed data to the CCP?"
+    passages = rag.retrieve(question, k=12)
+    spec = parse(question, question, lambda _: [], None)
+    spelled = spell(spec, passages, Trace(), True, api.default().parts.embedder)
+    assert spelled is not None
+    assert spelled.question == "Did a US official say TikTok fed data to the Chinese Communist Party (CCP)?"
