@@ -416,6 +416,21 @@ def test_a_fact_answer_whose_passages_name_nothing_the_question_names_is_refused
     assert rag.answer("how much helium does china use every year?").text == reply
 
 
+def test_a_how_long_question_answered_without_a_duration_is_refused(scripted):
+    # "how long is jim harbaugh's contract?" was answered "three games long" (his suspension): a number, but not
+    # a duration, passed the asked-fact check.
+    question = "How long did Trump's executive orders give for a sale of TikTok?"
+    short = "Trump passed two executive orders against TikTok and WeChat unless their parent companies sold [1]."
+    scripted(short)
+    answer = rag.answer(question)
+    assert answer.refused and ("measure", "refused") in [(s.rule, s.outcome) for s in answer.trace.steps]
+    scripted(short, ablate="measure")
+    assert not rag.answer(question).refused
+    scripted("Trump's executive orders prevent any transaction with TikTok and WeChat unless sold within 45 days of "
+             "the order [1].")
+    assert not rag.answer(question).refused
+
+
 def test_a_name_typed_by_its_initials_is_searched_and_asked_written_out(scripted):
     # "sbf trial timeline" was told from the few sentences that write "SBF", not from those telling the trial of
     # "Sam Bankman-Fried": the embedder does not read them as one name. The samples write "Chinese Communist Party".

@@ -284,7 +284,7 @@ def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
                                     "rag.answering.markers", "rag.answering.spec", "rag.answering.lines",
                                     "rag.answering.support", "rag.answering.condense",
                                     "rag.answering.denial", "rag.answering.bearing", "rag.answering.initials",
-                                    "rag.text"])
+                                    "rag.answering.measure", "rag.text"])
 def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib

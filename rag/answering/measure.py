@@ -1,0 +1,51 @@
+"""A duration or a sum of money, when the question asks for one (the `measure` rule).
+
+"How long", "how many years" and "how much did X pay" ask for a number of a kind, and the `asked_fact` check
+only asks for a number. So "how long is jim harbaugh's contract with michigan?" passed as "three games long"
+(his suspension), "how long was sbf sentenced to?" as "seven counts of fraud", and "how much did the FTC fine
+amazon?" as "4 per cent" (how far Amazon's shares fell). An answer to such a question that gives no duration
+(or length), or no sum of money, does not answer it.
+
+    >>> asked_measure("how long was sbf sentenced to?"), asked_measure("how much did google pay apple?")
+    ('a duration', 'a sum of money')
+    >>> gives_measure("His contract is three games long [1].", "a duration")
+    False
+    >>> gives_measure("He was sentenced to 25 years in prison [1].", "a duration")
+    True
+    >>> gives_measure("Amazon fell 4 per cent.", "a sum of money"), gives_measure("It paid $4.3B.", "a sum of money")
+    (False, True)
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import strip_markers
+
+_DURATION_Q = re.compile(r"\bhow long\b|\bhow many (?:years|months|weeks|days|hours|minutes|decades)\b", re.I)
+_MONEY_Q = re.compile(r"\bhow much\b(?:\s+\w+){0,10}?\s+(?:pay|paid|pays|paying|cost|costs|spend|spent|raise|"
+                      r"raised|offer|offered|fine|fined|sell|sold|buy|bought|worth|valued|charge|charged|earn|earned|"
+                      r"make|made|lose|lost|invest|invested)\b", re.I)
+_COUNT = (r"(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+          r"forty|fifty|hundred|several|few|many)")
+_UNIT = r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur|mile|kilomet|km\b|met|feet|foot|yard|inch)"
+# A duration (or, for "how long", a length): a count of a unit ("25 years", "a six-month", "three-year"), a span
+# ("since 2015", "until March"), or a life sentence.
+_DURATION = re.compile(rf"\b{_COUNT}[\s-]+(?:[\w-]+\s+)?{_UNIT}|\b(?:since|until|till)\s+\w|\blife\b", re.I)
+_MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:bn|m|k)\b|\b(?:dollars?|euros?|pounds?|yuan|rupees?|yen|"
+                    r"million|billion|trillion|thousand)\b", re.I)
+
+
+def asked_measure(question: str) -> str | None:
+    """"a duration" or "a sum of money" when the question asks for one; None otherwise."""
+    if _DURATION_Q.search(question):
+        return "a duration"
+    if _MONEY_Q.search(question):
+        return "a sum of money"
+    return None
+
+
+def gives_measure(text: str, measure: str) -> bool:
+    """Whether the answer gives the measure asked for."""
+    pattern = _DURATION if measure == "a duration" else _MONEY
+    return bool(pattern.search(strip_markers(text)))
