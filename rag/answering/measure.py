@@ -6,7 +6,7 @@ only asks for a number. So "how long is jim harbaugh's contract with michigan?" 
 amazon?" as "4 per cent" (how far Amazon's shares fell). An answer to such a question that gives no duration
 (or length), or no sum of money, does not answer it.
 
-    >>> asked_measure("how long was sbf sentenced to?"), asked_measure("how much did google pay apple?")
+    >>> asked_measure("how long was sbf sentenced to?"), asked_measure("how much did the FTC (ftc) fine amazon?")
     ('a duration', 'a sum of money')
     >>> gives_measure("His contract is three games long [1].", "a duration")
     False
@@ -23,7 +23,7 @@ import re
 from rag.text import strip_markers
 
 _DURATION_Q = re.compile(r"\bhow long\b|\bhow many (?:years|months|weeks|days|hours|minutes|decades)\b", re.I)
-_MONEY_Q = re.compile(r"\bhow much\b(?:\s+\w+){0,10}?\s+(?:pay|paid|pays|paying|cost|costs|spend|spent|raise|"
+_MONEY_Q = re.compile(r"\bhow much\b[^?.!]{0,80}?\b(?:pay|paid|pays|paying|cost|costs|spend|spent|raise|"
                       r"raised|offer|offered|fine|fined|sell|sold|buy|bought|worth|valued|charge|charged|earn|earned|"
                       r"make|made|lose|lost|invest|invested)\b", re.I)
 _COUNT = (r"(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
