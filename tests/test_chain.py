@@ -424,6 +424,7 @@ def test_a_how_long_question_answered_without_a_duration_is_refused(scripted):
     scripted(short)
     answer = rag.answer(question)
     assert answer.refused and ("measure", "refused") in [(s.rule, s.outcome) for s in answer.trace.steps]
+    assert answer.text == REFUSAL  # not "They say only: … two executive orders …", the number it gave
     scripted(short, ablate="measure")
     assert not rag.answer(question).refused
     scripted("Trump's executive orders prevent any transaction with TikTok and WeChat unless sold within 45 days of "

@@ -158,7 +158,9 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             trace.fire("said_only")
             if policy.on("said_only"):
                 trace.record("said_only", "kept what the passages say", "some of its citations are supported")
-                text, citations = _said_only(text, citations, question, answered)
+                # A measure refused: its sentence with a number ("three games long") is what was refused.
+                text, citations = _said_only(text, citations, question,
+                                             answered and not (policy.on("measure") and unmeasured))
             else:
                 text, citations = REFUSAL, []
     return Verified(text, citations, checked, refused, held)
