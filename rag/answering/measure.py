@@ -8,6 +8,8 @@ amazon?" as "4 per cent" (how far Amazon's shares fell). An answer to such a que
 
     >>> asked_measure("how long was sbf sentenced to?"), asked_measure("how much did the FTC (ftc) fine amazon?")
     ('a duration', 'a sum of money')
+    >>> asked_measure("how much helium does china use, and how much will the plant make?") is None
+    True
     >>> gives_measure("His contract is three games long [1].", "a duration")
     False
     >>> gives_measure("He was sentenced to 25 years in prison [1].", "a duration")
@@ -23,9 +25,11 @@ import re
 from rag.text import strip_markers
 
 _DURATION_Q = re.compile(r"\bhow long\b|\bhow many (?:years|months|weeks|days|hours|minutes|decades)\b", re.I)
-_MONEY_Q = re.compile(r"\bhow much\b[^?.!]{0,80}?\b(?:pay|paid|pays|paying|cost|costs|spend|spent|raise|"
-                      r"raised|offer|offered|fine|fined|sell|sold|buy|bought|worth|valued|charge|charged|earn|earned|"
-                      r"make|made|lose|lost|invest|invested)\b", re.I)
+# "how much" then a verb asking for a sum: not "how much helium …" (a quantity of a thing), and not a verb that
+# also asks for other amounts ("how much will the plant make?", "how much did the Fed raise rates?").
+_MONEY_Q = re.compile(r"\bhow much\s+(?:money\s+|cash\s+)?(?:did|does|do|is|was|are|were|has|have|had|will|would|"
+                      r"could|should|can)\b[^?.!]{0,80}?\b(?:pay|paid|pays|paying|cost|costs|spend|spent|fine|fined|"
+                      r"charge|charged|worth|valued|earn|earned|invest|invested|offer|offered)\b", re.I)
 _COUNT = (r"(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
           r"forty|fifty|hundred|several|few|many)")
 _UNIT = r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur|mile|kilomet|km\b|met|feet|foot|yard|inch)"

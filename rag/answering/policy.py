@@ -23,8 +23,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "floor": ("refusal", "refuse without asking the model when the best passage is below `min_score`"),
     "grounding": ("refusal", "show an answer none of whose citations the passages support as a refusal"),
     "asked_fact": ("refusal", "refuse an answer that lacks the kind of fact asked for (a name, a number, a date)"),
-    "measure": ("refusal", "refuse a fact answer to 'how long …' or 'how much did X pay …' that gives no duration "
-                           "or no sum of money ('three games long' for a contract's length, '4 per cent' for a fine)"),
+    "measure": ("refusal", "refuse a fact answer to 'how long …' or 'how much did X pay (cost, spend, fine …)' that "
+                           "gives no duration or no sum of money ('three games long' for a contract's length, "
+                           "'4 per cent' for a fine)"),
     "prospect": ("refusal", "refuse a yes/no on whether something happened ('did X pass …') when every passage "
                             "sentence with its verb tells it as a prospect ('could be suspended', 'wants X to pass')"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "
