@@ -16,6 +16,8 @@ amazon?" as "4 per cent" (how far Amazon's shares fell). An answer to such a que
     True
     >>> gives_measure("Amazon fell 4 per cent.", "a sum of money"), gives_measure("It paid $4.3B.", "a sum of money")
     (False, True)
+    >>> gives_measure("It paid 86,000 crowns [1].", "a sum of money")
+    True
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ _UNIT = r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur|mile
 # A duration (or, for "how long", a length): a count of a unit ("25 years", "a six-month", "three-year"), a span
 # ("since 2015", "until March"), or a life sentence.
 _DURATION = re.compile(rf"\b{_COUNT}[\s-]+(?:[\w-]+\s+)?{_UNIT}|\b(?:since|until|till)\s+\w|\blife\b", re.I)
-_MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:bn|m|k)\b|\b(?:dollars?|euros?|pounds?|yuan|rupees?|yen|"
+_MONEY = re.compile(r"[$€£¥₹₩₽]\s?\d|\b\d[\d,.]*\s?(?:bn|m|k)\b|\b(?:Rs|INR|CHF)\.?\s?\d|\b(?:dollars?|euros?|"
+                    r"pounds?|yuan|renminbi|rupees?|yen|crowns?|kron(?:a|e|er|or)|francs?|rand|won|pesos?|r[ou]bles?|"
+                    r"lir[ae]|shekels?|dirhams?|riyals?|ringgit|baht|zloty|reais|dinars?|crore|lakh|pence|"
                     r"million|billion|trillion|thousand)\b", re.I)
 
 
