@@ -227,7 +227,7 @@ class AnswerChain:
                 found += outlet_search(part, outlet, corpus, self.parts, PER_OUTLET, turn.filters, self._cache)
         best: dict[str, Scored] = {}
         for s in found:  # a chunk found by several searches keeps its best score (the first of equal ones)
-            best[s.info.chunk_id] = max(best.get(s.info.chunk_id, s), s, key=lambda found: found.score)
+            best[s.info.chunk_id] = max(best.get(s.info.chunk_id, s), s, key=lambda chunk: chunk.score)
         turn.scored = sorted(best.values(), key=lambda s: -s.score)
         turn.timings["retrieve"] = time.perf_counter() - started
         return turn

@@ -131,12 +131,13 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
                          + (" where a supported citation vouches for it" if supported else ""))
     measure = asked_measure(question) if answered and not declined and spec.intent == "fact" else None
     unmeasured = measure is not None and not gives_measure(text, measure)
+    refuse_measure = policy.on("measure") and unmeasured
     if unmeasured:
         trace.fire("measure")
         if policy.on("measure"):
             trace.record("measure", "refused", f"the question asks for {measure}, and the answer gives none")
     refused = (declined or hedged or (policy.on("grounding") and not grounded)
-               or (policy.on("asked_fact") and not answered) or (policy.on("measure") and unmeasured))
+               or (policy.on("asked_fact") and not answered) or refuse_measure)
     if not refused and spec.intent == "fact" and _off_topic(spec, passages, supported, policy, trace):
         return Verified(REFUSAL, [], citations, True, held)
     if not refused and asks_winner(question):
@@ -159,8 +160,7 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
             if policy.on("said_only"):
                 trace.record("said_only", "kept what the passages say", "some of its citations are supported")
                 # A measure refused: its sentence with a number ("three games long") is what was refused.
-                text, citations = _said_only(text, citations, question,
-                                             answered and not (policy.on("measure") and unmeasured))
+                text, citations = _said_only(text, citations, question, answered and not refuse_measure)
             else:
                 text, citations = REFUSAL, []
     return Verified(text, citations, checked, refused, held)
