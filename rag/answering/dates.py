@@ -141,6 +141,11 @@ def written_year(text: str, newest: dt.date | None) -> int | None:
     return max(years, key=lambda y: (years.count(y), y)) if years else None
 
 
+def written_dates(text: str, published: dt.date | None) -> list[EventDate]:
+    """Every date the text writes out ("October 16, 2023", "16 Oct", "March 2020", "2019"), in order."""
+    return [d for _, d in sorted(x for x in _explicit(text, published, None) if x is not None)]
+
+
 def _explicit(sentence: str, published: dt.date | None, year_of: int | None) -> list[tuple[int, EventDate] | None]:
     """(position, date) of every written date; a day or month read first where several patterns overlap."""
     out: list[tuple[int, EventDate] | None] = []

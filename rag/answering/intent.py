@@ -55,8 +55,11 @@ _TIMELINE = re.compile(
     r"\bhow (?:did|has|have) .{3,80}\b(?:unfold(?:ed)?|play(?:ed)? out|develop(?:ed)?|evolve[d]?|shift(?:ed)? from|"
     r"escalat(?:e|ed))\b|\bwhat happened (?:first|next|after that|then)\b|\bwhen did each\b", re.I)
 # A matchup ("chiefs vs jets", "epic v google") names what is asked about: the question compares its sides
-# unless it asks for a fact of it ("chiefs vs jets - how many yards did mahomes run?").
+# unless it asks for a fact of it ("chiefs vs jets - how many yards did mahomes run?") or for its result
+# ("what was the final score of england vs south africa?", "what did the judge rule in epic v google?").
 _MATCHUP = re.compile(r"\bvs\.?\b|\bversus\b|\b\w+ v\.? \w+", re.I)
+_RESULT = re.compile(r"\b(?:scores?|scoreline|results?|verdicts?|rul(?:e|ed|es|ing)|decided|decisions?|outcome|"
+                     r"won|wins?|winners?|beat|lost|loser)\b", re.I)
 _COMPARE = re.compile(
     r"\bcompar|\bdiffer|\bcontrast|\bdisagree on\b|\beach side\b|\bboth sides\b|"
     r"\b(?:each|every) (?:describe|frame|portray|see|view|present|cover|report|tell|say|said|think|argue|claim|put it|"
@@ -186,7 +189,8 @@ def intent(question: str, bare: bool = True) -> str:
     latest = _LATEST.search(asked)  # before a comparison: "epic v google - latest?" asks for news of a case
     if latest and not (latest.group("tail") and _QUESTION_WORD.match(asked)):  # "when was the ios update?"
         return "latest"
-    if _COMPARE.search(asked) or (_MATCHUP.search(asked) and expected_type(asked) is None):
+    if _COMPARE.search(asked) or (_MATCHUP.search(asked) and expected_type(asked) is None
+                                         and not _RESULT.search(asked)):
         return "compare"
     if _WHY.search(asked):
         return "why"

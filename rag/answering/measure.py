@@ -24,7 +24,12 @@ from __future__ import annotations
 
 import re
 
+from rag.answering.dateline import only_dateline
+from rag.answering.policy import Policy
+from rag.answering.spec import QuestionSpec
 from rag.text import strip_markers
+from rag.trace import Trace
+from rag.types import Citation
 
 _DURATION_Q = re.compile(r"\bhow long\b|\bhow many (?:years|months|weeks|days|hours|minutes|decades)\b", re.I)
 # "how much" then a verb asking for a sum: not "how much helium …" (a quantity of a thing), and not a verb that
@@ -57,3 +62,22 @@ def gives_measure(text: str, measure: str) -> bool:
     """Whether the answer gives the measure asked for."""
     pattern = _DURATION if measure == "a duration" else _MONEY
     return bool(pattern.search(strip_markers(text)))
+
+
+def unmeasured(spec: QuestionSpec, text: str, supported: list[Citation], policy: Policy, trace: Trace) -> bool:
+    """Whether a fact answer is refused for not giving the measure asked: a duration or a sum (`measure`), or
+    for a "when", a date other than its cited article's own (`dateline`, rag/answering/dateline.py)."""
+    if spec.intent != "fact":
+        return False
+    measure = asked_measure(spec.question)
+    dateline = only_dateline(text, [c.passage for c in supported]) if spec.kind == "date" else None
+    for rule, fired, why in (("measure", measure is not None and not gives_measure(text, measure),
+                              f"the question asks for {measure}, and the answer gives none"),
+                             ("dateline", dateline is not None, f"the answer's date, {dateline}, is only the date "
+                              "of the article it cites, and no sentence of that article gives it")):
+        if fired:
+            trace.fire(rule)
+            if policy.on(rule):
+                trace.record(rule, "refused", why)
+                return True
+    return False

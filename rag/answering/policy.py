@@ -26,6 +26,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "measure": ("refusal", "refuse a fact answer to 'how long …' or 'how much did X pay (cost, spend, fine …)' that "
                            "gives no duration or no sum of money ('three games long' for a contract's length, "
                            "'4 per cent' for a fine)"),
+    "dateline": ("refusal", "refuse a fact answer to 'when …' whose every date is its cited article's publication "
+                            "date, which no sentence of the article gives ('they married on October 16, 2023', the "
+                            "day the article ran)"),
     "prospect": ("refusal", "refuse a yes/no on whether something happened ('did X pass …') when every passage "
                             "sentence with its verb tells it as a prospect ('could be suspended', 'wants X to pass')"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "

@@ -14,7 +14,7 @@ from rag.answering.denial import denying_sentence
 from rag.answering.echo import drop_echoes
 from rag.answering.hedge import unhedged
 from rag.answering.markers import attach_attributions, normalise_markers
-from rag.answering.measure import asked_measure, gives_measure
+from rag.answering.measure import unmeasured
 from rag.answering.outcome import asks_winner, tells_result
 from rag.answering.policy import Policy
 from rag.answering.prompt import REFUSAL
@@ -129,13 +129,7 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
         if policy.on("asked_fact"):
             trace.record("asked_fact", "refused", f"the answer does not give the {spec.kind or 'fact'} asked for"
                          + (" where a supported citation vouches for it" if supported else ""))
-    measure = asked_measure(question) if answered and not declined and spec.intent == "fact" else None
-    unmeasured = measure is not None and not gives_measure(text, measure)
-    refuse_measure = policy.on("measure") and unmeasured
-    if unmeasured:
-        trace.fire("measure")
-        if policy.on("measure"):
-            trace.record("measure", "refused", f"the question asks for {measure}, and the answer gives none")
+    refuse_measure = answered and not declined and unmeasured(spec, text, supported, policy, trace)
     refused = (declined or hedged or (policy.on("grounding") and not grounded)
                or (policy.on("asked_fact") and not answered) or refuse_measure)
     if not refused and spec.intent == "fact" and _off_topic(spec, passages, supported, policy, trace):
