@@ -432,6 +432,45 @@ def test_a_how_long_question_answered_without_a_duration_is_refused(scripted):
     assert not rag.answer(question).refused
 
 
+def test_a_when_answer_that_gives_only_its_articles_date_is_refused(scripted):
+    # "When did Jada Pinkett Smith and Will Smith get married?" came back "on October 16, 2023", the day the
+    # article on their marriage ran: the prompt dates each passage, and the small model answers with that date.
+    # The sample's article on China's restrictions is dated 12 September 2020 and tells of a note sent on
+    # "Friday, September 11"; it does not say when the Hong Kong consulate was included.
+    question = "When did China include the consulate-general in Hong Kong in its restrictions?"
+    scripted("x [1].")
+    n = next(i for i, p in enumerate(rag.answer(question).passages, 1) if p.published and "Hong Kong" in p.text)
+    dateline = (f"On September 12, 2020, even the consulate-general in Hong Kong and its personnel have been included "
+                f"in the Chinese restrictions [{n}].")
+    scripted(dateline)
+    answer = rag.answer(question)
+    assert answer.refused and ("dateline", "refused") in [(s.rule, s.outcome) for s in answer.trace.steps]
+    assert "September 12" not in answer.text
+    scripted(dateline, ablate="dateline")
+    assert not rag.answer(question).refused
+    # A date a sentence of the article gives is its own answer, right or wrong: not this rule's to judge.
+    scripted(dateline.replace("September 12", "September 11"))
+    assert "dateline" not in [s.rule for s in rag.answer(question).trace.steps]
+
+
+def test_a_fact_answer_about_another_period_than_the_one_asked_is_refused(scripted):
+    # "What was Uber's revenue in the fourth quarter of 2023?" was answered "$219 million" from a passage on
+    # the third quarter. The sample tells of the death of Sergei Magnitsky in 2009, not 2012.
+    asked = "Who was implicated in the death of Sergei Magnitsky in {}?"
+    scripted("x [1].")
+    n = next(i for i, p in enumerate(rag.answer(asked.format(2012)).passages, 1) if "Magnitsky" in p.text)
+    reply = f"Russian individuals were implicated in the death of Russian lawyer Sergei Magnitsky [{n}]."
+    scripted(reply)
+    answer = rag.answer(asked.format(2012))
+    assert answer.refused and ("period", "refused") in [(s.rule, s.outcome) for s in answer.trace.steps]
+    scripted(reply, ablate="period")
+    shown = rag.answer(asked.format(2012))
+    assert not shown.refused and shown.text.startswith("Russian individuals were implicated")
+    scripted(reply)
+    shown = rag.answer(asked.format(2009))
+    assert not shown.refused and shown.text.startswith("Russian individuals were implicated")
+
+
 def test_a_name_typed_by_its_initials_is_searched_and_asked_written_out(scripted):
     # "sbf trial timeline" was told from the few sentences that write "SBF", not from those telling the trial of
     # "Sam Bankman-Fried": the embedder does not read them as one name. The samples write "Chinese Communist Party".

@@ -116,7 +116,8 @@ def test_intent_reads_how_people_ask(question, expected):
     # a matchup names what is asked about; a fact asked of it is a fact
     ("fact", "chiefs vs jets - how many yards did mahomes run for?"), ("compare", "chiefs vs jets"),
     ("fact", "ravens vs 49ers preview: how many points per game are the ravens allowing?"),
-    ("fact", "what was the final score of england vs south africa?"), ("fact", "what did the judge rule in epic v google?"),
+    ("fact", "what was the final score of england vs south africa?"),
+    ("fact", "what did the judge rule in epic v google?"),
     # how something was received is told across articles: before these rules each was read as a fact
     ("summary", "what are people saying about the apple vision pro?"), ("summary", "what do critics think of gemini?"),
     ("summary", "how was the new steam deck received?"), ("summary", "what's the reaction to the fed decision?"),
@@ -285,7 +286,8 @@ def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
                                     "rag.answering.markers", "rag.answering.spec", "rag.answering.lines",
                                     "rag.answering.support", "rag.answering.condense",
                                     "rag.answering.denial", "rag.answering.bearing", "rag.answering.initials",
-                                    "rag.answering.measure", "rag.text"])
+                                    "rag.answering.measure", "rag.answering.dateline",
+                                    "rag.answering.period", "rag.text"])
 def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from rag.answering.dateline import only_dateline
+from rag.answering.period import other_period
 from rag.answering.policy import Policy
 from rag.answering.spec import QuestionSpec
 from rag.text import strip_markers
@@ -65,16 +66,20 @@ def gives_measure(text: str, measure: str) -> bool:
 
 
 def unmeasured(spec: QuestionSpec, text: str, supported: list[Citation], policy: Policy, trace: Trace) -> bool:
-    """Whether a fact answer is refused for not giving the measure asked: a duration or a sum (`measure`), or
-    for a "when", a date other than its cited article's own (`dateline`, rag/answering/dateline.py)."""
+    """Whether a fact answer is refused for not giving the measure asked: a duration or a sum (`measure`), for
+    a "when" a date other than its cited article's own (`dateline`, rag/answering/dateline.py), or a figure of
+    another period than the one asked (`period`, rag/answering/period.py)."""
     if spec.intent != "fact":
         return False
     measure = asked_measure(spec.question)
     dateline = only_dateline(text, [c.passage for c in supported]) if spec.kind == "date" else None
+    period = other_period(spec.question, [c.passage.text for c in supported])
     for rule, fired, why in (("measure", measure is not None and not gives_measure(text, measure),
                               f"the question asks for {measure}, and the answer gives none"),
                              ("dateline", dateline is not None, f"the answer's date, {dateline}, is only the date "
-                              "of the article it cites, and no sentence of that article gives it")):
+                              "of the article it cites, and no sentence of that article gives it"),
+                             ("period", period is not None, f"the question asks about {period}, and every passage "
+                              "the answer cites tells of another")):
         if fired:
             trace.fire(rule)
             if policy.on(rule):

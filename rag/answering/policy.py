@@ -29,6 +29,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "dateline": ("refusal", "refuse a fact answer to 'when …' whose every date is its cited article's publication "
                             "date, which no sentence of the article gives ('they married on October 16, 2023', the "
                             "day the article ran)"),
+    "period": ("refusal", "refuse a fact answer when the question names a period (a quarter, a year, a week or a "
+                          "game) and every passage it cites names another of that kind and not it ('revenue in the "
+                          "fourth quarter' answered from 'in the third quarter')"),
     "prospect": ("refusal", "refuse a yes/no on whether something happened ('did X pass …') when every passage "
                             "sentence with its verb tells it as a prospect ('could be suspended', 'wants X to pass')"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "
