@@ -12,7 +12,7 @@ from index.pipeline import index_paths
 from rag.answering.prompt import REFUSAL
 from rag.fakes import ScriptedChat
 from rag.retriever import NewsRetriever
-from rag.types import Event
+from rag.types import Answer, Event
 from tests.conftest import FakeParts
 
 
@@ -469,6 +469,24 @@ def test_a_fact_answer_about_another_period_than_the_one_asked_is_refused(script
     scripted(reply)
     shown = rag.answer(asked.format(2009))
     assert not shown.refused and shown.text.startswith("Russian individuals were implicated")
+
+
+def test_an_answer_that_has_the_asked_speaker_say_what_their_articles_never_name_them_in_is_refused(scripted):
+    # "What did Rishi Sunak say about Huawei?" came back "Rishi Sunak said …" over a quote of Dominic Raab's.
+    # The samples tell of Liu Xiaoming's remarks on Huawei and never name Boris Johnson.
+    def ask(speaker: str, **settings: object) -> Answer:
+        question = f"What did {speaker} say about Huawei?"
+        scripted("x [1].", min_score=0.0)  # the hashing embedder scores this question below the floor
+        n = next(i for i, p in enumerate(rag.answer(question).passages, 1) if "Huawei" in p.text)
+        scripted(f"{speaker} said the disputes over the Hong Kong tech giant Huawei were heated [{n}].", min_score=0.0,
+                 **settings)
+        return rag.answer(question)
+
+    answer = ask("Boris Johnson")
+    assert answer.refused and answer.text == REFUSAL
+    assert ("speaker", "refused") in [(s.rule, s.outcome) for s in answer.trace.steps]
+    assert not ask("Boris Johnson", ablate="speaker").refused
+    assert not ask("Liu Xiaoming").refused  # his article names him ("Mr Xiaoming was remarking on …")
 
 
 def test_a_name_typed_by_its_initials_is_searched_and_asked_written_out(scripted):

@@ -287,7 +287,7 @@ def test_an_unknown_rule_is_refused_before_anything_runs(capsys):
                                     "rag.answering.support", "rag.answering.condense",
                                     "rag.answering.denial", "rag.answering.bearing", "rag.answering.initials",
                                     "rag.answering.measure", "rag.answering.dateline",
-                                    "rag.answering.period", "rag.text"])
+                                    "rag.answering.period", "rag.answering.speaker", "rag.text"])
 def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib

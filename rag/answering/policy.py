@@ -32,6 +32,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "period": ("refusal", "refuse a fact answer when the question names a period (a quarter, a year, a week or a "
                           "game) and every passage it cites names another of that kind and not it ('revenue in the "
                           "fourth quarter' answered from 'in the third quarter')"),
+    "speaker": ("refusal", "refuse a fact answer to 'what did X say …' ('… according to X') that has X say it "
+                           "('X said …') citing no passage that names X ('Rishi Sunak said …' over a quote of "
+                           "Dominic Raab's)"),
     "prospect": ("refusal", "refuse a yes/no on whether something happened ('did X pass …') when every passage "
                             "sentence with its verb tells it as a prospect ('could be suspended', 'wants X to pass')"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "

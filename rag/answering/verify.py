@@ -21,6 +21,7 @@ from rag.answering.prompt import REFUSAL
 from rag.answering.prospect import asked_event, only_prospects
 from rag.answering.question import answers_kind, denied_yes, negative, verdict
 from rag.answering.recite import recite
+from rag.answering.speaker import misattributed
 from rag.answering.spec import QuestionSpec
 from rag.answering.support import _given, coverage, restates
 from rag.ports import Embedder
@@ -132,7 +133,8 @@ def verify(spec: QuestionSpec, passages: list[Passage], raw: str, policy: Policy
     refuse_measure = answered and not declined and unmeasured(spec, text, supported, policy, trace)
     refused = (declined or hedged or (policy.on("grounding") and not grounded)
                or (policy.on("asked_fact") and not answered) or refuse_measure)
-    if not refused and spec.intent == "fact" and _off_topic(spec, passages, supported, policy, trace):
+    if not refused and spec.intent == "fact" and (_off_topic(spec, passages, supported, policy, trace)
+                                                  or misattributed(spec, text, supported, passages, policy, trace)):
         return Verified(REFUSAL, [], citations, True, held)
     if not refused and asks_winner(question):
         trace.fire("outcome")
