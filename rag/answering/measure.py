@@ -4,7 +4,9 @@
 only asks for a number. So "how long is jim harbaugh's contract with michigan?" passed as "three games long"
 (his suspension), "how long was sbf sentenced to?" as "seven counts of fraud", and "how much did the FTC fine
 amazon?" as "4 per cent" (how far Amazon's shares fell). An answer to such a question that gives no duration
-(or length), or no sum of money, does not answer it.
+(or length), or no sum of money, does not answer it. `unmeasured` decides it for `verify`, with the two other
+rules on what was measured: a "when" answered only with its article's date (`dateline`) and a figure of
+another period than the one asked (`period`).
 
     >>> asked_measure("how long was sbf sentenced to?"), asked_measure("how much did the FTC (ftc) fine amazon?")
     ('a duration', 'a sum of money')

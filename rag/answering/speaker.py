@@ -1,4 +1,4 @@
-"""Who said it: an answer to "what did X say …" must quote a passage that names X (the `speaker` rule).
+"""Who said it: an answer to "what did X say …" must cite an article that names X (the `speaker` rule).
 
 Asked "What did Rishi Sunak say about Huawei?", the small model answered "Rishi Sunak said China will always
 make clear its position … as it has done on Huawei and Hong Kong [1]", over a quote of Dominic Raab's; asked
@@ -57,7 +57,7 @@ def misattributed(spec: QuestionSpec, text: str, supported: list[Citation], pass
     trace.fire("speaker")
     if not policy.on("speaker"):
         return False
-    trace.record("speaker", "refused", f"the answer has {speaker} say it, and no passage it cites names {speaker}")
+    trace.record("speaker", "refused", f"the answer has {speaker} say it, and no article it cites names {speaker}")
     return True
 
 
