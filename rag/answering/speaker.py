@@ -47,7 +47,7 @@ def misattributed(spec: QuestionSpec, text: str, supported: list[Citation], pass
     """Whether a fact answer is refused for having the asked speaker say what no article it cites names them
     in: a cited passage, or another passage of its article ("He added: …" after "Liu Xiaoming warned …").
     No "They say only": what the passages say is someone else's."""
-    if spec.intent != "fact":
+    if spec.intent != "fact" or not asked_speaker(spec.question):  # most questions: no article texts to join
         return False
     article = {c.marker: " ".join(_given(p) for p in passages if p.article_id == c.passage.article_id)
                for c in supported}
