@@ -118,6 +118,9 @@ def test_intent_reads_how_people_ask(question, expected):
     ("fact", "ravens vs 49ers preview: how many points per game are the ravens allowing?"),
     ("fact", "what was the final score of england vs south africa?"),
     ("fact", "what did the judge rule in epic v google?"),
+    # ... and a summary asked of it is a summary (read as a comparison, it came back as two blocks headed by
+    # the question's halves: "**What happened with the epic**", "**Google case**")
+    ("summary", "what happened with the epic v google case?"), ("summary", "bears vs vikings monday night recap"),
     # how something was received is told across articles: before these rules each was read as a fact
     ("summary", "what are people saying about the apple vision pro?"), ("summary", "what do critics think of gemini?"),
     ("summary", "how was the new steam deck received?"), ("summary", "what's the reaction to the fed decision?"),

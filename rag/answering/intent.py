@@ -55,8 +55,9 @@ _TIMELINE = re.compile(
     r"\bhow (?:did|has|have) .{3,80}\b(?:unfold(?:ed)?|play(?:ed)? out|develop(?:ed)?|evolve[d]?|shift(?:ed)? from|"
     r"escalat(?:e|ed))\b|\bwhat happened (?:first|next|after that|then)\b|\bwhen did each\b", re.I)
 # A matchup ("chiefs vs jets", "epic v google") names what is asked about: the question compares its sides
-# unless it asks for a fact of it ("chiefs vs jets - how many yards did mahomes run?") or for its result
-# ("what was the final score of england vs south africa?", "what did the judge rule in epic v google?").
+# unless it asks for a fact of it ("chiefs vs jets - how many yards did mahomes run?"), for its result
+# ("what was the final score of england vs south africa?", "what did the judge rule in epic v google?") or
+# for a summary of it ("what happened with epic v google?", "bears vs vikings recap").
 _MATCHUP = re.compile(r"\bvs\.?\b|\bversus\b|\b\w+ v\.? \w+", re.I)
 _RESULT = re.compile(r"\b(?:scores?|scoreline|results?|verdicts?|rul(?:e|ed|es|ing)|decided|decisions?|outcome|"
                      r"won|wins?|winners?|beat|lost|loser)\b", re.I)
@@ -98,7 +99,7 @@ _QUESTION_WORD = re.compile(r"^\W*(?:what|when|where|who|which|how|why|is|was|ar
 _WHY_FIRST = re.compile(r"^\W*(?:why|how come)\b", re.I)
 _SUMMARY = re.compile(
     r"^\W*(?:summari[sz]e|sum up|overview|recap|brief me|explain|describe)\b|\bsummar(?:y|ise|ize)\b|"
-    r"^\W*(?:catch|fill) (?:me|us) (?:up|in)\b|\b(?:overview|rundown|run-down|lowdown|briefing|background|"
+    r"^\W*(?:catch|fill) (?:me|us) (?:up|in)\b|\b(?:overview|recap|rundown|run-down|lowdown|briefing|background|"
     r"backstory|gist|tl;?dr|takeaways|highlights|main points|key (?:points|facts))\b|"
     r"^\W*tell (?:me|us) (?:about|what|more)\b|\bwhat (?:has |had |have )?(?:happened|went on|went down)\b|"
     r"\bwhat(?:'?s| is| was) (?:going on|happening)\b|\bwhat(?:'s| has| have) been (?:happening|going on)\b|"
@@ -190,7 +191,7 @@ def intent(question: str, bare: bool = True) -> str:
     if latest and not (latest.group("tail") and _QUESTION_WORD.match(asked)):  # "when was the ios update?"
         return "latest"
     if _COMPARE.search(asked) or (_MATCHUP.search(asked) and expected_type(asked) is None
-                                         and not _RESULT.search(asked)):
+                                         and not _RESULT.search(asked) and not _SUMMARY.search(asked)):
         return "compare"
     if _WHY.search(asked):
         return "why"
