@@ -21,7 +21,7 @@ from rag.answering.support import support
 from rag.config import Settings
 from rag.fakes import HashEmbedder
 from rag.trace import Trace
-from rag.types import Passage
+from rag.types import Citation, Passage
 
 NEWEST = dt.date(2020, 9, 20)
 
@@ -333,3 +333,24 @@ def test_the_topic_keeps_who_a_how_is_x_doing_question_asks_about():
     # and the summary told of the UK, the US and helium.
     assert topic("how is india responding to china", "summary") == "india to china"
     assert topic("how is beijing handling the ban?", "summary") == "beijing the ban?"
+
+
+def test_the_speaker_rule_refuses_what_someone_said_but_not_a_name_asked_for_according_to_someone():
+    # MultiHop dev's "Who is the individual … accused of fraud according to TechCrunch?" came back with the
+    # right name and "… according to TechCrunch [2]" over another outlet's passage, and `speaker` refused it.
+    from rag.answering.speaker import misattributed
+
+    passage = Passage("c1", "a1", "The FTX trial — The Verge", "verge.txt", dt.date(2023, 10, 4),
+                      "The prosecution said he committed fraud for his own gain.", 1.0, 0, 58)
+    cited = [Citation(1, passage, True)]
+    policy = policy_for(Settings())
+
+    def refused(question: str, answer: str) -> bool:
+        return misattributed(parse(question, question, lambda _: [], None), answer, cited, [passage], policy, Trace())
+
+    said = "According to TechCrunch, he committed fraud for his own gain [1]."
+    assert refused("What did TechCrunch say about the FTX trial?", said)
+    assert refused("How much did he gain, according to TechCrunch?", said)
+    assert not refused("Who is accused of fraud for his own gain, according to TechCrunch?",
+                       "Sam Bankman-Fried is. " + said)
+    assert not refused("What did The Verge say about the FTX trial?", said.replace("TechCrunch", "The Verge"))

@@ -5,8 +5,8 @@ make clear its position … as it has done on Huawei and Hong Kong [1]", over a 
 "What did Japan say about the Galwan Valley clash?", "Japan said the clash was a 'dispute' [1]" over a passage
 that names no Japan. The support check passed both: the passage is close in meaning and names Huawei or
 Galwan. When the question asks what someone said ("what did X say / tell / warn / call …", "… according to
-X"), an answer sentence that has X say it ("X said", "X warned", "according to X") stands only when an
-article it cites names X (in a passage given to the model: its title, outlet or text).
+X"), and not for a name, an answer sentence that has X say it ("X said", "X warned", "according to X")
+stands only when an article it cites names X (in a passage given to the model: its title, outlet or text).
 
     >>> sorted(asked_speaker("What did Rishi Sunak say about Huawei?")), asked_speaker("how much … according to adobe?")
     (['rishi', 'sunak'], {'adobe'})
@@ -47,8 +47,11 @@ def misattributed(spec: QuestionSpec, text: str, supported: list[Citation], pass
     """Whether a fact answer is refused for having the asked speaker say what no article it cites names them
     in: a cited passage, or another passage of its article ("He added: …" after "Liu Xiaoming warned …").
     No "They say only": what the passages say is someone else's."""
-    if spec.intent != "fact" or not asked_speaker(spec.question):  # most questions: no article texts to join
-        return False
+    # A name asked for ("who is the individual … accused of fraud according to TechCrunch?") is the answer
+    # whoever is said to have told it: MultiHop dev's mh401 was refused for "… according to TechCrunch" over
+    # another outlet's passages, with the right name.
+    if spec.intent != "fact" or spec.kind == "name" or not asked_speaker(spec.question):
+        return False  # most questions: no article texts to join
     article = {c.marker: " ".join(_given(p) for p in passages if p.article_id == c.passage.article_id)
                for c in supported}
     speaker = unnamed_speaker(spec.question, text, article)
