@@ -17,6 +17,7 @@ from rag.answering.entities import key, pick, tally
 from rag.answering.evidence import select
 from rag.answering.lines import Line, relevant, shown_after
 from rag.answering.lines import lines as read_lines
+from rag.answering.prompt import REFUSAL
 from rag.fakes import ScriptedChat
 from rag.retrieve import Scored
 from rag.store.article import ArticleText
@@ -93,6 +94,21 @@ def test_a_summary_is_cited_sentences_in_time_order_ending_as_of_the_newest_arti
     shown = [i for i in at if i is not None]
     assert len(shown) >= 2 and shown == sorted(shown), answer.text
     _each_line_quotes_its_passage(answer)
+    assert tram.prompts == []
+
+
+def test_a_why_naming_things_no_passage_names_together_is_refused(tram, fake):
+    # "Why did Apple buy TikTok?" was told from lines on Microsoft's bid and on Apple's MacBook: no passage
+    # names Apple and TikTok together, and there is no such deal to give reasons for.
+    asked = "Why did Ostrava fund the Brantwick tram line?"
+    answer = rag.answer(asked)
+    assert answer.refused and answer.text == REFUSAL
+    assert ("premise", "refused") in [(s.rule, s.outcome) for s in answer.trace.steps]
+    rag.configure(parts=fake.parts(ablate="premise"), llm=tram)
+    assert not rag.answer(asked).refused
+    rag.configure(parts=fake.parts(), llm=tram)
+    told = rag.answer("Why did the Brantwick tram line's budget rise after the Storm?")
+    assert not told.refused and "flood" in told.text and "premise" not in told.trace.fired
     assert tram.prompts == []
 
 

@@ -35,6 +35,9 @@ RULES: dict[str, tuple[str, str]] = {  # name: (family, what it does)
     "speaker": ("refusal", "refuse a fact answer to 'what did X say …' ('… according to X') that has X say it "
                            "('X said …') citing no passage that names X ('Rishi Sunak said …' over a quote of "
                            "Dominic Raab's)"),
+    "premise": ("refusal", "refuse a why answer when the question names two things or more and no passage its "
+                           "lines come from names them all ('Why did Apple buy TikTok?' told from lines on "
+                           "Microsoft's bid and on Apple's MacBook)"),
     "prospect": ("refusal", "refuse a yes/no on whether something happened ('did X pass …') when every passage "
                             "sentence with its verb tells it as a prospect ('could be suspended', 'wants X to pass')"),
     "subject": ("refusal", "a sentence naming what the question asks about is supported only by a passage that "

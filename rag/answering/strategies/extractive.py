@@ -31,6 +31,7 @@ from rag.answering.lines import Line, Sims, in_window, lines, relevant, shown_af
 from rag.answering.nlp import available
 from rag.answering.outlets import outlet_of
 from rag.answering.policy import Policy
+from rag.answering.premise import unpremised
 from rag.answering.prompt import REFUSAL
 from rag.answering.sides import by_outlet, names_whole, side_of, sides
 from rag.answering.spec import QuestionSpec, outlet_for
@@ -70,6 +71,7 @@ class ExtractiveStrategy(OpenStrategy):
         self.weights: dict[str, float] = {}
         self.outlets: list[str | None] = []  # the outlet of each passage
         self.years_guessed = False  # an undated article's year comes from the years it writes (`_year_of`)
+        self.cited: list[int] = []  # the passages (1-based) a why answer's lines come from
 
     def reads(self, sims: Sims, articles: Callable[[str], ArticleText | None], newest: dt.date | None,
               weights: dict[str, float]) -> None:
@@ -139,6 +141,9 @@ class ExtractiveStrategy(OpenStrategy):
         ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate, 2 if second else 1)
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
+        if self.spec.intent == "why" and unpremised(self.spec.question, passages, self.cited, self.policy, trace):
+            yield REFUSAL  # the lines shown would be the reasons for what no passage tells
+            return
         rule = {"list": "names" if lists_names(self.spec, self.policy) else "item_lines",
                 "compare": "sides"}.get(self.spec.intent, "extractive")
         if not shown and rule != "extractive":  # no name of the kind, no line per side: the model writes it,
@@ -253,6 +258,7 @@ class ExtractiveStrategy(OpenStrategy):
 
     def _why(self, ranked: list[Line]) -> list[str]:
         chosen = spread(ranked, int(T["why_lines"]))
+        self.cited = sorted({m for line in chosen for m in line.markers})
         return [f"{line}\n" for _, line in shown_after(chosen)]
 
 
