@@ -4,13 +4,15 @@ Asked "Why did Apple buy TikTok?" (Apple never did), the why answer showed the m
 on Microsoft's bid for TikTok, one on Zhao Lijian's briefing, one from a review of Apple's MacBook. Each line
 names Apple or TikTok, none both: the articles tell of no such thing, so there is no reason to give. When a
 why question names two things or more (runs of name words: "Apple", "TikTok"), a passage its lines come from
-must name every one of them; else it is refused.
+must name every one of them (a hyphened run, "US-China", by any of its parts); else it is refused.
 
     >>> unmet("Why did Apple buy TikTok?", ["Microsoft bid for TikTok.", "Apple's MacBook review."])
     ['apple', 'tiktok']
     >>> unmet("Why did Microsoft bid for TikTok?", ["Microsoft bid for TikTok.", "Apple's MacBook review."])
     []
     >>> unmet("why is the housing market so bad right now", ["Mortgage rates rose."])
+    []
+    >>> unmet("Why does the Hong Kong professor think US-China ties are spiralling?", ["Hong Kong's Law: the US acts."])
     []
 """
 
@@ -55,8 +57,8 @@ def _runs(question: str, names: set[str]) -> list[list[str]]:
     """The runs of consecutive name words in the question ("Sam Bankman-Fried", "FTX")."""
     found: list[list[str]] = [[]]
     for word in words(re.sub(r"['’]s\b", "", question)):
-        if word in names:
-            found[-1].append(word)
+        if word in names:  # "US-China" is named by a passage naming the US or China
+            found[-1].extend([word, *word.split("-")] if "-" in word else [word])
         elif found[-1]:
             found.append([])
     return [run for run in found if run]
