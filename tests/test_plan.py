@@ -15,6 +15,7 @@ from rag.answering.entities import asked_labels
 from rag.answering.intent import intent, topic
 from rag.answering.policy import POLICIES, RULES, policy_for, rules_named
 from rag.answering.prompt import REFUSAL
+from rag.answering.speaker import misattributed
 from rag.answering.spec import parse
 from rag.answering.strategies import plan
 from rag.answering.support import support
@@ -338,8 +339,6 @@ def test_the_topic_keeps_who_a_how_is_x_doing_question_asks_about():
 def test_the_speaker_rule_refuses_what_someone_said_but_not_a_name_asked_for_according_to_someone():
     # MultiHop dev's "Who is the individual … accused of fraud according to TechCrunch?" came back with the
     # right name and "… according to TechCrunch [2]" over another outlet's passage, and `speaker` refused it.
-    from rag.answering.speaker import misattributed
-
     passage = Passage("c1", "a1", "The FTX trial — The Verge", "verge.txt", dt.date(2023, 10, 4),
                       "The prosecution said he committed fraud for his own gain.", 1.0, 0, 58)
     cited = [Citation(1, passage, True)]

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from rag.answering.bearing import asked_names
 from rag.answering.policy import Policy
+from rag.answering.spec import QuestionSpec
 from rag.answering.subject import names_subject
 from rag.answering.support import _given
 from rag.text import words
@@ -30,11 +31,13 @@ from rag.trace import Trace
 from rag.types import Passage
 
 
-def unpremised(question: str, passages: list[Passage], cited: list[int], policy: Policy, trace: Trace) -> bool:
+def unpremised(spec: QuestionSpec, passages: list[Passage], cited: list[int], policy: Policy, trace: Trace) -> bool:
     """Whether a why answer whose lines come from the `cited` passages (1-based) is refused; the question's
     names are looked up in every passage it read."""
+    if spec.intent != "why" or not cited:
+        return False
     given = [_given(p) for p in passages]
-    names = unmet(question, [given[m - 1] for m in cited], given)
+    names = unmet(spec.question, [given[m - 1] for m in cited], given)
     if not names:
         return False
     trace.fire("premise")

@@ -141,7 +141,7 @@ class ExtractiveStrategy(OpenStrategy):
         ranked = relevant(ranked, self.spec.question, T["share"], T["floor"], gate, 2 if second else 1)
         self.outlets = [outlet_of(p.title) for p in passages]
         shown = getattr(self, f"_{self.spec.intent}")(ranked)
-        if self.spec.intent == "why" and unpremised(self.spec.question, passages, self.cited, self.policy, trace):
+        if shown and unpremised(self.spec, passages, self.cited, self.policy, trace):
             yield REFUSAL  # the lines shown would be the reasons for what no passage tells
             return
         rule = {"list": "names" if lists_names(self.spec, self.policy) else "item_lines",
