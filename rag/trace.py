@@ -30,6 +30,14 @@ class Trace:
         self.steps.append(Step(rule, outcome, reason))
         self.fire(rule)
 
+    def refuses(self, rule: str, on: bool, reason: str) -> bool:
+        """A refusal rule's condition held: it fired, and when the policy runs it (`on`) it refused, why recorded."""
+        if on:
+            self.record(rule, "refused", reason)
+        else:
+            self.fire(rule)
+        return on
+
     def fire(self, rule: str) -> None:
         """A rule's condition held on this question (see the module's note)."""
         if rule not in self.fired:

@@ -82,9 +82,6 @@ def unmeasured(spec: QuestionSpec, text: str, supported: list[Citation], policy:
                               "of the article it cites, and no sentence of that article gives it"),
                              ("period", period is not None, f"the question asks about {period}, and every passage "
                               "the answer cites tells of another")):
-        if fired:
-            trace.fire(rule)
-            if policy.on(rule):
-                trace.record(rule, "refused", why)
-                return True
+        if fired and trace.refuses(rule, policy.on(rule), why):
+            return True
     return False

@@ -40,11 +40,8 @@ def unpremised(spec: QuestionSpec, passages: list[Passage], cited: list[int], po
     names = unmet(spec.question, [given[m - 1] for m in cited], given)
     if not names:
         return False
-    trace.fire("premise")
-    if not policy.on("premise"):
-        return False
-    trace.record("premise", "refused", f"no passage its lines come from names {' and '.join(names)} together")
-    return True
+    return trace.refuses("premise", policy.on("premise"),
+                         f"no passage its lines come from names {' and '.join(names)} together")
 
 
 def unmet(question: str, cited: Sequence[str], given: Sequence[str] = ()) -> list[str]:

@@ -57,11 +57,8 @@ def misattributed(spec: QuestionSpec, text: str, supported: list[Citation], pass
     speaker = unnamed_speaker(spec.question, text, article)
     if speaker is None:
         return False
-    trace.fire("speaker")
-    if not policy.on("speaker"):
-        return False
-    trace.record("speaker", "refused", f"the answer has {speaker} say it, and no article it cites names {speaker}")
-    return True
+    return trace.refuses("speaker", policy.on("speaker"),
+                         f"the answer has {speaker} say it, and no article it cites names {speaker}")
 
 
 def asked_speaker(question: str) -> set[str]:

@@ -168,11 +168,8 @@ def _off_topic(spec: QuestionSpec, passages: list[Passage], supported: list[Cita
     (rag/answering/bearing.py). No "They say only": what its passages say is about something else."""
     if names_asked(spec.question, [_given(c.passage) for c in supported], [_given(p) for p in passages]):
         return False
-    trace.fire("off_topic")
-    if not policy.on("off_topic"):
-        return False
-    trace.record("off_topic", "refused", "the question names something no passage the answer cites names")
-    return True
+    return trace.refuses("off_topic", policy.on("off_topic"),
+                         "the question names something no passage the answer cites names")
 
 
 def _said_only(text: str, citations: list[Citation], question: str, answered: bool) -> tuple[str, list[Citation]]:
